@@ -1,0 +1,141 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type { RawStackConfig } from "../config/load";
+import { PROJECT, Phase } from "../config/schema";
+import { JourneyMocks, MockContext } from "./mocks";
+
+/**
+ * The offline engine: evaluates the real program in-process under the SDK's mock monitor, records
+ * every resource registration (type, name, parent, inputs with secrets still marked) and the stack
+ * outputs. Nothing leaves the process: no CLI, no credentials, no network.
+ */
+
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent?: string;
+  custom: boolean;
+  /** Inputs as the engine received them: secret values still wrapped in the SDK's secret envelope. */
+  inputs: Record<string, unknown>;
+}
+
+export interface PhaseEvaluation {
+  phase: Phase;
+  stack: string;
+  resources: RecordedResource[];
+  /** Stack outputs with secret values wrapped as `{ [SECRET]: value }`. */
+  outputs: Record<string, unknown>;
+}
+
+export const SECRET = "__secret__";
+export interface SecretValue {
+  [SECRET]: unknown;
+}
+export function isSecretValue(v: unknown): v is SecretValue {
+  return typeof v === "object" && v !== null && SECRET in v;
+}
+
+
+class RecordingMonitor extends MockMonitor {
+  readonly recorded: RecordedResource[] = [];
+
+  async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+    await super.registerResource(req, (err: any, resp: any) => {
+      if (!err) {
+        this.recorded.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          parent: req.getParent() || undefined,
+          custom: req.getCustom(),
+          inputs: markSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
+        });
+      }
+      callback(err, resp);
+    });
+  }
+}
+
+/** Turns the SDK's secret envelopes into this module's `{ [SECRET]: value }` markers. */
+function markSecrets(value: unknown): any {
+  if (Array.isArray(value)) return value.map(markSecrets);
+  if (value && typeof value === "object") {
+    const v = value as Record<string, unknown>;
+    if (v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return { [SECRET]: markSecrets(v.value) };
+    if (pulumi.Resource.isInstance(value)) return (value as any).urn ? "[resource]" : value;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, markSecrets(x)]));
+  }
+  return value;
+}
+
+export interface EvaluateArgs {
+  phase: Phase;
+  stack: string;
+  config: RawStackConfig;
+  region: string;
+  /** Earlier phases' outputs by fully qualified stack name, fed to StackReference. */
+  stackOutputs: MockContext["stackOutputs"];
+  /** The program: declares the phase's resources and returns its outputs. */
+  program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+}
+
+/** Runs one phase of the program against the recording mock monitor; phases run one after another. */
+export async function evaluatePhase(args: EvaluateArgs): Promise<PhaseEvaluation> {
+  const mocks = new JourneyMocks({ region: args.region, stackOutputs: args.stackOutputs });
+  await pulumi.runtime.setMocks(mocks, PROJECT, args.stack, false);
+  const monitor = new RecordingMonitor(mocks);
+  pulumi.runtime.setMockOptions(monitor, PROJECT, args.stack, false);
+  pulumi.runtime.setAllConfig(args.config.values, args.config.secretKeys);
+
+  let declared: Record<string, unknown> = {};
+  await pulumi.runtime.runInPulumiStack(async () => {
+    declared = await args.program();
+    return {};
+  });
+  const outputs = await resolveOutputs(declared);
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  return { phase: args.phase, stack: args.stack, resources: monitor.recorded, outputs };
+}
+
+async function resolveOutputs(value: unknown): Promise<any> {
+  if (pulumi.Output.isInstance(value)) {
+    const output = value as pulumi.Output<unknown>;
+    const [secret, resolved] = await Promise.all([pulumi.isSecret(output), (output as any).promise() as Promise<unknown>]);
+    const inner = await resolveOutputs(resolved);
+    return secret ? { [SECRET]: inner } : inner;
+  }
+  if (value instanceof Promise) return resolveOutputs(await value);
+  if (Array.isArray(value)) return Promise.all(value.map(resolveOutputs));
+  if (value && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveOutputs(v)] as const));
+    return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+  }
+  return value;
+}
+
+/** Outputs as StackReference serves them to the next phase: plain values plus the names of secret ones. */
+export function asStackReferenceOutputs(outputs: Record<string, unknown>): { outputs: Record<string, unknown>; secretOutputNames: string[] } {
+  const secretOutputNames: string[] = [];
+  const plain = Object.fromEntries(
+    Object.entries(outputs).map(([k, v]) => {
+      if (containsSecret(v)) secretOutputNames.push(k);
+      return [k, unwrapSecrets(v)];
+    }),
+  );
+  return { outputs: plain, secretOutputNames };
+}
+
+export function containsSecret(v: unknown): boolean {
+  if (isSecretValue(v)) return true;
+  if (Array.isArray(v)) return v.some(containsSecret);
+  if (v && typeof v === "object") return Object.values(v).some(containsSecret);
+  return false;
+}
+
+export function unwrapSecrets(v: unknown): any {
+  if (isSecretValue(v)) return unwrapSecrets(v[SECRET]);
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+  return v;
+}

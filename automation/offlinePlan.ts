@@ -1,0 +1,48 @@
+import { PHASES, Phase, PROJECT } from "../config/schema";
+import { declarePhase } from "../phases";
+import { asStackReferenceOutputs, evaluatePhase, PhaseEvaluation } from "./offlineEngine";
+import { readStackFile, StackFile, stackRefName } from "./stackConfig";
+
+export interface OfflinePlan {
+  mode: "offline";
+  phases: Array<PhaseEvaluation & { placeholderSecrets: string[]; durationMs: number }>;
+}
+
+export interface OfflinePlanOptions {
+  /** Phases to report; earlier ones are still evaluated, since later phases read their outputs. */
+  phases?: Phase[];
+  /** Stack files by phase; defaults to the repository's Pulumi.<phase>.yaml. */
+  stackFiles?: Partial<Record<Phase, StackFile>>;
+  onPhase?: (phase: Phase, stage: "start" | "done", durationMs?: number) => void;
+}
+
+/** Evaluates crawl, walk and run in order, each phase's outputs feeding the next phase's StackReference. */
+export async function offlinePlan(options: OfflinePlanOptions = {}): Promise<OfflinePlan> {
+  const wanted = options.phases ?? [...PHASES];
+  const last = Math.max(...wanted.map((p) => PHASES.indexOf(p)));
+  const stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }> = {};
+  const phases: OfflinePlan["phases"] = [];
+
+  for (const phase of PHASES.slice(0, last + 1)) {
+    const file = options.stackFiles?.[phase] ?? readStackFile(phase);
+    options.onPhase?.(phase, "start");
+    const started = Date.now();
+    const evaluation = await evaluatePhase({
+      phase,
+      stack: file.stack,
+      config: file.config,
+      region: file.config.values["aws:region"] ?? "us-west-2",
+      stackOutputs,
+      program: declarePhase,
+    });
+    const durationMs = Date.now() - started;
+    options.onPhase?.(phase, "done", durationMs);
+    for (const later of PHASES.slice(PHASES.indexOf(phase) + 1)) {
+      const laterFile = options.stackFiles?.[later];
+      const refName = laterFile ? stackRefName(laterFile.config, phase) : `organization/${PROJECT}/${file.stack}`;
+      stackOutputs[refName] = asStackReferenceOutputs(evaluation.outputs);
+    }
+    if (wanted.includes(phase)) phases.push({ ...evaluation, placeholderSecrets: file.placeholderSecrets, durationMs });
+  }
+  return { mode: "offline", phases };
+}

@@ -1,0 +1,67 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import type { RawStackConfig } from "../config/load";
+import { PHASES, Phase, PROJECT, SECRET_KEYS, SecretKey } from "../config/schema";
+import { defaultStackRef } from "../phases/contract";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** Offline stand-ins for secrets the offline plan cannot decrypt; they are handled as secrets throughout. */
+export const OFFLINE_SECRET_PLACEHOLDERS: Record<SecretKey, string> = {
+  konnectToken: "kpat_offlineplaceholder000000000000000",
+  onPremSshPrivateKey: "offline placeholder for the on-prem SSH private key",
+  meshLicense: '{"license":"offline placeholder"}',
+};
+
+export interface StackFile {
+  phase: Phase;
+  stack: string;
+  file: string;
+  config: RawStackConfig;
+  /** Secrets the file encrypts (`secure:`) or lacks, stood in for by placeholders in an offline run. */
+  placeholderSecrets: SecretKey[];
+}
+
+/** Reads `Pulumi.<stack>.yaml` as the engine would hand it to the program, for an offline evaluation. */
+export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new Error(`${file} does not exist: each phase is a stack with its own Pulumi.<stack>.yaml`);
+  const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+  return stackConfigFromObject(stack, doc.config ?? {}, file);
+}
+
+export function stackConfigFromObject(stack: string, config: Record<string, unknown>, file = `Pulumi.${stack}.yaml`): StackFile {
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  const placeholderSecrets: SecretKey[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
+    if (value && typeof value === "object" && "secure" in (value as object)) {
+      const name = fullKey.slice(PROJECT.length + 1) as SecretKey;
+      values[fullKey] = OFFLINE_SECRET_PLACEHOLDERS[name] ?? "offline placeholder";
+      secretKeys.push(fullKey);
+      placeholderSecrets.push(name);
+      continue;
+    }
+    values[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  const phase = values[`${PROJECT}:phase`] as Phase;
+  if (!PHASES.includes(phase)) throw new Error(`${file}: ${PROJECT}:phase must be one of ${PHASES.join(", ")}; got ${JSON.stringify(phase)}`);
+  for (const [name, rule] of Object.entries(SECRET_KEYS) as Array<[SecretKey, (typeof SECRET_KEYS)[SecretKey]]>) {
+    const fullKey = `${PROJECT}:${name}`;
+    if (rule.requiredIn.includes(phase) && values[fullKey] === undefined) {
+      values[fullKey] = OFFLINE_SECRET_PLACEHOLDERS[name];
+      secretKeys.push(fullKey);
+      placeholderSecrets.push(name);
+    }
+  }
+  return { phase, stack, file, config: { values, secretKeys }, placeholderSecrets };
+}
+
+/** The fully qualified names walk and run use to reach earlier stacks (config `stackRefs`, or the file-backend default). */
+export function stackRefName(config: RawStackConfig, target: Phase): string {
+  const refs = config.values[`${PROJECT}:stackRefs`];
+  const parsed = refs ? (JSON.parse(refs) as Partial<Record<Phase, string>>) : {};
+  return parsed[target] ?? defaultStackRef(PROJECT, target);
+}

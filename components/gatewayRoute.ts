@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import { KonnectGatewayService, KonnectRoute } from "../providers/konnect/resources";
+
+export interface GatewayRouteArgs {
+  region: string;
+  baseUrl?: string;
+  controlPlaneId: pulumi.Input<string>;
+  serviceName: string;
+  upstream: { protocol: "http" | "https"; host: pulumi.Input<string>; port: number; path: string };
+  routeName: string;
+  paths: string[];
+  methods: string[];
+}
+
+/** A Konnect gateway service and the route that exposes it: what the tutorial clicked together in the UI. */
+export class GatewayRoute extends pulumi.ComponentResource {
+  public readonly serviceId: pulumi.Output<string>;
+  public readonly routeId: pulumi.Output<string>;
+
+  constructor(name: string, args: GatewayRouteArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("journey:konnect:GatewayRoute", name, { serviceName: args.serviceName, routeName: args.routeName, paths: args.paths }, opts);
+    const api = { region: args.region, baseUrl: args.baseUrl, controlPlaneId: args.controlPlaneId };
+    const service = new KonnectGatewayService(`${name}-service`, { ...api, name: args.serviceName, ...args.upstream }, { parent: this });
+    const route = new KonnectRoute(
+      `${name}-route`,
+      { ...api, serviceId: service.serviceId, name: args.routeName, paths: args.paths, methods: args.methods, protocols: ["http", "https"], stripPath: true },
+      { parent: this },
+    );
+    this.serviceId = service.serviceId;
+    this.routeId = route.routeId;
+    this.registerOutputs({ serviceId: this.serviceId, routeId: this.routeId });
+  }
+}

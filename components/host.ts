@@ -1,0 +1,123 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+/** One allowed inbound flow: a port range from CIDR blocks or from another security group. */
+export interface InboundRule {
+  description: string;
+  fromPort: number;
+  toPort?: number;
+  protocol?: "tcp" | "udp";
+  cidrs?: pulumi.Input<string>[];
+  sourceSecurityGroupId?: pulumi.Input<string>;
+}
+
+export interface HostArgs {
+  /** What the host is for, e.g. "monolith": names its security group and tags. */
+  role: string;
+  vpcId: pulumi.Input<string>;
+  vpcCidr: string;
+  subnetId: pulumi.Input<string>;
+  /** Fixed private address, planned from the subnet, so that peers can be configured before boot. */
+  privateIp: string;
+  instanceType: string;
+  amiId: pulumi.Input<string>;
+  keyName: pulumi.Input<string>;
+  rootVolumeGiB: number;
+  userData: pulumi.Input<string>;
+  inbound: InboundRule[];
+  publicIp: boolean;
+  tags: Record<string, string>;
+}
+
+/**
+ * An EC2 host with a security group of its own (least privilege: only the inbound rules given;
+ * outbound only inside the VPC and to HTTP(S) for packages and images), IMDSv2 required, and an
+ * encrypted gp3 root volume.
+ */
+export class Host extends pulumi.ComponentResource {
+  public readonly instanceId: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+  public readonly privateIp: pulumi.Output<string>;
+  public readonly publicIp: pulumi.Output<string>;
+
+  constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("journey:host:Host", name, { role: args.role, privateIp: args.privateIp, instanceType: args.instanceType }, opts);
+    const tags = { ...args.tags, Name: name, Role: args.role };
+
+    const group = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      { vpcId: args.vpcId, description: `${args.role}: only the flows this role needs`, revokeRulesOnDelete: true, tags },
+      { parent: this },
+    );
+    inboundRuleSpecs(args.inbound).forEach((rule) =>
+      new aws.vpc.SecurityGroupIngressRule(`${name}-in-${rule.key}`, { ...rule.args, securityGroupId: group.id, tags }, { parent: group }),
+    );
+    outboundRuleSpecs(args.vpcCidr).forEach((rule) =>
+      new aws.vpc.SecurityGroupEgressRule(`${name}-out-${rule.key}`, { ...rule.args, securityGroupId: group.id, tags }, { parent: group }),
+    );
+
+    const instance = new aws.ec2.Instance(
+      `${name}-instance`,
+      {
+        ami: args.amiId,
+        instanceType: args.instanceType,
+        subnetId: args.subnetId,
+        privateIp: args.privateIp,
+        vpcSecurityGroupIds: [group.id],
+        keyName: args.keyName,
+        associatePublicIpAddress: args.publicIp,
+        userData: args.userData,
+        userDataReplaceOnChange: false,
+        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
+        rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeGiB, encrypted: true, deleteOnTermination: true },
+        tags,
+        volumeTags: tags,
+      },
+      { parent: this },
+    );
+
+    this.instanceId = instance.id;
+    this.securityGroupId = group.id;
+    this.privateIp = instance.privateIp;
+    this.publicIp = instance.publicIp;
+    this.registerOutputs({ instanceId: this.instanceId, securityGroupId: this.securityGroupId, privateIp: this.privateIp, publicIp: this.publicIp });
+  }
+}
+
+type RuleArgs = Omit<aws.vpc.SecurityGroupIngressRuleArgs, "securityGroupId">;
+
+/** One security-group rule resource per source, keyed so that names stay stable when rules are added. */
+export function inboundRuleSpecs(rules: InboundRule[]): Array<{ key: string; args: RuleArgs }> {
+  return rules.flatMap((rule) => {
+    const base = { description: rule.description, fromPort: rule.fromPort, toPort: rule.toPort ?? rule.fromPort, ipProtocol: rule.protocol ?? "tcp" };
+    const ports = rule.toPort && rule.toPort !== rule.fromPort ? `${rule.fromPort}-${rule.toPort}` : `${rule.fromPort}`;
+    const fromGroup = rule.sourceSecurityGroupId ? [{ key: `${ports}-sg`, args: { ...base, referencedSecurityGroupId: rule.sourceSecurityGroupId } }] : [];
+    const fromCidrs = (rule.cidrs ?? []).map((cidr, i) => ({ key: `${ports}-${i + 1}`, args: { ...base, cidrIpv4: cidr } }));
+    return [...fromGroup, ...fromCidrs];
+  });
+}
+
+export function outboundRuleSpecs(vpcCidr: string): Array<{ key: string; args: RuleArgs }> {
+  return [
+    { key: "vpc", args: { description: "anything inside the VPC", ipProtocol: "-1", cidrIpv4: vpcCidr } },
+    { key: "https", args: { description: "HTTPS: images, packages, Konnect", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" } },
+    { key: "http", args: { description: "HTTP: Ubuntu package mirrors", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" } },
+  ];
+}
+
+/** The newest Ubuntu 24.04 LTS amd64 image published by Canonical. */
+export function ubuntuAmi(opts?: pulumi.InvokeOptions): pulumi.Output<string> {
+  return aws.ec2
+    .getAmiOutput(
+      {
+        mostRecent: true,
+        owners: ["099720109477"],
+        filters: [
+          { name: "name", values: ["ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"] },
+          { name: "virtualization-type", values: ["hvm"] },
+        ],
+      },
+      opts,
+    )
+    .apply((ami) => ami.id);
+}

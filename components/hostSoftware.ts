@@ -1,0 +1,91 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import { HostBootstrap, renderBootstrapScript } from "../render/cloudInit";
+
+export interface SshConnection {
+  host: pulumi.Input<string>;
+  user: pulumi.Input<string>;
+  privateKey: pulumi.Input<string>;
+}
+
+/** A file that lands on a host. Secret files have mode 0600 and their content travels only over SSH stdin. */
+export interface HostFile {
+  path: string;
+  content: pulumi.Input<string>;
+  mode: "0600" | "0640" | "0644";
+  owner?: string;
+  group?: string;
+}
+
+export interface HostSoftwareArgs {
+  connection: SshConnection;
+  /** The host's role, e.g. "monolith": names the artefacts in the offline plan. */
+  host: string;
+  bootstrap: HostBootstrap;
+  files: HostFile[];
+  /** systemd units (re)started whenever any file changes. */
+  services: string[];
+}
+
+/**
+ * Puts software on a host over SSH: the bootstrap script, then every rendered file (content on
+ * stdin, never on a command line), then the services. Works the same for simulated and existing hosts.
+ */
+export class HostSoftware extends pulumi.ComponentResource {
+  public readonly servicesReady: pulumi.Output<string>;
+
+  constructor(name: string, args: HostSoftwareArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("journey:host:Software", name, { host: args.host, files: args.files, services: args.services, bootstrap: args.bootstrap }, opts);
+    const connection = { ...args.connection, dialErrorLimit: 30, perDialTimeout: 10 };
+
+    const bootstrap = new command.remote.Command(
+      `${name}-bootstrap`,
+      { connection, create: "sudo bash -s", stdin: renderBootstrapScript(args.bootstrap), logging: "stderr" },
+      { parent: this },
+    );
+
+    const files = args.files.map(
+      (file) =>
+        new command.remote.Command(
+          `${name}-file-${fileSlug(file.path)}`,
+          {
+            connection,
+            create: installFileCommand(file),
+            delete: `sudo rm -f ${file.path}`,
+            stdin: file.content,
+            logging: "none",
+          },
+          { parent: this, dependsOn: [bootstrap] },
+        ),
+    );
+
+    const fingerprint = pulumi.all(args.files.map((f) => f.content)).apply((contents) => contentFingerprint(contents));
+    const units = args.services.join(" ");
+    const services = new command.remote.Command(
+      `${name}-services`,
+      {
+        connection,
+        create: `sudo systemctl daemon-reload && sudo systemctl enable ${units} && sudo systemctl restart ${units} && sudo systemctl is-active ${units}`,
+        delete: `sudo systemctl disable --now ${units} || true`,
+        triggers: [fingerprint],
+        logging: "stdoutAndStderr",
+      },
+      { parent: this, dependsOn: files },
+    );
+    this.servicesReady = services.stdout;
+    this.registerOutputs({ servicesReady: this.servicesReady });
+  }
+}
+
+export function installFileCommand(file: HostFile): string {
+  return `sudo install -D -m ${file.mode} -o ${file.owner ?? "root"} -g ${file.group ?? file.owner ?? "root"} /dev/stdin ${file.path}`;
+}
+
+export function fileSlug(path: string): string {
+  return path.replace(/^\//, "").replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
+}
+
+function contentFingerprint(contents: string[]): string {
+  return crypto.createHash("sha256").update(contents.join("\0")).digest("hex");
+}

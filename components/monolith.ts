@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+import { renderContainerUnit } from "../render/container";
+import { DOCKER_HOST } from "../render/hosts";
+import { HostSoftware, SshConnection } from "./hostSoftware";
+
+export interface MonolithArgs {
+  connection: SshConnection;
+  privateAddress: pulumi.Input<string>;
+  image: string;
+  port: number;
+  basePath: string;
+}
+
+/** The monolith as it runs today: one container under systemd, restarted always, on its own host. */
+export class Monolith extends pulumi.ComponentResource {
+  /** Where the gateway reaches it on the on-prem network, base path included. */
+  public readonly upstreamUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: MonolithArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("journey:app:Monolith", name, { image: args.image, port: args.port }, opts);
+    const unit = renderContainerUnit({
+      name: "monolith",
+      description: "The card monolith (JBoss EAP)",
+      image: args.image,
+      publish: [{ hostPort: args.port, containerPort: 8080 }],
+    });
+    new HostSoftware(
+      `${name}-software`,
+      { connection: args.connection, host: "monolith", bootstrap: DOCKER_HOST("monolith"), files: [{ path: "/etc/systemd/system/monolith.service", content: unit, mode: "0644" }], services: ["monolith.service"] },
+      { parent: this },
+    );
+    this.upstreamUrl = pulumi.interpolate`http://${args.privateAddress}:${args.port}${args.basePath}`;
+    this.registerOutputs({ upstreamUrl: this.upstreamUrl });
+  }
+}

@@ -1,0 +1,88 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { subdivide } from "../config/cidr";
+
+export interface SubnetSpec {
+  cidr: string;
+  availabilityZone: pulumi.Input<string>;
+}
+
+export interface NetworkArgs {
+  cidr: string;
+  publicSubnets: SubnetSpec[];
+  /** Private subnets get one NAT gateway in the first public subnet (advisory: one NAT is a single point of failure). */
+  privateSubnets?: SubnetSpec[];
+  publicSubnetTags?: Record<string, string>;
+  privateSubnetTags?: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+/** A VPC with public subnets behind an internet gateway and, optionally, private subnets behind NAT. */
+export class Network extends pulumi.ComponentResource {
+  public readonly vpcId: pulumi.Output<string>;
+  public readonly cidr: string;
+  public readonly publicSubnetIds: pulumi.Output<string>[];
+  public readonly privateSubnetIds: pulumi.Output<string>[];
+  public readonly routeTableIds: pulumi.Output<string>[];
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("journey:network:Network", name, { cidr: args.cidr }, opts);
+    const tag = (role: string, extra: Record<string, string> = {}) => ({ ...args.tags, ...extra, Name: `${name}-${role}` });
+
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tag("vpc") }, { parent: this });
+    const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tag("igw") }, { parent: this });
+    const publicRoutes = new aws.ec2.RouteTable(
+      `${name}-public-rt`,
+      { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }], tags: tag("public-rt") },
+      { parent: this },
+    );
+    const publicSubnets = args.publicSubnets.map((spec, i) => {
+      const subnet = new aws.ec2.Subnet(
+        `${name}-public-${i + 1}`,
+        { vpcId: vpc.id, cidrBlock: spec.cidr, availabilityZone: spec.availabilityZone, mapPublicIpOnLaunch: false, tags: tag(`public-${i + 1}`, args.publicSubnetTags) },
+        { parent: this },
+      );
+      new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}-rta`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent: this });
+      return subnet;
+    });
+
+    const routeTableIds = [publicRoutes.id];
+    const privateSubnets = (args.privateSubnets ?? []).map((spec, i) =>
+      new aws.ec2.Subnet(
+        `${name}-private-${i + 1}`,
+        { vpcId: vpc.id, cidrBlock: spec.cidr, availabilityZone: spec.availabilityZone, mapPublicIpOnLaunch: false, tags: tag(`private-${i + 1}`, args.privateSubnetTags) },
+        { parent: this },
+      ),
+    );
+    if (privateSubnets.length > 0) {
+      const natAddress = new aws.ec2.Eip(`${name}-nat-eip`, { domain: "vpc", tags: tag("nat-eip") }, { parent: this });
+      const nat = new aws.ec2.NatGateway(`${name}-nat`, { subnetId: publicSubnets[0].id, allocationId: natAddress.id, tags: tag("nat") }, { parent: this, dependsOn: [gateway] });
+      const privateRoutes = new aws.ec2.RouteTable(
+        `${name}-private-rt`,
+        { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: tag("private-rt") },
+        { parent: this },
+      );
+      privateSubnets.forEach((subnet, i) =>
+        new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}-rta`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, { parent: this }),
+      );
+      routeTableIds.push(privateRoutes.id);
+    }
+
+    this.vpcId = vpc.id;
+    this.cidr = args.cidr;
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.routeTableIds = routeTableIds;
+    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, routeTableIds: this.routeTableIds });
+  }
+}
+
+/** Default layout: the first two /26 of the on-prem range as public subnets (what the tutorial used). */
+export function planOnPremSubnets(vpcCidr: string): string[] {
+  return subdivide(vpcCidr, 26, 2);
+}
+
+/** Default cloud layout: two public /24 for load balancers and NAT, two private /20 for EKS nodes and control planes. */
+export function planCloudSubnets(vpcCidr: string): { publicCidrs: string[]; privateCidrs: string[] } {
+  return { publicCidrs: subdivide(vpcCidr, 24, 2), privateCidrs: subdivide(vpcCidr, 20, 2, 1) };
+}

@@ -1,0 +1,112 @@
+import { imageRef, JourneyConfig } from "../config/schema";
+import type { StackSecrets } from "../config/load";
+import { GatewayRoute } from "../components/gatewayRoute";
+import { KonnectGateway } from "../components/konnectGateway";
+import { Monolith } from "../components/monolith";
+import { OnPremSite, SiteHost } from "../components/onPremSite";
+import { DOCKER_HOST } from "../render/hosts";
+import { KONG_PROXY_PORT, KONG_PROXY_TLS_PORT } from "../render/kong";
+import type { DeclaredOutputs, HostEndpoint } from "./contract";
+import { cardApiChecks } from "./smoke";
+import { phaseTags } from "./tags";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Crawl: the monolith as it is today, exposed through a Konnect runtime instance beside it.
+ * API consumers call the gateway's `/onprem` route and see exactly what the monolith answers.
+ */
+export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOutputs<"crawl"> {
+  const prefix = config.namePrefix;
+  const ssh = { description: "SSH from the admin networks", fromPort: 22, cidrs: config.adminCidrs };
+
+  const site = new OnPremSite(`${prefix}-onprem`, {
+    onPrem: config.onPrem,
+    sshPrivateKey: secrets.onPremSshPrivateKey,
+    tags: phaseTags(config, "crawl"),
+    hosts: [
+      {
+        role: "gateway",
+        bootstrap: DOCKER_HOST("gateway"),
+        publicIp: true,
+        inbound: [
+          ssh,
+          { description: "API consumers: Kong proxy (HTTP)", fromPort: KONG_PROXY_PORT, cidrs: config.clientCidrs },
+          { description: "API consumers: Kong proxy (HTTPS)", fromPort: KONG_PROXY_TLS_PORT, cidrs: config.clientCidrs },
+        ],
+      },
+      {
+        role: "monolith",
+        bootstrap: DOCKER_HOST("monolith"),
+        publicIp: true,
+        inbound: [ssh, { description: "the Kong gateway only", fromPort: config.monolith.port, fromRoles: ["gateway"] }],
+      },
+    ],
+  });
+  const { monolith: monolithHost, gateway: gatewayHost } = site.hosts;
+
+  const monolith = new Monolith(`${prefix}-monolith`, {
+    connection: monolithHost.connection,
+    privateAddress: monolithHost.privateAddress,
+    image: imageRef(config.monolith.image),
+    port: config.monolith.port,
+    basePath: config.monolith.basePath,
+  });
+
+  const konnect = { region: config.konnect.region, baseUrl: config.konnect.baseUrl };
+  const gateway = new KonnectGateway(`${prefix}-gateway`, {
+    ...konnect,
+    connection: gatewayHost.connection,
+    publicAddress: gatewayHost.publicAddress,
+    image: `${config.konnect.gatewayRepository}:${config.konnect.gatewayVersion}`,
+    controlPlane: {
+      name: config.konnect.controlPlaneName ?? `${prefix}-migration`,
+      description: "Cloud migration journey: the gateway in front of the card monolith",
+      labels: { project: "cloud-migration-journey", owner: config.owner },
+      adoptExisting: config.konnect.adoptExisting,
+    },
+  });
+
+  new GatewayRoute(`${prefix}-onprem-route`, {
+    ...konnect,
+    controlPlaneId: gateway.controlPlaneId,
+    serviceName: "monolith",
+    upstream: { protocol: "http", host: monolithHost.privateAddress, port: config.monolith.port, path: config.monolith.basePath },
+    routeName: "onprem",
+    paths: ["/onprem"],
+    methods: ["GET", "POST", "PATCH"],
+  });
+
+  return {
+    phase: "crawl",
+    network: {
+      mode: config.onPrem.mode,
+      vpcId: site.network?.vpcId,
+      vpcCidr: config.onPrem.mode === "simulated" ? config.onPrem.vpcCidr : undefined,
+      subnetIds: site.network?.publicSubnetIds ?? [],
+      subnetCidrs: site.subnetCidrs,
+      routeTableIds: site.network?.routeTableIds ?? [],
+    },
+    hosts: { monolith: hostEndpoint(monolithHost), gateway: hostEndpoint(gatewayHost) },
+    sshPrivateKey: site.sshPrivateKey,
+    konnect: {
+      ...konnect,
+      controlPlaneId: gateway.controlPlaneId,
+      controlPlaneEndpoint: gateway.controlPlaneEndpoint,
+      telemetryEndpoint: gateway.telemetryEndpoint,
+    },
+    monolithUrl: monolith.upstreamUrl,
+    gatewayProxyUrl: gateway.proxyUrl,
+    smokeChecks: gateway.proxyUrl.apply((url) => cardApiChecks(url, "/onprem")),
+  };
+}
+
+function hostEndpoint(host: SiteHost): pulumi.Output<HostEndpoint> {
+  return pulumi.output({
+    role: host.role,
+    id: host.id,
+    privateAddress: host.privateAddress,
+    publicAddress: host.publicAddress,
+    sshUser: host.sshUser,
+    securityGroupId: host.securityGroupId,
+  }) as pulumi.Output<HostEndpoint>;
+}

@@ -1,0 +1,45 @@
+import { quote } from "shell-quote";
+import { renderServiceUnit, ServiceUnit } from "./systemd";
+
+/** A container run by systemd with docker: the unit owns the container's whole life. */
+export interface ContainerService {
+  name: string;
+  description: string;
+  image: string;
+  /** `host` for the gateway (it proxies on the host's ports); bridge with published ports otherwise. */
+  network?: "host" | "bridge";
+  publish?: Array<{ hostPort: number; containerPort: number; hostAddress?: string }>;
+  envFile?: string;
+  volumes?: Array<{ hostPath: string; containerPath: string; readOnly?: boolean }>;
+  /** Run the container's process as this uid:gid instead of the image default. */
+  user?: string;
+}
+
+export function dockerRunArgs(c: ContainerService): string[] {
+  const args = ["/usr/bin/docker", "run", "--rm", "--name", c.name];
+  if (c.network === "host") args.push("--network", "host");
+  for (const p of c.publish ?? []) args.push("--publish", `${p.hostAddress ? p.hostAddress + ":" : ""}${p.hostPort}:${p.containerPort}`);
+  if (c.envFile) args.push("--env-file", c.envFile);
+  for (const v of c.volumes ?? []) args.push("--volume", `${v.hostPath}:${v.containerPath}${v.readOnly ? ":ro" : ""}`);
+  if (c.user) args.push("--user", c.user);
+  args.push("--log-driver", "journald", c.image);
+  const unsafe = args.find((a) => /[$%\n]/.test(a));
+  if (unsafe) throw new Error(`container ${c.name}: argument ${JSON.stringify(unsafe)} has '$', '%' or a newline, which systemd would expand`);
+  return args;
+}
+
+/** The unit runs the container in the foreground, so Restart=always covers crashes of the container too. */
+export function renderContainerUnit(c: ContainerService): string {
+  if (c.network === "host" && c.publish?.length) throw new Error(`container ${c.name}: published ports have no effect with host networking`);
+  const unit: ServiceUnit = {
+    description: c.description,
+    after: ["docker.service", "network-online.target"],
+    requires: ["docker.service"],
+    wants: ["network-online.target"],
+    execStartPre: [`-/usr/bin/docker rm --force ${c.name}`, `-/usr/bin/docker pull ${c.image}`],
+    execStart: quote(dockerRunArgs(c)),
+    execStop: `/usr/bin/docker stop ${c.name}`,
+    restart: "always",
+  };
+  return renderServiceUnit(unit);
+}

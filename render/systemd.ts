@@ -1,0 +1,54 @@
+/** systemd unit files, rendered from typed descriptions: pure functions. */
+
+export interface ServiceUnit {
+  description: string;
+  /** Units this one starts after and wants (e.g. docker.service, network-online.target). */
+  after?: string[];
+  requires?: string[];
+  wants?: string[];
+  user?: string;
+  group?: string;
+  environmentFile?: string;
+  execStartPre?: string[];
+  execStart: string;
+  execStop?: string;
+  /** Never "no": every service of this program comes back after a crash or a reboot. */
+  restart?: "always" | "on-failure";
+  restartSec?: number;
+  /** Extra [Service] directives, e.g. sandboxing for processes that run as an unprivileged user. */
+  extra?: Record<string, string>;
+}
+
+export function renderServiceUnit(unit: ServiceUnit): string {
+  const lines = ["[Unit]", `Description=${oneLine(unit.description)}`];
+  const after = unit.after ?? ["network-online.target"];
+  if (after.length) lines.push(`After=${after.join(" ")}`);
+  const wants = unit.wants ?? ["network-online.target"];
+  if (wants.length) lines.push(`Wants=${wants.join(" ")}`);
+  if (unit.requires?.length) lines.push(`Requires=${unit.requires.join(" ")}`);
+  lines.push("StartLimitIntervalSec=0", "", "[Service]", "Type=simple");
+  if (unit.user) lines.push(`User=${unit.user}`);
+  if (unit.group) lines.push(`Group=${unit.group}`);
+  if (unit.environmentFile) lines.push(`EnvironmentFile=${unit.environmentFile}`);
+  for (const pre of unit.execStartPre ?? []) lines.push(`ExecStartPre=${oneLine(pre)}`);
+  lines.push(`ExecStart=${oneLine(unit.execStart)}`);
+  if (unit.execStop) lines.push(`ExecStop=${oneLine(unit.execStop)}`);
+  lines.push(`Restart=${unit.restart ?? "always"}`, `RestartSec=${unit.restartSec ?? 5}`);
+  for (const [key, value] of Object.entries(unit.extra ?? {})) lines.push(`${key}=${oneLine(value)}`);
+  lines.push("", "[Install]", "WantedBy=multi-user.target", "");
+  return lines.join("\n");
+}
+
+/** Sandboxing for long-running daemons that run as their own unprivileged user. */
+export const UNPRIVILEGED_HARDENING: Record<string, string> = {
+  NoNewPrivileges: "yes",
+  ProtectSystem: "full",
+  ProtectHome: "yes",
+  PrivateTmp: "yes",
+  LimitNOFILE: "65536",
+};
+
+function oneLine(value: string): string {
+  if (/[\r\n]/.test(value)) throw new Error(`systemd directive values must be one line; got ${JSON.stringify(value)}`);
+  return value;
+}
