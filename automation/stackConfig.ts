@@ -31,9 +31,19 @@ export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
   return stackConfigFromObject(stack, doc.config ?? {}, file);
 }
 
-export function stackConfigFromObject(stack: string, config: Record<string, unknown>, file = `Pulumi.${stack}.yaml`): StackFile {
+/** `secrets` are set as secret config values (tests pass canaries here); `secure:` entries become placeholders. */
+export function stackConfigFromObject(
+  stack: string,
+  config: Record<string, unknown>,
+  file = `Pulumi.${stack}.yaml`,
+  secrets: Partial<Record<SecretKey, string>> = {},
+): StackFile {
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
+  for (const [name, value] of Object.entries(secrets)) {
+    values[`${PROJECT}:${name}`] = value;
+    secretKeys.push(`${PROJECT}:${name}`);
+  }
   const placeholderSecrets: SecretKey[] = [];
   for (const [key, value] of Object.entries(config)) {
     const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { KonnectRegion } from "../providers/konnect/client";
 import { KonnectGatewayService, KonnectRoute } from "../providers/konnect/resources";
 
 export interface GatewayRouteArgs {
-  region: string;
+  region: KonnectRegion;
   baseUrl?: string;
   controlPlaneId: pulumi.Input<string>;
   serviceName: string;

@@ -36,7 +36,7 @@ export class HostSoftware extends pulumi.ComponentResource {
   public readonly servicesReady: pulumi.Output<string>;
 
   constructor(name: string, args: HostSoftwareArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:host:Software", name, { host: args.host, files: args.files, services: args.services, bootstrap: args.bootstrap }, opts);
+    super("journey:host:Software", name, { host: args.host, services: args.services, bootstrap: args.bootstrap }, opts);
     const connection = { ...args.connection, dialErrorLimit: 30, perDialTimeout: 10 };
 
     const bootstrap = new command.remote.Command(
@@ -46,18 +46,7 @@ export class HostSoftware extends pulumi.ComponentResource {
     );
 
     const files = args.files.map(
-      (file) =>
-        new command.remote.Command(
-          `${name}-file-${fileSlug(file.path)}`,
-          {
-            connection,
-            create: installFileCommand(file),
-            delete: `sudo rm -f ${file.path}`,
-            stdin: file.content,
-            logging: "none",
-          },
-          { parent: this, dependsOn: [bootstrap] },
-        ),
+      (file) => new InstalledFile(`${name}-file-${fileSlug(file.path)}`, { connection, host: args.host, file }, { parent: this, dependsOn: [bootstrap] }),
     );
 
     const fingerprint = pulumi.all(args.files.map((f) => f.content)).apply((contents) => contentFingerprint(contents));
@@ -75,6 +64,20 @@ export class HostSoftware extends pulumi.ComponentResource {
     );
     this.servicesReady = services.stdout;
     this.registerOutputs({ servicesReady: this.servicesReady });
+  }
+}
+
+/** One file on a host. Its own component so that a secret file's content stays secret on its own. */
+export class InstalledFile extends pulumi.ComponentResource {
+  constructor(name: string, args: { connection: command.types.input.remote.ConnectionArgs; host: string; file: HostFile }, opts?: pulumi.ComponentResourceOptions) {
+    const { file } = args;
+    super("journey:host:File", name, { host: args.host, path: file.path, mode: file.mode, owner: file.owner ?? "root", content: file.content }, opts);
+    new command.remote.Command(
+      `${name}-install`,
+      { connection: args.connection, create: installFileCommand(file), delete: `sudo rm -f ${file.path}`, stdin: file.content, logging: "none" },
+      { parent: this },
+    );
+    this.registerOutputs({});
   }
 }
 

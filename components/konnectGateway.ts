@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { KonnectRegion } from "../providers/konnect/client";
 import * as tls from "@pulumi/tls";
 import { renderContainerUnit } from "../render/container";
 import { renderEnvFile } from "../render/envFile";
@@ -11,7 +12,7 @@ export interface KonnectGatewayArgs {
   connection: SshConnection;
   publicAddress: pulumi.Input<string>;
   controlPlane: { name: string; description: string; labels: Record<string, string>; adoptExisting: boolean };
-  region: string;
+  region: KonnectRegion;
   baseUrl?: string;
   image: string;
   /** Days the pinned data-plane certificate is valid; it is renewed 30 days before it expires. */

@@ -22,7 +22,7 @@ const version = (example: string) => z.string().regex(VERSION, `must be a versio
 const cidr = z.string().refine(isCidr, "must be an IPv4 CIDR block like 10.0.0.0/24 (no host bits set)");
 const port = z.number().int("must be a whole number").min(1, "must be a port from 1 to 65535").max(65535, "must be a port from 1 to 65535");
 const duration = z.string().regex(DURATION, "must be a duration like 500ms, 5s, 1m or 720h");
-const nonEmpty = (what: string) => z.string().trim().min(1, `must name ${what}; it is empty`);
+const nonEmpty = (what: string) => z.string().refine((s) => s.trim().length > 0, `must name ${what}; it is empty`);
 
 /** A container image pinned to a version tag or a digest: never `latest`, never untagged. */
 const pinnedImage = (defaultRepository: string) =>

@@ -68,8 +68,15 @@ export interface RunOutputs {
 
 export type PhaseOutputs = { crawl: CrawlOutputs; walk: WalkOutputs; run: RunOutputs };
 
-/** Declared outputs of a phase, as the program returns them (values may still be Outputs). */
-export type DeclaredOutputs<P extends Phase> = { [K in keyof PhaseOutputs[P]]: pulumi.Input<PhaseOutputs[P][K]> };
+/** A value as the program may declare it: any part of it can still be an Output. */
+export type DeepInput<T> = T extends Array<infer U>
+  ? pulumi.Input<Array<DeepInput<U>>>
+  : T extends object
+    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
+    : pulumi.Input<T>;
+
+/** Declared outputs of a phase, as the program returns them. */
+export type DeclaredOutputs<P extends Phase> = { [K in keyof PhaseOutputs[P]]: DeepInput<PhaseOutputs[P][K]> };
 
 /** Typed read of an earlier phase's stack output. */
 export function readPhaseOutput<P extends Phase, K extends keyof PhaseOutputs[P] & string>(

@@ -6,10 +6,9 @@ import { Monolith } from "../components/monolith";
 import { OnPremSite, SiteHost } from "../components/onPremSite";
 import { DOCKER_HOST } from "../render/hosts";
 import { KONG_PROXY_PORT, KONG_PROXY_TLS_PORT } from "../render/kong";
-import type { DeclaredOutputs, HostEndpoint } from "./contract";
+import type { DeclaredOutputs, DeepInput, HostEndpoint } from "./contract";
 import { cardApiChecks } from "./smoke";
 import { phaseTags } from "./tags";
-import * as pulumi from "@pulumi/pulumi";
 
 /**
  * Crawl: the monolith as it is today, exposed through a Konnect runtime instance beside it.
@@ -100,13 +99,13 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
   };
 }
 
-function hostEndpoint(host: SiteHost): pulumi.Output<HostEndpoint> {
-  return pulumi.output({
+function hostEndpoint(host: SiteHost): DeepInput<HostEndpoint> {
+  return {
     role: host.role,
     id: host.id,
     privateAddress: host.privateAddress,
     publicAddress: host.publicAddress,
     sshUser: host.sshUser,
     securityGroupId: host.securityGroupId,
-  }) as pulumi.Output<HostEndpoint>;
+  };
 }

@@ -1,5 +1,4 @@
-import { quote } from "shell-quote";
-import { renderServiceUnit, ServiceUnit } from "./systemd";
+import { renderServiceUnit, ServiceUnit, systemdCommandLine } from "./systemd";
 
 /** A container run by systemd with docker: the unit owns the container's whole life. */
 export interface ContainerService {
@@ -23,8 +22,6 @@ export function dockerRunArgs(c: ContainerService): string[] {
   for (const v of c.volumes ?? []) args.push("--volume", `${v.hostPath}:${v.containerPath}${v.readOnly ? ":ro" : ""}`);
   if (c.user) args.push("--user", c.user);
   args.push("--log-driver", "journald", c.image);
-  const unsafe = args.find((a) => /[$%\n]/.test(a));
-  if (unsafe) throw new Error(`container ${c.name}: argument ${JSON.stringify(unsafe)} has '$', '%' or a newline, which systemd would expand`);
   return args;
 }
 
@@ -37,7 +34,7 @@ export function renderContainerUnit(c: ContainerService): string {
     requires: ["docker.service"],
     wants: ["network-online.target"],
     execStartPre: [`-/usr/bin/docker rm --force ${c.name}`, `-/usr/bin/docker pull ${c.image}`],
-    execStart: quote(dockerRunArgs(c)),
+    execStart: systemdCommandLine(dockerRunArgs(c)),
     execStop: `/usr/bin/docker stop ${c.name}`,
     restart: "always",
   };

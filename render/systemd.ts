@@ -48,6 +48,19 @@ export const UNPRIVILEGED_HARDENING: Record<string, string> = {
   LimitNOFILE: "65536",
 };
 
+/**
+ * An ExecStart= command line from argv. systemd splits on spaces and understands double quotes
+ * with C-style escapes; it is not a shell, so POSIX shell quoting (`\:`) would reach the program.
+ */
+export function systemdCommandLine(argv: string[]): string {
+  return argv
+    .map((arg) => {
+      if (/[$%\r\n]/.test(arg)) throw new Error(`command argument ${JSON.stringify(arg)} has '$', '%' or a newline, which systemd would expand`);
+      return /^[A-Za-z0-9_@+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+    })
+    .join(" ");
+}
+
 function oneLine(value: string): string {
   if (/[\r\n]/.test(value)) throw new Error(`systemd directive values must be one line; got ${JSON.stringify(value)}`);
   return value;

@@ -134,6 +134,7 @@ export class OpenApiContract {
   }
 }
 
+/** A JSON Pointer segment as it may stand in a `$ref` URI fragment (`{id}` must be percent-encoded). */
 function escapePointer(segment: string): string {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+  return encodeURIComponent(segment.replace(/~/g, "~0").replace(/\//g, "~1"));
 }

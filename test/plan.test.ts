@@ -1,0 +1,66 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../cli/journey";
+
+async function journey(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(["node", "journey", ...args], { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { code, out, err };
+}
+
+describe("journey plan (offline plan CLI)", () => {
+  it("prints a readable tree per phase that says plainly it is offline", async () => {
+    const { code, out } = await journey("plan", "--phase", "crawl");
+    assert.equal(code, 0);
+    assert.match(out, /^OFFLINE PLAN: the real program evaluated in-process under mocks\. Nothing was deployed/);
+    assert.match(out, /== crawl \(stack crawl\): \d+ resources/);
+    assert.match(out, /├─ kmj-onprem {2}journey:onprem:Site/);
+    assert.match(out, /== summary\n {3}crawl adds \d+ resources: /);
+    assert.match(out, /gatewayProxyUrl: "http:\/\/\[unknown\]:8000"/);
+  });
+
+  it("--json prints one document: mode offline, phases with resources and outputs", async () => {
+    const { code, out } = await journey("plan", "--phase", "crawl", "--json");
+    assert.equal(code, 0);
+    const doc = JSON.parse(out);
+    assert.equal(doc.mode, "offline");
+    assert.deepEqual(doc.phases.map((p: any) => p.phase), ["crawl"]);
+    const [crawl] = doc.phases;
+    for (const r of crawl.resources) {
+      assert.deepEqual(Object.keys(r).sort(), ["inputs", "name", "parent", "type", "urn"]);
+      assert.ok(!("__provider" in r.inputs), "dynamic provider code is not part of the plan");
+    }
+    assert.equal(crawl.outputs.sshPrivateKey, "[secret]");
+    assert.equal(crawl.outputs.hosts.gateway.publicAddress, "[unknown]");
+    assert.equal(crawl.outputs.hosts.monolith.privateAddress, "10.0.0.74");
+    const key = crawl.resources.find((r: any) => r.type === "journey:host:File" && r.inputs.path === "/etc/kong/cluster/tls.key");
+    assert.equal(key.inputs.content, "[secret]");
+    assert.ok(!out.includes("[unknown."), "every placeholder is printed as [unknown]");
+  });
+
+  it("--out writes host files, cloud-init and Konnect request bodies", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
+    try {
+      const { code } = await journey("plan", "--phase", "crawl", "--out", dir);
+      assert.equal(code, 0);
+      const files = (sub: string) => fs.readdirSync(path.join(dir, "crawl", sub), { recursive: true }).map(String).sort();
+      assert.deepEqual(files("konnect"), ["control-plane-kmj-migration.json", "dp-certificate-kmj-gateway-dp-certificate.json", "route-onprem.json", "service-monolith.json"]);
+      assert.ok(files("hosts").includes(path.join("gateway", "etc", "kong", "kong.env")));
+      assert.ok(files("hosts").includes(path.join("monolith", "cloud-init.yaml")));
+      const service = JSON.parse(fs.readFileSync(path.join(dir, "crawl", "konnect", "service-monolith.json"), "utf8"));
+      assert.deepEqual(service, { name: "monolith", protocol: "http", host: "10.0.0.74", port: 8080, path: "/monolith/resources/" });
+      assert.match(fs.readFileSync(path.join(dir, "crawl", "hosts", "gateway", "etc", "kong", "cluster", "tls.key"), "utf8"), /^\[secret\]/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("bad usage exits 2 with a message", async () => {
+    const { code, err } = await journey("plan", "--phase", "sprint");
+    assert.equal(code, 2);
+    assert.match(err, /argument 'sprint' is invalid\. Allowed choices are crawl, walk, run/);
+  });
+});

@@ -1,0 +1,60 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { PROJECT, Phase, SecretKey } from "../../config/schema";
+import { offlinePlan } from "../../automation/offlinePlan";
+import { PhaseEvaluation, RecordedResource, SECRET } from "../../automation/offlineEngine";
+import { PROJECT_DIR, StackFile, stackConfigFromObject } from "../../automation/stackConfig";
+
+/** Config of the repository's Pulumi.<phase>.yaml, without the `cloud-migration-journey:` prefix. */
+export function repoStackConfig(phase: Phase): Record<string, unknown> {
+  const doc = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${phase}.yaml`), "utf8"));
+  return Object.fromEntries(Object.entries(doc.config as Record<string, unknown>).map(([k, v]) => [k.startsWith(`${PROJECT}:`) ? k.slice(PROJECT.length + 1) : k, v]));
+}
+
+export const CANARY = {
+  konnectToken: "kpat_CANARYkonnecttoken0123456789abcdef",
+  onPremSshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nCANARYsshkey\n-----END OPENSSH PRIVATE KEY-----",
+  meshLicense: '{"license":"CANARYmeshlicence"}',
+} satisfies Record<SecretKey, string>;
+
+export interface PhaseOverrides {
+  config?: Partial<Record<Phase, Record<string, unknown>>>;
+  secrets?: Partial<Record<SecretKey, string>>;
+}
+
+/** Evaluates the journey offline up to `phase` with the repository's stack config plus overrides. */
+export async function evaluateJourney(phase: Phase, overrides: PhaseOverrides = {}): Promise<Record<Phase, PhaseEvaluation>> {
+  const phases = (["crawl", "walk", "run"] as Phase[]).slice(0, ["crawl", "walk", "run"].indexOf(phase) + 1);
+  const stackFiles: Partial<Record<Phase, StackFile>> = {};
+  for (const p of phases) {
+    const config = { ...repoStackConfig(p), ...(overrides.config?.[p] ?? {}) };
+    const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${PROJECT}:${k}`, v]));
+    stackFiles[p] = stackConfigFromObject(p, prefixed, `Pulumi.${p}.yaml`, { konnectToken: CANARY.konnectToken, ...(overrides.secrets ?? {}) });
+  }
+  const plan = await offlinePlan({ phases, stackFiles });
+  return Object.fromEntries(plan.phases.map((p) => [p.phase, p])) as unknown as Record<Phase, PhaseEvaluation>;
+}
+
+export function ofType(resources: RecordedResource[], type: string): RecordedResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+export function named(resources: RecordedResource[], name: string): RecordedResource {
+  const found = resources.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource named ${name}; have ${resources.map((r) => r.name).join(", ")}`);
+  return found;
+}
+
+export function unwrapSecret(value: unknown): unknown {
+  return value && typeof value === "object" && SECRET in value ? (value as Record<string, unknown>)[SECRET] : value;
+}
+
+export function isSecret(value: unknown): boolean {
+  return !!value && typeof value === "object" && SECRET in value;
+}
+
+/** Whether a debian tool is installed; tests that need it skip with a clear message otherwise. */
+export function hasTool(tool: string): boolean {
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, tool)));
+}
