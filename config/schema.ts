@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isAnywhere, isCidr } from "./cidr";
 import { AWS_REGIONS } from "./regions";
+import { IMAGES, VERSIONS } from "./versions";
 
 /** Every stack config key of this program lives under this namespace, e.g. `cloud-migration-journey:phase`. */
 export const PROJECT = "cloud-migration-journey";
@@ -98,7 +99,7 @@ export const configSchema = z
       message: "must have mode 'simulated' (an on-prem data center simulated on AWS) or 'existing' (real hosts)",
     }).default({ mode: "simulated", vpcCidr: "10.0.0.0/23", instanceType: "t3.small", rootVolumeGiB: 20 }),
     monolith: z
-      .object({ image: pinnedImage("docker.io/djfreese/monolith"), port: port.default(8080), basePath: z.string().startsWith("/").default("/monolith/resources/") })
+      .object({ image: pinnedImage(IMAGES.monolith), port: port.default(8080), basePath: z.string().startsWith("/").default("/monolith/resources/") })
       .strict(),
     konnect: z
       .object({
@@ -106,16 +107,16 @@ export const configSchema = z
         baseUrl: z.url("must be an https URL").optional(),
         controlPlaneName: z.string().min(1).max(100).optional(),
         adoptExisting: z.boolean().default(false),
-        gatewayRepository: nonEmpty("the Kong Gateway image repository").default("docker.io/kong/kong-gateway"),
-        gatewayVersion: version("3.14.0.13").default("3.14.0.13"),
+        gatewayRepository: nonEmpty("the Kong Gateway image repository").default(IMAGES.kongGateway),
+        gatewayVersion: version("3.14.0.13").default(VERSIONS.kongGateway),
         timeoutMs: z.number().int().min(1000).max(300000).default(30000),
       })
       .strict()
-      .default({ region: "us", adoptExisting: false, gatewayRepository: "docker.io/kong/kong-gateway", gatewayVersion: "3.14.0.13", timeoutMs: 30000 }),
+      .default({ region: "us", adoptExisting: false, gatewayRepository: IMAGES.kongGateway, gatewayVersion: VERSIONS.kongGateway, timeoutMs: 30000 }),
     cloud: z
       .object({
         vpcCidr: cidr.default("10.1.0.0/16"),
-        kubernetesVersion: version("1.34").default("1.34"),
+        kubernetesVersion: version("1.34").default(VERSIONS.kubernetes),
         nodeInstanceType: nonEmpty("an EC2 instance type for EKS nodes").default("t3.medium"),
         nodes: z
           .object({ min: z.number().int().min(1), desired: z.number().int().min(1), max: z.number().int().min(1) })
@@ -125,21 +126,21 @@ export const configSchema = z
         controlPlaneInstanceType: nonEmpty("an EC2 instance type for the mesh control planes").default("t3.small"),
       })
       .strict()
-      .default({ vpcCidr: "10.1.0.0/16", kubernetesVersion: "1.34", nodeInstanceType: "t3.medium", nodes: { min: 2, desired: 2, max: 3 }, controlPlaneInstanceType: "t3.small" }),
+      .default({ vpcCidr: "10.1.0.0/16", kubernetesVersion: VERSIONS.kubernetes, nodeInstanceType: "t3.medium", nodes: { min: 2, desired: 2, max: 3 }, controlPlaneInstanceType: "t3.small" }),
     mesh: z
       .object({
-        version: version("2.13.10").default("2.13.10"),
+        version: version("2.13.10").default(VERSIONS.kongMesh),
         onPremZone: label("the on-prem zone").default("on-prem"),
         cloudZone: label("the cloud zone").default("cloud"),
         databaseInstanceClass: nonEmpty("an RDS instance class").default("db.t4g.micro"),
-        postgresVersion: version("16.4").default("16.4"),
+        postgresVersion: version("16.4").default(VERSIONS.postgres),
         tokenValidity: duration.default("8760h"),
       })
       .strict()
-      .default({ version: "2.13.10", onPremZone: "on-prem", cloudZone: "cloud", databaseInstanceClass: "db.t4g.micro", postgresVersion: "16.4", tokenValidity: "8760h" }),
+      .default({ version: VERSIONS.kongMesh, onPremZone: "on-prem", cloudZone: "cloud", databaseInstanceClass: "db.t4g.micro", postgresVersion: VERSIONS.postgres, tokenValidity: "8760h" }),
     microservice: z
       .object({
-        image: pinnedImage("docker.io/djfreese/disputes"),
+        image: pinnedImage(IMAGES.disputes),
         name: label("the microservice").default("microservice"),
         namespace: label("the microservice namespace").default("microservice"),
         port: port.default(8080),

@@ -12,16 +12,20 @@ export interface ContainerService {
   volumes?: Array<{ hostPath: string; containerPath: string; readOnly?: boolean }>;
   /** Run the container's process as this uid:gid instead of the image default. */
   user?: string;
+  /** Arguments after the image (the image's command). */
+  args?: string[];
+  /** A one-shot run of the same image before every start, e.g. `["migrate", "up"]`. */
+  preStartArgs?: string[];
 }
 
-export function dockerRunArgs(c: ContainerService): string[] {
-  const args = ["/usr/bin/docker", "run", "--rm", "--name", c.name];
+export function dockerRunArgs(c: ContainerService, name = c.name, command = c.args ?? []): string[] {
+  const args = ["/usr/bin/docker", "run", "--rm", "--name", name];
   if (c.network === "host") args.push("--network", "host");
   for (const p of c.publish ?? []) args.push("--publish", `${p.hostAddress ? p.hostAddress + ":" : ""}${p.hostPort}:${p.containerPort}`);
   if (c.envFile) args.push("--env-file", c.envFile);
   for (const v of c.volumes ?? []) args.push("--volume", `${v.hostPath}:${v.containerPath}${v.readOnly ? ":ro" : ""}`);
   if (c.user) args.push("--user", c.user);
-  args.push("--log-driver", "journald", c.image);
+  args.push("--log-driver", "journald", c.image, ...command);
   return args;
 }
 
@@ -33,7 +37,11 @@ export function renderContainerUnit(c: ContainerService): string {
     after: ["docker.service", "network-online.target"],
     requires: ["docker.service"],
     wants: ["network-online.target"],
-    execStartPre: [`-/usr/bin/docker rm --force ${c.name}`, `-/usr/bin/docker pull ${c.image}`],
+    execStartPre: [
+      `-/usr/bin/docker rm --force ${c.name}`,
+      `-/usr/bin/docker pull ${c.image}`,
+      ...(c.preStartArgs ? [systemdCommandLine(dockerRunArgs(c, `${c.name}-prestart`, c.preStartArgs))] : []),
+    ],
     execStart: systemdCommandLine(dockerRunArgs(c)),
     execStop: `/usr/bin/docker stop ${c.name}`,
     restart: "always",

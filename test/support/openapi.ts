@@ -70,9 +70,11 @@ export class OpenApiContract {
 
   /** Errors of a request body against the operation's JSON request schema ([] when valid). */
   validateRequestBody(op: MatchedOperation, body: unknown): string[] {
-    const requestBody = this.deref(this.operation(op).requestBody);
+    const declared = this.operation(op).requestBody;
+    const requestBody = this.deref(declared);
     if (!requestBody) return body === undefined ? [] : [`${op.operationId} takes no request body`];
-    const schemaPointer = this.jsonSchemaPointer(requestBody, ["paths", op.pathTemplate, op.method, "requestBody"]);
+    const base = declared?.$ref ? this.refPath(declared.$ref) : ["paths", op.pathTemplate, op.method, "requestBody"];
+    const schemaPointer = this.jsonSchemaPointer(requestBody, base);
     if (!schemaPointer) return [];
     if (body === undefined) return requestBody.required ? [`${op.operationId} requires a request body`] : [];
     return this.check(schemaPointer, body);

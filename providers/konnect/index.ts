@@ -1,0 +1,4 @@
+export * from "./bodies";
+export * from "./client";
+export * from "./providers";
+export * from "./resources";
