@@ -46,7 +46,9 @@ const RESOURCE_OUTPUTS: Record<string, OutputModel> = {
   "aws:ec2/instance:Instance": (n, i) => ({ privateIp: i.privateIp ?? unknownValue(n, "privateIp"), ...unknowns(n, "arn", "publicIp", "publicDns", "privateDns") }),
   "aws:rds/subnetGroup:SubnetGroup": (n) => unknowns(n, "arn"),
   "aws:rds/instance:Instance": (n) => ({ ...unknowns(n, "arn", "address", "endpoint"), port: 5432 }),
-  "aws:iam/role:Role": (n) => unknowns(n, "arn"),
+  "aws:iam/role:Role": (n, i) => ({ name: i.name ?? unknownValue(n, "name"), ...unknowns(n, "arn", "uniqueId") }),
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": () => ({}),
+  "aws:kms/key:Key": (n) => unknowns(n, "arn", "keyId"),
   "tls:index/privateKey:PrivateKey": (n) => ({
     ...unknowns(n, "publicKeyOpenssh", "publicKeyPem", "publicKeyFingerprintSha256"),
     ...secretUnknowns(n, "privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"),
@@ -77,7 +79,7 @@ const DYNAMIC_OUTPUTS: Record<string, { outputs: string[]; secretOutputs?: strin
   "konnect:DataPlaneCertificate": { outputs: ["certificateId"] },
   "konnect:GatewayService": { outputs: ["serviceId"] },
   "konnect:Route": { outputs: ["routeId"] },
-  "kuma:Resource": { outputs: ["modificationTime"] },
+  "kuma:Resource": { outputs: ["warnings"] },
   "kuma:ZoneToken": { outputs: [], secretOutputs: ["token"] },
   "kuma:DataplaneToken": { outputs: [], secretOutputs: ["token"] },
 };

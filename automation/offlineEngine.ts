@@ -18,6 +18,8 @@ export interface RecordedResource {
   custom: boolean;
   /** Inputs as the engine received them: secret values still wrapped in the SDK's secret envelope. */
   inputs: Record<string, unknown>;
+  /** Outputs the program asked the engine to keep secret (`additionalSecretOutputs`). */
+  secretOutputs: string[];
 }
 
 export interface PhaseEvaluation {
@@ -50,6 +52,7 @@ class RecordingMonitor extends MockMonitor {
           parent: req.getParent() || undefined,
           custom: req.getCustom(),
           inputs: markSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
+          secretOutputs: req.getAdditionalsecretoutputsList(),
         });
       }
       callback(err, resp);
@@ -94,6 +97,11 @@ export async function evaluatePhase(args: EvaluateArgs): Promise<PhaseEvaluation
   // never shows; mapping those traces through source maps was a third of the evaluation time.
   const stackTraceLimit = Error.stackTraceLimit;
   if (!process.env.JOURNEY_DEBUG) Error.stackTraceLimit = 0;
+  // As under the real language host, an error thrown inside an apply fails the program: it
+  // surfaces as an unhandled rejection of the registration that needed the value.
+  const programErrors: unknown[] = [];
+  const collect = (reason: unknown) => void programErrors.push(reason);
+  process.on("unhandledRejection", collect);
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       declared = await args.program();
@@ -101,24 +109,41 @@ export async function evaluatePhase(args: EvaluateArgs): Promise<PhaseEvaluation
     });
     const outputs = await resolveOutputs(declared);
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await new Promise((resolve) => setImmediate(resolve));
+    if (programErrors.length > 0) throw programFailure(args.phase, programErrors);
     return { phase: args.phase, stack: args.stack, resources: monitor.recorded, outputs };
   } finally {
+    process.off("unhandledRejection", collect);
     Error.stackTraceLimit = stackTraceLimit;
     restore();
   }
 }
 
+/** The first error of a failed program, without the SDK's "error serializing property" wrapping. */
+function programFailure(phase: Phase, errors: unknown[]): Error {
+  const message = String((errors[0] as Error)?.message ?? errors[0]).replace(/^(error serializing property "[^"]*": )+/, "");
+  const failure = new Error(`the ${phase} program failed: ${message}`);
+  failure.name = (errors[0] as Error)?.name === "RunError" || /^cloud-migration-journey:/.test(message) ? "RunError" : "ProgramError";
+  return failure;
+}
+
 /**
  * A real run serialises each dynamic provider's code into its resources' `__provider` input
  * (hundreds of milliseconds per provider). Offline nothing runs that code and the plan leaves the
- * input out, so the engine skips the work; the providers' own tests prove they serialise.
+ * input out, so the engine skips the work, and keeps the stand-in out of the SDK's per-provider
+ * cache so that a real serialisation later in the process is unaffected. The providers' own tests
+ * prove they serialise.
  */
 function skipDynamicProviderSerialization(): () => void {
   const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: unknown };
+  const options = (require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { options: { cacheDynamicProviders?: boolean } } } }).getStore().settings.options;
   const original = closure.serializeFunction;
+  const caching = options.cacheDynamicProviders;
   closure.serializeFunction = async () => ({ text: "offline: dynamic provider code is not serialised", exportName: "handler", containsSecrets: false });
+  options.cacheDynamicProviders = false;
   return () => {
     closure.serializeFunction = original;
+    options.cacheDynamicProviders = caching;
   };
 }
 

@@ -121,6 +121,11 @@ export function phaseArtifacts(resources: RecordedResource[]): Artifact[] {
     } else if (r.type === "journey:host:File") {
       const content = isSecretValue(inputs.content) ? `${SECRET_TEXT} delivered over SSH, mode ${inputs.mode}; not written by the offline plan\n` : String(inputs.content);
       artifacts.push({ path: `hosts/${inputs.host}${inputs.path}`, content });
+      if (inputs.kumaResource && !isSecretValue(inputs.content)) artifacts.push(kumaArtifact(YAML.parse(content)));
+    } else if (r.type === `${DYNAMIC_PREFIX}kuma:Resource`) {
+      artifacts.push(kumaArtifact(inputs.resource));
+    } else if (r.type.startsWith("kubernetes:") && r.custom) {
+      artifacts.push(kubernetesArtifact(r));
     } else if (r.type === "aws:ec2/instance:Instance" && inputs.userData) {
       artifacts.push({ path: `hosts/${inputs.tags?.Role ?? r.name}/cloud-init.yaml`, content: String(inputs.userData) });
     } else if (r.type.startsWith(DYNAMIC_PREFIX) && KONNECT_KINDS[r.type.slice(DYNAMIC_PREFIX.length)]) {
@@ -130,6 +135,21 @@ export function phaseArtifacts(resources: RecordedResource[]): Artifact[] {
     }
   }
   return artifacts.map((a) => ({ ...a, content: a.content.replace(UNKNOWN_PATTERN, UNKNOWN_TEXT) }));
+}
+
+/** A Kuma resource in universal format, as `kumactl apply -f` and `PUT /meshes/...` take it. */
+function kumaArtifact(resource: { type: string; name: string }): Artifact {
+  return { path: `kuma/${resource.type}-${slug(resource.name)}.yaml`, content: toYaml(sanitize(resource)) };
+}
+
+function kubernetesArtifact(r: RecordedResource): Artifact {
+  const inputs = sanitize(r.inputs) as Record<string, any>;
+  if (r.type === "kubernetes:helm.sh/v3:Release") {
+    return { path: `k8s/HelmRelease-${slug(inputs.name ?? r.name)}.yaml`, content: toYaml({ chart: inputs.chart, version: inputs.version, repositoryOpts: inputs.repositoryOpts, namespace: inputs.namespace, values: inputs.values }) };
+  }
+  const kind = inputs.kind ?? r.type.split(":").pop();
+  const name = inputs.metadata?.name ?? r.name;
+  return { path: `k8s/${kind}-${slug(name)}.yaml`, content: toYaml(inputs) };
 }
 
 export function writeArtifacts(plan: OfflinePlan, dir: string): string[] {

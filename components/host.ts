@@ -18,13 +18,15 @@ export interface HostArgs {
   vpcCidr: string;
   subnetId: pulumi.Input<string>;
   /** Fixed private address, planned from the subnet, so that peers can be configured before boot. */
-  privateIp: string;
+  privateIp: pulumi.Input<string>;
   instanceType: string;
   amiId: pulumi.Input<string>;
   keyName: pulumi.Input<string>;
   rootVolumeGiB: number;
   userData: pulumi.Input<string>;
   inbound: InboundRule[];
+  /** Outbound flows beyond the VPC and HTTP(S), e.g. to a peered network. */
+  extraOutbound?: Array<{ description: string; cidr: string }>;
   publicIp: boolean;
   tags: Record<string, string>;
 }
@@ -52,7 +54,7 @@ export class Host extends pulumi.ComponentResource {
     inboundRuleSpecs(args.inbound).forEach((rule) =>
       new aws.vpc.SecurityGroupIngressRule(`${name}-in-${rule.key}`, { ...rule.args, securityGroupId: group.id, tags }, { parent: group }),
     );
-    outboundRuleSpecs(args.vpcCidr).forEach((rule) =>
+    outboundRuleSpecs(args.vpcCidr, args.extraOutbound).forEach((rule) =>
       new aws.vpc.SecurityGroupEgressRule(`${name}-out-${rule.key}`, { ...rule.args, securityGroupId: group.id, tags }, { parent: group }),
     );
 
@@ -97,11 +99,12 @@ export function inboundRuleSpecs(rules: InboundRule[]): Array<{ key: string; arg
   });
 }
 
-export function outboundRuleSpecs(vpcCidr: string): Array<{ key: string; args: RuleArgs }> {
+export function outboundRuleSpecs(vpcCidr: string, extra: Array<{ description: string; cidr: string }> = []): Array<{ key: string; args: RuleArgs }> {
   return [
     { key: "vpc", args: { description: "anything inside the VPC", ipProtocol: "-1", cidrIpv4: vpcCidr } },
     { key: "https", args: { description: "HTTPS: images, packages, Konnect", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" } },
     { key: "http", args: { description: "HTTP: Ubuntu package mirrors", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" } },
+    ...extra.map((e, i) => ({ key: `extra-${i + 1}`, args: { description: e.description, ipProtocol: "-1", cidrIpv4: e.cidr } })),
   ];
 }
 

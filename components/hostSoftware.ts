@@ -16,6 +16,8 @@ export interface HostFile {
   mode: "0600" | "0640" | "0644";
   owner?: string;
   group?: string;
+  /** The file is a Kuma resource manifest (e.g. a Dataplane); the offline plan also lists it under kuma/. */
+  kumaResource?: boolean;
 }
 
 export interface HostSoftwareArgs {
@@ -71,7 +73,7 @@ export class HostSoftware extends pulumi.ComponentResource {
 export class InstalledFile extends pulumi.ComponentResource {
   constructor(name: string, args: { connection: command.types.input.remote.ConnectionArgs; host: string; file: HostFile }, opts?: pulumi.ComponentResourceOptions) {
     const { file } = args;
-    super("journey:host:File", name, { host: args.host, path: file.path, mode: file.mode, owner: file.owner ?? "root", content: file.content }, opts);
+    super("journey:host:File", name, { host: args.host, path: file.path, mode: file.mode, owner: file.owner ?? "root", kumaResource: file.kumaResource ?? false, content: file.content }, opts);
     new command.remote.Command(
       `${name}-install`,
       { connection: args.connection, create: installFileCommand(file), delete: `sudo rm -f ${file.path}`, stdin: file.content, logging: "none" },

@@ -43,6 +43,7 @@ export class OnPremSite extends pulumi.ComponentResource {
   public readonly network?: Network;
   public readonly subnetCidrs: string[] = [];
   public readonly sshPrivateKey: pulumi.Output<string>;
+  public readonly sshKeyName?: pulumi.Output<string>;
 
   constructor(name: string, args: OnPremSiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("journey:onprem:Site", name, { mode: args.onPrem.mode, roles: args.hosts.map((h) => h.role) }, opts);
@@ -78,6 +79,7 @@ export class OnPremSite extends pulumi.ComponentResource {
     this.network = network;
     const key = new SshKeyPair(`${name}-ssh`, { publicKey: onPrem.sshPublicKey, suppliedPrivateKey: args.sshPrivateKey, tags: args.tags }, { parent: this });
     this.sshPrivateKey = key.privateKeyPem;
+    this.sshKeyName = key.keyName;
     const amiId = ubuntuAmi({ parent: this });
 
     args.hosts.forEach((spec, i) => {

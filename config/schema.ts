@@ -69,7 +69,8 @@ const existingHost = z
 const existingOnPrem = z
   .object({
     mode: z.literal("existing"),
-    hosts: z.object({ monolith: existingHost, gateway: existingHost }).strict(),
+    /** `zone` hosts the on-prem zone's control plane, ingress and egress from the walk phase on. */
+    hosts: z.object({ monolith: existingHost, gateway: existingHost, zone: existingHost.optional() }).strict(),
   })
   .strict();
 
@@ -99,8 +100,9 @@ export const configSchema = z
       message: "must have mode 'simulated' (an on-prem data center simulated on AWS) or 'existing' (real hosts)",
     }).default({ mode: "simulated", vpcCidr: "10.0.0.0/23", instanceType: "t3.small", rootVolumeGiB: 20 }),
     monolith: z
-      .object({ image: pinnedImage(IMAGES.monolith), port: port.default(8080), basePath: z.string().startsWith("/").default("/monolith/resources/") })
-      .strict(),
+      .object({ image: pinnedImage(IMAGES.monolith).optional(), port: port.default(8080), basePath: z.string().startsWith("/").default("/monolith/resources/") })
+      .strict()
+      .default({ port: 8080, basePath: "/monolith/resources/" }),
     konnect: z
       .object({
         region: z.enum(["us", "eu", "au", "me", "in", "sg"], { message: "must be one of us, eu, au, me, in, sg" }).default("us"),
@@ -209,8 +211,11 @@ export function crossKeyProblems(raw: Record<string, any>): Array<[PropertyKey[]
   if (phase !== "crawl" && onPrem.mode === "simulated" && isCidr(onPremCidr) && isCidr(cloudCidr) && cidrsOverlap(onPremCidr, cloudCidr)) {
     problems.push([["cloud", "vpcCidr"], cloudCidr, `overlaps the on-prem VPC ${onPremCidr}; the two networks are peered and need distinct ranges`]);
   }
-  if ((phase === "walk" || phase === "run") && raw.microservice === undefined) {
-    problems.push([["microservice"], undefined, "is required from the walk phase on: the image of the service that takes over from the monolith"]);
+  if (phase === "crawl" && raw.monolith?.image === undefined) {
+    problems.push([["monolith", "image"], undefined, "is required in the crawl phase: the pinned image of the monolith, e.g. {repository: docker.io/djfreese/monolith, tag: \"1.0.0\"}"]);
+  }
+  if (phase === "walk" && raw.microservice === undefined) {
+    problems.push([["microservice"], undefined, "is required in the walk phase: the image of the service that takes over from the monolith"]);
   }
   const seen = new Set<unknown>();
   (Array.isArray(raw.migrations) ? raw.migrations : []).forEach((m: any, i: number) => {
@@ -223,7 +228,7 @@ export function crossKeyProblems(raw: Record<string, any>): Array<[PropertyKey[]
 export type JourneyConfig = z.output<typeof configSchema> & { awsRegion: string };
 export type OnPremConfig = JourneyConfig["onPrem"];
 export type Migration = JourneyConfig["migrations"][number];
-export type PinnedImage = JourneyConfig["monolith"]["image"];
+export type PinnedImage = NonNullable<JourneyConfig["monolith"]["image"]>;
 
 /** `repository:tag` or `repository@digest`. */
 export function imageRef(image: PinnedImage): string {

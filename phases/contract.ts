@@ -36,6 +36,8 @@ export interface CrawlOutputs {
   network: { mode: "simulated" | "existing"; vpcId?: string; vpcCidr?: string; subnetIds: string[]; subnetCidrs: string[]; routeTableIds: string[] };
   hosts: { monolith: HostEndpoint; gateway: HostEndpoint };
   sshPrivateKey: string;
+  /** The EC2 key pair of the simulated hosts, for hosts later phases add on-prem. */
+  sshKeyName?: string;
   konnect: { region: string; baseUrl?: string; controlPlaneId: string; controlPlaneEndpoint: string; telemetryEndpoint: string };
   monolithUrl: string;
   gatewayProxyUrl: string;

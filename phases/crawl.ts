@@ -46,7 +46,7 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
   const monolith = new Monolith(`${prefix}-monolith`, {
     connection: monolithHost.connection,
     privateAddress: monolithHost.privateAddress,
-    image: imageRef(config.monolith.image),
+    image: imageRef(config.monolith.image!),
     port: config.monolith.port,
     basePath: config.monolith.basePath,
   });
@@ -87,6 +87,7 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
     },
     hosts: { monolith: hostEndpoint(monolithHost), gateway: hostEndpoint(gatewayHost) },
     sshPrivateKey: site.sshPrivateKey,
+    sshKeyName: site.sshKeyName,
     konnect: {
       ...konnect,
       controlPlaneId: gateway.controlPlaneId,

@@ -1,5 +1,7 @@
 import { loadStackConfig } from "../config/load";
 import { crawl } from "./crawl";
+import { run } from "./run";
+import { walk } from "./walk";
 
 /** Declares the resources of the phase this stack is configured for and returns its outputs. */
 export function declarePhase(): Record<string, unknown> {
@@ -7,7 +9,9 @@ export function declarePhase(): Record<string, unknown> {
   switch (config.phase) {
     case "crawl":
       return crawl(config, secrets);
-    default:
-      throw new Error(`phase ${config.phase} is not implemented yet`);
+    case "walk":
+      return walk(config, secrets);
+    case "run":
+      return run(config, secrets);
   }
 }

@@ -16,6 +16,8 @@ export interface ContainerService {
   args?: string[];
   /** A one-shot run of the same image before every start, e.g. `["migrate", "up"]`. */
   preStartArgs?: string[];
+  /** Units on the same host this one starts after, e.g. its control plane. */
+  after?: string[];
 }
 
 export function dockerRunArgs(c: ContainerService, name = c.name, command = c.args ?? []): string[] {
@@ -34,7 +36,7 @@ export function renderContainerUnit(c: ContainerService): string {
   if (c.network === "host" && c.publish?.length) throw new Error(`container ${c.name}: published ports have no effect with host networking`);
   const unit: ServiceUnit = {
     description: c.description,
-    after: ["docker.service", "network-online.target"],
+    after: ["docker.service", "network-online.target", ...(c.after ?? [])],
     requires: ["docker.service"],
     wants: ["network-online.target"],
     execStartPre: [

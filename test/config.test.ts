@@ -122,7 +122,7 @@ describe("stack config validation", () => {
 
   it("requires the microservice from walk on, and distinct cloud and on-prem ranges", () => {
     const found = problems(valid({ [P("phase")]: "walk", [P("cloud")]: { vpcCidr: "10.0.0.0/16" } }));
-    assert.ok(found.some((p) => p.startsWith(`${P("microservice")}: is required from the walk phase on`)), found.join("\n"));
+    assert.ok(found.some((p) => p.startsWith(`${P("microservice")}: is required in the walk phase`)), found.join("\n"));
     assert.ok(found.some((p) => p.startsWith(`${P("cloud.vpcCidr")}: "10.0.0.0/16" overlaps the on-prem VPC`)), found.join("\n"));
   });
 
@@ -130,7 +130,6 @@ describe("stack config validation", () => {
     const found = problems(
       valid({
         [P("phase")]: "run",
-        [P("microservice")]: { image: { tag: "1.0.0" } },
         [P("migrations")]: [
           { name: "Disputes_API", pathPrefix: "monolith/x", rewritePrefix: "/disputes", weight: 101 },
           { name: "ok", pathPrefix: "/a", rewritePrefix: "/b", weight: 5 },

@@ -1,0 +1,123 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import {
+  kdsGlobalCaSecret,
+  kongMeshSystemNamespace,
+  kongMeshZoneValues,
+  KONG_MESH_CHART,
+  KONG_MESH_CHART_REPO,
+  KONG_MESH_NAMESPACE,
+  KONG_MESH_RELEASE,
+  zoneCpTokenSecret,
+} from "../render/k8s";
+
+export interface CloudZoneArgs {
+  zone: string;
+  vpcId: pulumi.Input<string>;
+  publicSubnetIds: pulumi.Input<string>[];
+  privateSubnetIds: pulumi.Input<string>[];
+  kubernetesVersion: string;
+  nodeInstanceType: string;
+  nodes: { min: number; desired: number; max: number };
+  /** The EKS API endpoint is public only to these networks (and private inside the VPC). */
+  adminCidrs: string[];
+  /** The on-prem network, the only one allowed to reach this zone's ingress (over peering). */
+  onPremCidr?: string;
+  meshVersion: string;
+  kdsAddress: string;
+  caCertPem: pulumi.Input<string>;
+  /** The zone's cp-scoped token (secret). */
+  cpToken: pulumi.Input<string>;
+  tags: Record<string, string>;
+}
+
+const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
+
+/**
+ * The cloud zone: EKS with a managed node group on private subnets across two AZs and Kubernetes
+ * secrets encrypted with KMS, and the kong-mesh chart in zone mode connected to the global CP
+ * over verified TLS.
+ */
+export class CloudZone extends pulumi.ComponentResource {
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly provider: k8s.Provider;
+  public readonly meshRelease: k8s.helm.v3.Release;
+
+  constructor(name: string, args: CloudZoneArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("journey:cloud:Zone", name, { zone: args.zone, kubernetesVersion: args.kubernetesVersion, meshVersion: args.meshVersion }, opts);
+    const tags = args.tags;
+
+    const secretsKey = new aws.kms.Key(`${name}-secrets-key`, { description: `${name}: EKS secrets envelope encryption`, enableKeyRotation: true, tags }, { parent: this });
+    const nodeRole = new aws.iam.Role(
+      `${name}-node-role`,
+      { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }), tags },
+      { parent: this },
+    );
+    NODE_POLICIES.forEach((policy) =>
+      new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${policy}` }, { parent: nodeRole }),
+    );
+
+    const cluster = new eks.Cluster(
+      `${name}-eks`,
+      {
+        vpcId: args.vpcId,
+        publicSubnetIds: args.publicSubnetIds,
+        privateSubnetIds: args.privateSubnetIds,
+        version: args.kubernetesVersion,
+        authenticationMode: eks.AuthenticationMode.Api,
+        skipDefaultNodeGroup: true,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: true,
+        publicAccessCidrs: args.adminCidrs,
+        encryptionConfigKeyArn: secretsKey.arn,
+        enabledClusterLogTypes: ["api", "audit", "authenticator"],
+        createOidcProvider: true,
+        tags,
+      },
+      { parent: this },
+    );
+    new eks.ManagedNodeGroup(
+      `${name}-nodes`,
+      {
+        cluster,
+        nodeRoleArn: nodeRole.arn,
+        subnetIds: args.privateSubnetIds,
+        instanceTypes: [args.nodeInstanceType],
+        scalingConfig: { minSize: args.nodes.min, desiredSize: args.nodes.desired, maxSize: args.nodes.max },
+        tags,
+      },
+      { parent: this },
+    );
+    this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+    const k8sOpts = { parent: this, provider: this.provider };
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-mesh-system`, kongMeshSystemNamespace(), k8sOpts);
+    const caSecret = new k8s.core.v1.Secret(`${name}-kds-ca`, kdsGlobalCaSecret("kong-mesh-kds-global-ca", args.caCertPem), { ...k8sOpts, dependsOn: [namespace] });
+    const tokenSecret = new k8s.core.v1.Secret(`${name}-cp-token`, zoneCpTokenSecret("kong-mesh-cp-token", pulumi.secret(args.cpToken)), { ...k8sOpts, dependsOn: [namespace] });
+    this.meshRelease = new k8s.helm.v3.Release(
+      `${name}-kong-mesh`,
+      {
+        name: KONG_MESH_RELEASE,
+        chart: KONG_MESH_CHART,
+        version: args.meshVersion,
+        repositoryOpts: { repo: KONG_MESH_CHART_REPO },
+        namespace: KONG_MESH_NAMESPACE,
+        values: kongMeshZoneValues({
+          zone: args.zone,
+          kdsGlobalAddress: args.kdsAddress,
+          kdsCaSecretName: "kong-mesh-kds-global-ca",
+          cpTokenSecretName: "kong-mesh-cp-token",
+          // The internal NLB of the zone ingress accepts only the on-prem network (the controller opens the node ports for it).
+          ingressAllowedCidrs: args.onPremCidr ? [args.onPremCidr] : undefined,
+        }),
+        atomic: true,
+        timeout: 900,
+      },
+      { ...k8sOpts, dependsOn: [caSecret, tokenSecret] },
+    );
+    this.registerOutputs({ kubeconfig: this.kubeconfig });
+  }
+}
