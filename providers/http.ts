@@ -27,6 +27,8 @@ export interface JsonRequest {
   init?: Omit<RequestInit, "method" | "body" | "signal">;
   /** Waits between attempts; tests pass a recorder so they need not sleep. */
   sleep?: (ms: number) => Promise<void>;
+  /** `text` for endpoints that answer a bare string (e.g. Kuma's tokens); default `json`. */
+  responseType?: "json" | "text";
 }
 
 export interface JsonResponse<T> {
@@ -83,18 +85,15 @@ export async function requestJson<T = unknown>(req: JsonRequest): Promise<JsonRe
 
     const text = await response.text();
     let body: unknown;
-    if (text.length > 0) {
+    if (text.length > 0 && req.responseType === "text") {
+      body = text;
+    } else if (text.length > 0) {
       try {
         body = JSON.parse(text);
       } catch {
         if (response.ok) {
-          throw new HttpError(
-            `${req.subject}: ${where}: answered ${response.status} with a body that is not JSON (${text.slice(0, 80)})`,
-            response.status,
-            req.method,
-            req.url,
-            text,
-          );
+          // The body stays out of the message: an unexpected body can carry a credential.
+          throw new HttpError(`${req.subject}: ${where}: answered ${response.status} with a body that is not JSON`, response.status, req.method, req.url, text);
         }
         body = text;
       }
