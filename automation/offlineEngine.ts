@@ -72,12 +72,21 @@ function markSecrets(value: unknown): any {
   return value;
 }
 
-export interface EvaluateArgs {
+export interface RecordOptions {
+  stack?: string;
+  config?: RawStackConfig;
+  region?: string;
+  /** Earlier phases' outputs by fully qualified stack name, fed to StackReference. */
+  stackOutputs?: MockContext["stackOutputs"];
+  /** Serialise dynamic providers as a real run does (tests of the providers); off for plans. */
+  serializeDynamicProviders?: boolean;
+}
+
+export interface EvaluateArgs extends RecordOptions {
   phase: Phase;
   stack: string;
   config: RawStackConfig;
   region: string;
-  /** Earlier phases' outputs by fully qualified stack name, fed to StackReference. */
   stackOutputs: MockContext["stackOutputs"];
   /** The program: declares the phase's resources and returns its outputs. */
   program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
@@ -85,14 +94,27 @@ export interface EvaluateArgs {
 
 /** Runs one phase of the program against the recording mock monitor; phases run one after another. */
 export async function evaluatePhase(args: EvaluateArgs): Promise<PhaseEvaluation> {
-  const mocks = new JourneyMocks({ region: args.region, stackOutputs: args.stackOutputs });
-  await pulumi.runtime.setMocks(mocks, PROJECT, args.stack, false);
+  const { resources, outputs } = await recordProgram(args.program, args);
+  return { phase: args.phase, stack: args.stack, resources, outputs };
+}
+
+/**
+ * Runs any program (a phase, or a few resources in a test) under the project's one mock world and
+ * returns what it registered and the outputs it returned.
+ */
+export async function recordProgram(
+  program: () => Record<string, unknown> | void | Promise<Record<string, unknown> | void>,
+  options: RecordOptions = {},
+): Promise<{ resources: RecordedResource[]; outputs: Record<string, unknown> }> {
+  const stack = options.stack ?? "test";
+  const mocks = new JourneyMocks({ region: options.region ?? "us-west-2", stackOutputs: options.stackOutputs ?? {} });
+  await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
   const monitor = new RecordingMonitor(mocks);
-  pulumi.runtime.setMockOptions(monitor, PROJECT, args.stack, false);
-  pulumi.runtime.setAllConfig(args.config.values, args.config.secretKeys);
+  pulumi.runtime.setMockOptions(monitor, PROJECT, stack, false);
+  pulumi.runtime.setAllConfig(options.config?.values ?? {}, options.config?.secretKeys ?? []);
 
   let declared: Record<string, unknown> = {};
-  const restore = skipDynamicProviderSerialization();
+  const restore = options.serializeDynamicProviders ? () => undefined : skipDynamicProviderSerialization();
   // The SDK captures a stack trace per resource for its source position, which the offline plan
   // never shows; mapping those traces through source maps was a third of the evaluation time.
   const stackTraceLimit = Error.stackTraceLimit;
@@ -104,14 +126,14 @@ export async function evaluatePhase(args: EvaluateArgs): Promise<PhaseEvaluation
   process.on("unhandledRejection", collect);
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
-      declared = await args.program();
+      declared = (await program()) ?? {};
       return {};
     });
     const outputs = await resolveOutputs(declared);
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     await new Promise((resolve) => setImmediate(resolve));
-    if (programErrors.length > 0) throw programFailure(args.phase, programErrors);
-    return { phase: args.phase, stack: args.stack, resources: monitor.recorded, outputs };
+    if (programErrors.length > 0) throw programFailure(stack, programErrors);
+    return { resources: monitor.recorded, outputs };
   } finally {
     process.off("unhandledRejection", collect);
     Error.stackTraceLimit = stackTraceLimit;
@@ -120,9 +142,9 @@ export async function evaluatePhase(args: EvaluateArgs): Promise<PhaseEvaluation
 }
 
 /** The first error of a failed program, without the SDK's "error serializing property" wrapping. */
-function programFailure(phase: Phase, errors: unknown[]): Error {
+function programFailure(stack: string, errors: unknown[]): Error {
   const message = String((errors[0] as Error)?.message ?? errors[0]).replace(/^(error serializing property "[^"]*": )+/, "");
-  const failure = new Error(`the ${phase} program failed: ${message}`);
+  const failure = new Error(`the ${stack} program failed: ${message}`);
   failure.name = (errors[0] as Error)?.name === "RunError" || /^cloud-migration-journey:/.test(message) ? "RunError" : "ProgramError";
   return failure;
 }

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { recordProgram } from "../../automation/offlineEngine";
 import { controlPlaneProvider, dataPlaneCertificateProvider, gatewayServiceProvider, routeProvider } from "../../providers/konnect/providers";
 import { KonnectControlPlane, KonnectDataPlaneCertificate, KonnectGatewayService, KonnectRoute } from "../../providers/konnect/resources";
 import { describeWithUpstream } from "../support/upstream";
@@ -114,32 +115,20 @@ describeWithUpstream("Konnect providers survive Pulumi's serialisation", () => {
 });
 
 describe("Konnect resources", () => {
-  const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
-
-  before(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-          return { id: `${args.name}-id`, state: { ...args.inputs, controlPlaneId: "cp-id", serviceId: "svc-id" } };
-        },
-        call: (args) => args.inputs,
-      },
-      "cloud-migration-journey",
-      "test",
-      false,
-    );
+  it("register as pulumi-nodejs:dynamic/konnect:* with the token nowhere in their inputs", async () => {
     // As in a program's process after a test configured them: nothing of that may reach the resources.
     await controlPlaneProvider.configure(stackConfig());
-  });
-
-  it("register as pulumi-nodejs:dynamic/konnect:* with the token nowhere in their inputs", async () => {
     const region = "eu" as const;
-    const cp = new KonnectControlPlane("cp", { name: "crawl-cp", region, adoptExisting: true });
-    const cert = new KonnectDataPlaneCertificate("cert", { controlPlaneId: cp.controlPlaneId, cert: PEM, region });
-    const service = new KonnectGatewayService("svc", { controlPlaneId: cp.controlPlaneId, name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080, region });
-    const route = new KonnectRoute("route", { controlPlaneId: cp.controlPlaneId, serviceId: service.serviceId, name: "monolith", paths: ["/monolith"], region });
-    await Promise.all([cp, cert, service, route].map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+    const { resources } = await recordProgram(
+      () => {
+        const cp = new KonnectControlPlane("cp", { name: "crawl-cp", region, adoptExisting: true });
+        new KonnectDataPlaneCertificate("cert", { controlPlaneId: cp.controlPlaneId, cert: PEM, region });
+        const service = new KonnectGatewayService("svc", { controlPlaneId: cp.controlPlaneId, name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080, region });
+        new KonnectRoute("route", { controlPlaneId: cp.controlPlaneId, serviceId: service.serviceId, name: "monolith", paths: ["/monolith"], region });
+      },
+      { serializeDynamicProviders: true },
+    );
+    const registered = resources.filter((r) => r.custom);
 
     assert.deepEqual(registered.map((r) => r.type).sort(), [
       "pulumi-nodejs:dynamic/konnect:ControlPlane",
@@ -152,7 +141,7 @@ describe("Konnect resources", () => {
       assert.ok(!JSON.stringify(inputs).includes(TOKEN));
     }
     const routeInputs = registered.find((r) => r.type.endsWith(":Route"))!.inputs;
-    assert.equal(routeInputs.controlPlaneId, "cp-id", "a parent's id arrives as its output, so Pulumi orders the two");
-    assert.equal(routeInputs.serviceId, "svc-id");
+    assert.equal(routeInputs.controlPlaneId, "[unknown.cp.controlPlaneId]", "a parent's id arrives as its output, so Pulumi orders the two");
+    assert.equal(routeInputs.serviceId, "[unknown.svc.serviceId]");
   });
 });

@@ -17,7 +17,8 @@ import { UniversalResource, mesh, meshHttpRoute } from "../../render/kuma";
 import { KumaServer, startKumaServer } from "../support/kumaServer";
 import { describeWithUpstream } from "../support/upstream";
 import { disputes } from "./fixtures";
-import { SECRET_SIG, recordRegistrations, registeredAll } from "./pulumiMocks";
+import { recordProgram } from "../../automation/offlineEngine";
+import { isSecret, unwrapSecret } from "../support/journey";
 
 const NO_SLEEP = { timeoutMs: 2_000, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {} };
 
@@ -192,31 +193,29 @@ describe("diffToken", () => {
 
 describe("Kuma resource classes as Pulumi registers them", () => {
   const ADMIN_TOKEN = "plain-admin-token-from-config";
-  let recorder: Awaited<ReturnType<typeof recordRegistrations>>;
-
-  before(async () => (recorder = await recordRegistrations()));
-  after(() => recorder.restore());
 
   it("register as pulumi-nodejs:dynamic/kuma:*, with the connection secret on the wire and in the outputs", async () => {
     const connection = { url: "https://global-cp:5682", token: ADMIN_TOKEN };
-    await registeredAll([
-      new KumaResource("mesh", { connection, resource: mesh() }),
-      new KumaZoneToken("on-prem-proxies", { connection, zone: "on-prem", scope: ["ingress", "egress"], validFor: "720h", rotation: "2026-01" }),
-      new KumaDataplaneToken("monolith", { connection, mesh: "default", name: "monolith-1", tags: { "kuma.io/service": ["monolith"] }, validFor: "720h" }),
-    ]);
+    const { resources: registered } = await recordProgram(
+      () => {
+        new KumaResource("mesh", { connection, resource: mesh() });
+        new KumaZoneToken("on-prem-proxies", { connection, zone: "on-prem", scope: ["ingress", "egress"], validFor: "720h", rotation: "2026-01" });
+        new KumaDataplaneToken("monolith", { connection, mesh: "default", name: "monolith-1", tags: { "kuma.io/service": ["monolith"] }, validFor: "720h" });
+      },
+      { serializeDynamicProviders: true },
+    );
 
-    const registered = recorder.registrations;
     const byType = (kind: string) => registered.find((r) => r.type === `pulumi-nodejs:dynamic/kuma:${kind}`)!;
-    assert.deepEqual(registered.map((r) => r.type).sort(), ["pulumi-nodejs:dynamic/kuma:DataplaneToken", "pulumi-nodejs:dynamic/kuma:Resource", "pulumi-nodejs:dynamic/kuma:ZoneToken"]);
-    for (const { type, wire, secretOutputs } of registered) {
-      assert.equal(wire.connection[SECRET_SIG.key], SECRET_SIG.value, `${type}: connection is sent as a secret`);
-      assert.equal(wire.connection.value.token, ADMIN_TOKEN);
-      assert.ok(!JSON.stringify({ ...wire, connection: undefined }).includes(ADMIN_TOKEN), `${type}: the token is nowhere else, the serialised provider included`);
+    assert.deepEqual(registered.map((r) => r.type).filter((t) => t !== "pulumi:pulumi:Stack").sort(), ["pulumi-nodejs:dynamic/kuma:DataplaneToken", "pulumi-nodejs:dynamic/kuma:Resource", "pulumi-nodejs:dynamic/kuma:ZoneToken"]);
+    for (const { type, inputs, secretOutputs } of registered.filter((r) => r.custom)) {
+      assert.ok(isSecret(inputs.connection), `${type}: connection is sent as a secret`);
+      assert.equal((unwrapSecret(inputs.connection) as { token: string }).token, ADMIN_TOKEN);
+      assert.ok(!JSON.stringify({ ...inputs, connection: undefined }).includes(ADMIN_TOKEN), `${type}: the token is nowhere else, the serialised provider included`);
       assert.ok(secretOutputs.includes("connection"), `${type}: the connection is a secret output`);
     }
-    assert.deepEqual(byType("Resource").wire.resource, JSON.parse(JSON.stringify(mesh())), "the resource itself stays readable in diffs");
+    assert.deepEqual(byType("Resource").inputs.resource, JSON.parse(JSON.stringify(mesh())), "the resource itself stays readable in diffs");
     assert.deepEqual(byType("ZoneToken").secretOutputs, ["connection", "token"]);
     assert.deepEqual(byType("DataplaneToken").secretOutputs, ["connection", "token"]);
-    assert.equal(byType("ZoneToken").wire.rotation, "2026-01");
+    assert.equal(byType("ZoneToken").inputs.rotation, "2026-01");
   });
 });
