@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { PhaseEvaluation, RecordedResource, unwrapSecrets } from "../automation/offlineEngine";
 import { phaseArtifacts } from "../automation/planReport";
+import { diffKumaResource, KumaResourceState } from "../providers/kuma/resources";
 import { KumaType, toKubernetes } from "../render/kuma";
 import { crdFor } from "./kuma/crds";
 import { deliver } from "./kuma/meshSemantics";
@@ -89,6 +90,8 @@ describe("run phase: the cutover", () => {
       assert.deepEqual(added, []);
       assert.deepEqual(removed, []);
       assert.deepEqual(changed.map((urn) => urn.split("::").pop()), ["kmj-cutover-disputes-route"]);
+      const [before, after] = [atZero, at50].map((e) => unwrapSecrets(e.resources.find((r) => r.urn === changed[0])!.inputs) as KumaResourceState);
+      assert.deepEqual(diffKumaResource(before, after), { changes: true, replaces: [], deleteBeforeReplace: false }, "updated in place, not replaced");
     });
 
     it("removing a migration deletes only that migration's route (and its own timeout and retry)", async () => {
