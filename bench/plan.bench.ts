@@ -46,3 +46,7 @@ for (const phase of availablePhases()) measure(`offline plan up to ${phase}`, ["
 const whole = measure("offline plan, all phases", ["bin/journey.js", "plan", "--json"]);
 const ratio = whole / load;
 console.log(`\nwhole offline plan / package load = ${ratio.toFixed(2)}x (target <= 1.5x): ${ratio <= 1.5 ? "met" : "NOT met"}`);
+
+// The orchestrator against the offline engine, both in one process (bench/journey.bench.ts).
+const journeyBench = spawnSync(process.execPath, ["--require", "ts-node/register", "bench/journey.bench.ts"], { cwd: ROOT, stdio: "inherit" });
+if (journeyBench.status !== 0) process.exit(journeyBench.status ?? 1);

@@ -1,24 +1,147 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigError } from "../config/load";
 import { PHASES, Phase } from "../config/schema";
-import { offlinePlan } from "../automation/offlinePlan";
+import { offlineJourney, pulumiJourney } from "../automation/journey";
+import { parseDuration } from "../automation/journey/clock";
+import { JourneyError, UsageError } from "../automation/journey/errors";
+import type { Outcome } from "../automation/journey/events";
+import { DEFAULT_STEPS, Journey, JourneyStatus } from "../automation/journey/journey";
+import { parseSteps } from "../automation/journey/migrations";
+import { rehearse, RehearsalStep } from "../automation/journey/rehearse";
+import { describeReport } from "../automation/journey/smoke";
 import { planJson, renderPlanText, writeArtifacts } from "../automation/planReport";
 import { PROJECT_DIR } from "../automation/stackConfig";
+import { BarsRenderer, NdjsonRenderer, PlainRenderer, Renderer, TerminalStream } from "./renderers";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, gateFailed: 3 } as const;
+
+/** Exit codes scripts can rely on. */
+export const EXIT_CODE: Record<Outcome, number> = {
+  succeeded: EXIT.ok,
+  failed: EXIT.failed,
+  cancelled: EXIT.failed,
+  usage: EXIT.usage,
+  "gate-refused": EXIT.gateFailed,
+  "rolled-back": EXIT.gateFailed,
+};
 
 /** Phases whose stack file is in the project: what `plan` covers by default. */
 export function availablePhases(dir = PROJECT_DIR): Phase[] {
   return PHASES.filter((p) => fs.existsSync(path.join(dir, `Pulumi.${p}.yaml`)));
 }
 
-export function buildCli(io: { out: (s: string) => void; err: (s: string) => void }, setExit: (code: number) => void): Command {
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export interface JourneyMode {
+  offline: boolean;
+  /** A person at a terminal: Ctrl-C reaches the Pulumi CLI directly. */
+  interactive: boolean;
+  smokeTimeoutMs?: number;
+}
+
+export interface CliDeps {
+  /** Builds the journey a command runs on (tests substitute engines and smoke runners here). */
+  journey?: (mode: JourneyMode) => Journey;
+  env?: NodeJS.ProcessEnv;
+  /** Where progress bars draw; bars only when it is a terminal and not CI. Defaults to stderr. */
+  terminal?: TerminalStream;
+  /** Cancels the running command; defaults to Ctrl-C (SIGINT) and SIGTERM. */
+  signal?: AbortSignal;
+  /** The phases the project has stacks for; defaults to the Pulumi.<phase>.yaml files present. */
+  phases?: Phase[];
+}
+
+interface CommonOptions {
+  offline?: boolean;
+  json?: boolean;
+  checksTimeout?: number;
+}
+
+const HELP_AFTER = `
+The real journey (Pulumi engine; state in file://~ unless PULUMI_BACKEND_URL says otherwise):
+  journey up crawl
+  journey up walk
+  journey up run
+  journey shift disputes --steps 10,25,50,100 --bake 5m
+  journey status
+
+A newcomer's first look, with no cloud account: journey rehearse
+--offline on any command runs it on the offline engine: state lives for that one command and
+smoke checks are reported as NOT RUN.
+
+Exit codes: 0 ok, 1 failed (or cancelled), 2 bad usage, 3 a gate stopped the operation and the
+journey is at its last good state (nothing changed, or the weight was set back).`;
+
+const phaseArgument = (description: string) => new Argument("<phase>", description).choices([...PHASES]);
+
+function durationOption(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function stepsOption(value: string): number[] {
+  try {
+    return parseSteps(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps = {}): Command {
+  const env = deps.env ?? process.env;
+  const terminal = deps.terminal ?? process.stderr;
+  const interactive = terminal.isTTY === true && !isCi(env);
+  const makeJourney =
+    deps.journey ??
+    ((mode: JourneyMode) => {
+      const smokePolicy = mode.smokeTimeoutMs === undefined ? undefined : { timeoutMs: mode.smokeTimeoutMs };
+      return mode.offline ? offlineJourney({ smokePolicy }) : pulumiJourney({ env, interruptOnAbort: !mode.interactive, smokePolicy });
+    });
+
   const program = new Command("journey")
     .description("Crawl/Walk/Run: move an on-prem monolith to the cloud with Kong Konnect and Kong Mesh, without breaking its API consumers")
     .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .addHelpText("after", HELP_AFTER)
     .exitOverride();
+
+  /** A command that runs a journey operation: renders its events, maps its outcome to the exit code. */
+  const journeyCommand = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .option("--offline", "run on the offline engine: state lives for this one command, smoke checks are NOT RUN")
+      .option("--json", "print the events as NDJSON on stdout (one JSON object per line), the result last");
+
+  async function execute<T>(opts: CommonOptions, operation: (journey: Journey, signal: AbortSignal) => Promise<T>, report?: (result: T) => string): Promise<void> {
+    const journey = makeJourney({ offline: !!opts.offline, interactive, smokeTimeoutMs: opts.checksTimeout });
+    const renderer: Renderer = opts.json ? new NdjsonRenderer(io.out) : interactive ? new BarsRenderer(terminal) : new PlainRenderer(io.out);
+    const unsubscribe = journey.subscribe((event) => renderer.onEvent(event));
+    const cancellation = cancelOn(deps.signal, io.err);
+    try {
+      const result = await operation(journey, cancellation.signal);
+      renderer.close();
+      if (opts.json) io.out(`${JSON.stringify({ type: "result", result })}\n`);
+      else if (report) io.out(report(result));
+      setExit(EXIT.ok);
+    } catch (err) {
+      renderer.close();
+      if (!(err instanceof JourneyError)) throw err;
+      if (opts.json) io.err(`journey: ${err.message}\n`);
+      setExit(EXIT_CODE[err.outcome]);
+    } finally {
+      unsubscribe();
+      cancellation.dispose();
+      await journey.dispose();
+    }
+  }
 
   program
     .command("plan")
@@ -27,31 +150,154 @@ export function buildCli(io: { out: (s: string) => void; err: (s: string) => voi
     .option("--json", "print one JSON document on stdout")
     .option("--out <dir>", "write every rendered artefact under <dir>/<phase>/")
     .action(async (opts: { phase?: Phase; json?: boolean; out?: string }) => {
-      const phases = opts.phase ? [opts.phase] : availablePhases();
-      const plan = await offlinePlan({
-        phases,
-        onPhase: opts.json ? undefined : (phase, stage, ms) => io.err(stage === "start" ? `evaluating ${phase} offline...\n` : `evaluated ${phase} in ${ms} ms\n`),
-      });
-      if (opts.out) {
-        const written = writeArtifacts(plan, opts.out);
-        if (!opts.json) io.err(`wrote ${written.length} artefacts under ${opts.out}\n`);
+      const journey = makeJourney({ offline: true, interactive });
+      const unsubscribe = opts.json
+        ? () => undefined
+        : journey.subscribe((event) => {
+            if (event.type === "phase-started") io.err(`evaluating ${event.phase} offline...\n`);
+            if (event.type === "phase-finished") io.err(`evaluated ${event.phase} in ${event.durationMs} ms\n`);
+          });
+      try {
+        const plan = await journey.plan(opts.phase ? [opts.phase] : (deps.phases ?? availablePhases()));
+        if (opts.out) {
+          const written = writeArtifacts(plan, opts.out);
+          if (!opts.json) io.err(`wrote ${written.length} artefacts under ${opts.out}\n`);
+        }
+        io.out(opts.json ? JSON.stringify(planJson(plan), null, 2) + "\n" : renderPlanText(plan));
+        setExit(EXIT.ok);
+      } finally {
+        unsubscribe();
+        await journey.dispose();
       }
-      io.out(opts.json ? JSON.stringify(planJson(plan), null, 2) + "\n" : renderPlanText(plan));
-      setExit(EXIT.ok);
     });
+
+  journeyCommand("status", "Where the journey stands, read from the stacks: each phase deployed or not, its last update and smoke checks, run's weights; and what to run next")
+    .option("--no-checks", "do not run the smoke checks")
+    .action((opts: CommonOptions & { checks: boolean }) => execute(opts, (journey, signal) => journey.status({ checks: opts.checks, signal }), renderStatus));
+
+  journeyCommand("preview", "What `up` would change in a phase's stack (needs the phase before it deployed)")
+    .addArgument(phaseArgument("the phase to preview"))
+    .action((phase: Phase, opts: CommonOptions) => execute(opts, (journey, signal) => journey.preview(phase, { signal })));
+
+  journeyCommand("up", "Deploy a phase: refused unless the phase before it is deployed and its smoke checks pass; done when the phase's own smoke checks pass")
+    .addArgument(phaseArgument("the phase to deploy"))
+    .option("--checks-timeout <duration>", "retry failing smoke checks for this long (e.g. 10m)", durationOption)
+    .action((phase: Phase, opts: CommonOptions) => execute(opts, (journey, signal) => journey.up(phase, { signal })));
+
+  journeyCommand("shift", "Move a migration's traffic to the new service step by step: set run's weight, apply, bake, check; on a failing check set the last good weight back (exit 3)")
+    .argument("<migration>", "the migration's name in run's config (cloud-migration-journey:migrations)")
+    .requiredOption("--steps <percentages>", "weights to step through, e.g. 10,25,50,100", stepsOption)
+    .option("--bake <duration>", "how long each step takes traffic before its smoke checks", durationOption, parseDuration("5m"))
+    .option("--checks-timeout <duration>", "retry failing smoke checks for this long (e.g. 2m)", durationOption)
+    .action((migration: string, opts: CommonOptions & { steps: number[]; bake: number }) =>
+      execute(opts, (journey, signal) => journey.shift(migration, opts.steps, { bakeMs: opts.bake, signal })),
+    );
+
+  journeyCommand("rollback", "One step back: the last shift back to its previous weight or, with --yes, destroy the newest phase")
+    .option("--yes", "confirm destroying the newest phase when no shift is left to undo")
+    .action((opts: CommonOptions & { yes?: boolean }) => execute(opts, (journey, signal) => journey.rollback({ confirmDestroy: opts.yes, signal })));
+
+  journeyCommand("destroy", "Destroy run, walk and crawl in that order, waiting for cloud load balancers to go before the network; skips what is gone, so it resumes after a failure")
+    .option("--yes", "confirm: every phase's resources are deleted")
+    .action((opts: CommonOptions & { yes?: boolean }) => {
+      if (!opts.yes && !opts.offline) throw new UsageError("destroy deletes every phase's resources; run `journey destroy --yes` to confirm");
+      return execute(opts, (journey, signal) => journey.destroy({ signal }));
+    });
+
+  journeyCommand("cancel", "Cancel the update running on a phase's stack, or clear the lock a crashed or killed run left behind")
+    .addArgument(new Argument("[phase]", "the stack to cancel; without it, every stack that reports a running update").choices([...PHASES]))
+    .action((phase: Phase | undefined, opts: CommonOptions) => execute(opts, (journey) => journey.cancel(phase)));
+
+  program
+    .command("rehearse")
+    .description("The whole journey on the offline engine in one go (up each phase, shift, rollback, destroy), printing what each step would do; nothing is deployed")
+    .option("--migration <name>", "the migration to shift (default: the first in run's config)")
+    .option("--steps <percentages>", "weights to step through", stepsOption, [...DEFAULT_STEPS])
+    .option("--bake <duration>", "bake time per step (reported, not waited)", durationOption, parseDuration("5m"))
+    .option("--json", "print the events as NDJSON on stdout, the steps' outcomes last")
+    .action((opts: { migration?: string; steps: number[]; bake: number; json?: boolean }) =>
+      execute({ ...opts, offline: true }, async (journey, signal) => {
+        const { steps, failure } = await rehearse(journey, { phases: deps.phases ?? availablePhases(), migration: opts.migration, steps: opts.steps, bakeMs: opts.bake, signal });
+        if (!opts.json) io.out(renderRehearsal(steps));
+        if (failure) throw failure;
+        return steps;
+      }),
+    );
 
   return program;
 }
 
+function renderRehearsal(steps: RehearsalStep[]): string {
+  const lines = steps.map((s, i) => `  ${i + 1}. ${s.command}\n     ${s.outcome === "succeeded" ? "" : `${s.outcome.toUpperCase()}: `}${s.message}`);
+  return `\nREHEARSAL on the offline engine: nothing was deployed and no smoke check was run.\n${lines.join("\n")}\n`;
+}
+
+function renderStatus(status: JourneyStatus): string {
+  const lines = [`\n${status.engine}`];
+  for (const p of status.phases) {
+    const state = p.state === "deployed" ? "deployed" : p.state === "partial" ? "PARTLY deployed" : "not deployed";
+    const parts = [`  ${p.phase.padEnd(7)}${state.padEnd(17)}${p.resourceCount > 0 ? `${p.resourceCount} resources` : ""}`];
+    if (p.checks) parts.push(`smoke checks ${describeReport(p.checks)}`);
+    if (p.weights && Object.keys(p.weights).length > 0) parts.push(`weights ${Object.entries(p.weights).map(([m, w]) => `${m} ${w}%`).join(", ")}`);
+    if (p.lastUpdate) parts.push(`last update ${p.lastUpdate.result}${p.lastUpdate.message ? ` ("${p.lastUpdate.message}")` : ""}`);
+    if (p.updateInProgress) parts.push("AN UPDATE IS RUNNING");
+    lines.push(parts.join("; "));
+  }
+  lines.push(`next: ${status.next}`, "");
+  return lines.join("\n");
+}
+
+function isCi(env: NodeJS.ProcessEnv): boolean {
+  return !!env.CI && env.CI !== "false" && env.CI !== "0";
+}
+
+/**
+ * The command's cancel signal: the caller's, or Ctrl-C/SIGTERM. A second Ctrl-C exits at once,
+ * which can leave the stack locked.
+ */
+function cancelOn(external: AbortSignal | undefined, err: (s: string) => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  if (external) {
+    const abort = () => controller.abort();
+    external.addEventListener("abort", abort);
+    return { signal: controller.signal, dispose: () => external.removeEventListener("abort", abort) };
+  }
+  const onSignal = () => {
+    if (controller.signal.aborted) {
+      err("\nstopping at once: the stack may stay locked; `journey cancel <phase>` clears it\n");
+      process.exit(EXIT.failed);
+    }
+    err("\ncancelling: the running step finishes cleanly and its state is saved (Ctrl-C again to stop at once)\n");
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
 /** Runs the CLI; resolves to the process exit code. */
-export async function main(argv: string[], io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) },
+  deps: CliDeps = {},
+): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildCli(io, (c) => (code = c));
+  const program = buildCli(io, (c) => (code = c), deps);
   try {
     await program.parseAsync(argv);
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof JourneyError) {
+      io.err(`journey: ${err.message}\n`);
+      return EXIT_CODE[err.outcome];
+    }
     if (err instanceof ConfigError || (err as Error).name === "RunError") {
       io.err(`${(err as Error).message}\n`);
       return EXIT.failed;
@@ -59,3 +305,4 @@ export async function main(argv: string[], io = { out: (s: string) => void proce
     throw err;
   }
 }
+
