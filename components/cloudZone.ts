@@ -44,6 +44,8 @@ export class CloudZone extends pulumi.ComponentResource {
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly provider: k8s.Provider;
   public readonly meshRelease: k8s.helm.v3.Release;
+  /** Hostnames of the load balancers the chart creates (the zone ingress NLB): destroy waits for them to go. */
+  public readonly loadBalancers: pulumi.Output<string[]>;
 
   constructor(name: string, args: CloudZoneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("journey:cloud:Zone", name, { zone: args.zone, kubernetesVersion: args.kubernetesVersion, meshVersion: args.meshVersion }, opts);
@@ -118,6 +120,8 @@ export class CloudZone extends pulumi.ComponentResource {
       },
       { ...k8sOpts, dependsOn: [caSecret, tokenSecret] },
     );
-    this.registerOutputs({ kubeconfig: this.kubeconfig });
+    const ingress = k8s.core.v1.Service.get(`${name}-zone-ingress`, `${KONG_MESH_NAMESPACE}/${KONG_MESH_RELEASE}-ingress`, { ...k8sOpts, dependsOn: [this.meshRelease] });
+    this.loadBalancers = ingress.status.apply((status) => (status?.loadBalancer?.ingress ?? []).map((i) => i.hostname ?? i.ip).filter((h): h is string => !!h));
+    this.registerOutputs({ kubeconfig: this.kubeconfig, loadBalancers: this.loadBalancers });
   }
 }

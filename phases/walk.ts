@@ -181,6 +181,7 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
     services: { monolith: "monolith", microservice: app.meshService },
     microservice: { ...microservice, meshService: app.meshService },
     kubeconfig: cloudZone.kubeconfig,
+    loadBalancers: cloudZone.loadBalancers,
     smokeChecks: gatewayProxyUrl.apply((url) => [
       ...cardApiChecks(url, "/mesh"),
       {

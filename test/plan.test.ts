@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -56,6 +57,15 @@ describe("journey plan (offline plan CLI)", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the journey bin pipes the whole JSON document (stdout is flushed before exit)", function () {
+    this.timeout(60_000);
+    const run = spawnSync(process.execPath, [path.join(__dirname, "..", "bin", "journey.js"), "plan", "--json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(run.status, 0, run.stderr);
+    const doc = JSON.parse(run.stdout);
+    assert.deepEqual(doc.phases.map((p: { phase: string }) => p.phase), ["crawl", "walk", "run"]);
+    assert.ok(run.stdout.length > 65536, "larger than one pipe buffer");
   });
 
   it("bad usage exits 2 with a message", async () => {
