@@ -1,5 +1,4 @@
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { recordProgram } from "../../automation/offlineEngine";
@@ -7,6 +6,7 @@ import { controlPlaneProvider, dataPlaneCertificateProvider, gatewayServiceProvi
 import { KonnectControlPlane, KonnectDataPlaneCertificate, KonnectGatewayService, KonnectRoute } from "../../providers/konnect/resources";
 import { describeWithUpstream } from "../support/upstream";
 import { TOKEN, stackConfig, useKonnectServer } from "./fixtures";
+import { runInPlainNode } from "../support/plainNode";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCATmgAwIBAgIUKong\n-----END CERTIFICATE-----\n";
@@ -62,16 +62,7 @@ async function run({ projectDir, texts, token, baseUrl, cert }) {
 `;
 
 function runProviderHost(payload: unknown): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", PROVIDER_HOST], { cwd: PROJECT_DIR, stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`provider host exited ${code}: ${stderr}`))));
-    child.stdin.end(JSON.stringify(payload));
-  });
+  return runInPlainNode(PROVIDER_HOST, payload, PROJECT_DIR);
 }
 
 describeWithUpstream("Konnect providers survive Pulumi's serialisation", () => {

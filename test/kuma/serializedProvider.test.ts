@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 import * as path from "path";
 import { KumaDataplaneToken, KumaResource, KumaZoneToken } from "../../providers/kuma/resources";
 import { mesh, meshHttpRoute } from "../../render/kuma";
@@ -7,6 +6,7 @@ import { KumaServer, startKumaServer } from "../support/kumaServer";
 import { describeWithUpstream } from "../support/upstream";
 import { disputes } from "./fixtures";
 import { recordProgram } from "../../automation/offlineEngine";
+import { runInPlainNode } from "../support/plainNode";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
@@ -48,16 +48,7 @@ async function run({ texts, connection, meshResource, route, reroute, projectDir
 `;
 
 function runProviderHost(payload: unknown): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", PROVIDER_HOST], { cwd: PROJECT_DIR, stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`provider host exited ${code}: ${stderr}`))));
-    child.stdin.end(JSON.stringify(payload));
-  });
+  return runInPlainNode(PROVIDER_HOST, payload, PROJECT_DIR);
 }
 
 describeWithUpstream("Kuma providers survive Pulumi's serialisation", function () {
