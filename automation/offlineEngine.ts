@@ -119,21 +119,25 @@ export async function recordProgram(
   // never shows; mapping those traces through source maps was a third of the evaluation time.
   const stackTraceLimit = Error.stackTraceLimit;
   if (!process.env.JOURNEY_DEBUG) Error.stackTraceLimit = 0;
-  // As under the real language host, an error thrown inside an apply fails the program: it
-  // surfaces as an unhandled rejection of the registration that needed the value.
-  const programErrors: unknown[] = [];
-  const collect = (reason: unknown) => void programErrors.push(reason);
+  // As under the real language host, an error thrown inside an apply (or a required stack output
+  // that is missing) fails the program: it surfaces as an unhandled rejection, and whatever waited
+  // on that value would otherwise wait for ever.
+  let collect: (reason: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (collect = (reason) => reject(programFailure(stack, reason))));
+  failed.catch(() => undefined);
   process.on("unhandledRejection", collect);
   try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      declared = (await program()) ?? {};
-      return {};
-    });
-    const outputs = await resolveOutputs(declared);
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    await new Promise((resolve) => setImmediate(resolve));
-    if (programErrors.length > 0) throw programFailure(stack, programErrors);
-    return { resources: monitor.recorded, outputs };
+    const evaluation = (async () => {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        declared = (await program()) ?? {};
+        return {};
+      });
+      const outputs = await resolveOutputs(declared);
+      await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+      await new Promise((resolve) => setImmediate(resolve));
+      return { resources: monitor.recorded, outputs };
+    })();
+    return await Promise.race([evaluation, failed]);
   } finally {
     process.off("unhandledRejection", collect);
     Error.stackTraceLimit = stackTraceLimit;
@@ -141,11 +145,11 @@ export async function recordProgram(
   }
 }
 
-/** The first error of a failed program, without the SDK's "error serializing property" wrapping. */
-function programFailure(stack: string, errors: unknown[]): Error {
-  const message = String((errors[0] as Error)?.message ?? errors[0]).replace(/^(error serializing property "[^"]*": )+/, "");
+/** The error of a failed program, without the SDK's "error serializing property" wrapping. */
+function programFailure(stack: string, reason: unknown): Error {
+  const message = String((reason as Error)?.message ?? reason).replace(/^(error serializing property "[^"]*": )+/, "");
   const failure = new Error(`the ${stack} program failed: ${message}`);
-  failure.name = (errors[0] as Error)?.name === "RunError" || /^cloud-migration-journey:/.test(message) ? "RunError" : "ProgramError";
+  failure.name = (reason as Error)?.name === "RunError" || /^cloud-migration-journey:/.test(message) ? "RunError" : "ProgramError";
   return failure;
 }
 

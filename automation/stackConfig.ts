@@ -5,7 +5,15 @@ import type { RawStackConfig } from "../config/load";
 import { PHASES, Phase, PROJECT, SECRET_KEYS, SecretKey } from "../config/schema";
 import { defaultStackRef } from "../phases/contract";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+/** The folder of Pulumi.yaml: found from this file, whether it runs from source or from dist/. */
+export const PROJECT_DIR = findProjectDir(__dirname);
+
+function findProjectDir(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${start}`);
+  }
+}
 
 /** Offline stand-ins for secrets the offline plan cannot decrypt; they are handled as secrets throughout. */
 export const OFFLINE_SECRET_PLACEHOLDERS: Record<SecretKey, string> = {

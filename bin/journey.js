@@ -1,10 +1,36 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly (transpile-only); type-checking is `npm run typecheck`.
+// Runs the CLI from dist/ (compiled by `npm ci` / `npm run build`) while that is newer than every
+// source file; otherwise straight from the TypeScript sources through ts-node (transpile only).
+const fs = require("fs");
 const path = require("path");
-require("ts-node").register({ transpileOnly: true, swc: true, project: path.join(__dirname, "..", "tsconfig.json") });
+
+const root = path.join(__dirname, "..");
+const compiled = path.join(root, "dist", "cli", "journey.js");
+
+function newestSource(dir, newest = 0) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist" || entry.name.startsWith(".")) continue;
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = newestSource(file, newest);
+    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+function cliModule() {
+  const sourceDirs = ["cli", "automation", "phases", "components", "render", "config", "providers", "policy", "server"];
+  if (fs.existsSync(compiled)) {
+    const builtAt = fs.statSync(compiled).mtimeMs;
+    const newest = sourceDirs.reduce((n, d) => (fs.existsSync(path.join(root, d)) ? newestSource(path.join(root, d), n) : n), 0);
+    if (newest <= builtAt) return require(compiled);
+  }
+  require("ts-node").register({ transpileOnly: true, swc: true, project: path.join(root, "tsconfig.json") });
+  return require("../cli/journey");
+}
+
 // Exit only once stdout and stderr are flushed: a pipe (`journey plan --json | jq`) is written asynchronously.
 const exitWhenFlushed = (code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
-require("../cli/journey").main(process.argv).then(exitWhenFlushed, (err) => {
+cliModule().main(process.argv).then(exitWhenFlushed, (err) => {
   process.stderr.write(`journey: ${err && err.message ? err.message : err}\n`);
   exitWhenFlushed(1);
 });

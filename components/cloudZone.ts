@@ -88,6 +88,8 @@ export class CloudZone extends pulumi.ComponentResource {
         subnetIds: args.privateSubnetIds,
         instanceTypes: [args.nodeInstanceType],
         scalingConfig: { minSize: args.nodes.min, desiredSize: args.nodes.desired, maxSize: args.nodes.max },
+        // A launch template with metadataOptions httpTokens "required": pods cannot read the node role's credentials over IMDSv1.
+        enableIMDSv2: true,
         tags,
       },
       { parent: this },

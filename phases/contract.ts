@@ -59,6 +59,8 @@ export interface WalkOutputs {
   services: { monolith: string; microservice: string };
   microservice: { name: string; namespace: string; port: number; meshService: string };
   kubeconfig: string;
+  /** The key of the cloud's hosts (the global CP); a secret. */
+  sshPrivateKey: string;
   /** Load balancers Kubernetes created in the cloud zone; destroy waits for them before the network goes. */
   loadBalancers: string[];
   smokeChecks: SmokeCheck[];

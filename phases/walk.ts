@@ -7,6 +7,7 @@ import { CloudZone } from "../components/cloudZone";
 import { ControlPlanePki } from "../components/controlPlanePki";
 import { GatewayRoute } from "../components/gatewayRoute";
 import { ubuntuAmi } from "../components/host";
+import { SshKeyPair } from "../components/sshKeyPair";
 import { MeshFoundation } from "../components/meshFoundation";
 import { MeshGlobalControlPlane } from "../components/meshGlobalControlPlane";
 import { MeshSidecar } from "../components/meshSidecar";
@@ -65,7 +66,9 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
   // Control planes: one private CA, the global CP in the cloud, the universal zone on-prem.
   const pki = new ControlPlanePki(`${prefix}-mesh-pki`, { organization: `${PROJECT} (${prefix})` });
   const amiId = ubuntuAmi();
-  const keyName = readPhaseOutput(crawlRef, "crawl", "sshKeyName");
+  // The cloud's hosts get a key pair of walk's own; simulated on-prem hosts keep crawl's.
+  const cloudKey = new SshKeyPair(`${prefix}-cloud-ssh`, { tags });
+  const onPremKeyName = crawlRef.getOutput("sshKeyName") as pulumi.Output<string | undefined>;
   const global = new MeshGlobalControlPlane(`${prefix}-mesh-global`, {
     vpcId: cloud.vpcId,
     vpcCidr: config.cloud.vpcCidr,
@@ -73,8 +76,8 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
     privateIp: hostAddress(publicCidrs[0], 10),
     databaseSubnetIds: cloud.privateSubnetIds,
     amiId,
-    keyName: keyName.apply((k) => k ?? ""),
-    sshPrivateKey,
+    keyName: cloudKey.keyName,
+    sshPrivateKey: cloudKey.privateKeyPem,
     instanceType: config.cloud.controlPlaneInstanceType,
     adminCidrs: config.adminCidrs,
     zoneCidrs,
@@ -88,7 +91,7 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
 
   const zone = new UniversalZone(`${prefix}-mesh-onprem`, {
     zone: mesh.onPremZone,
-    placement: zonePlacement(config, crawlNetwork, keyName, amiId),
+    placement: zonePlacement(config, crawlNetwork, onPremKeyName, amiId),
     sshPrivateKey,
     adminCidrs: config.adminCidrs,
     pki,
@@ -181,6 +184,7 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
     services: { monolith: "monolith", microservice: app.meshService },
     microservice: { ...microservice, meshService: app.meshService },
     kubeconfig: cloudZone.kubeconfig,
+    sshPrivateKey: cloudKey.privateKeyPem,
     loadBalancers: cloudZone.loadBalancers,
     smokeChecks: gatewayProxyUrl.apply((url) => [
       ...cardApiChecks(url, "/mesh"),
@@ -214,7 +218,10 @@ function zonePlacement(
     subnetId: crawlNetwork.apply((n) => n.subnetIds[0]),
     privateIp: crawlNetwork.apply((n) => hostAddress(n.subnetCidrs[0], 20)),
     amiId,
-    keyName: keyName.apply((k) => k ?? ""),
+    keyName: keyName.apply((k) => {
+      if (!k) throw new pulumi.RunError(`${PROJECT}:onPrem.mode: walk is "simulated" but crawl exports no SSH key pair; walk and crawl must use the same onPrem.mode`);
+      return k;
+    }),
     instanceType: config.onPrem.instanceType,
     peerCidr: config.cloud.vpcCidr,
   };
