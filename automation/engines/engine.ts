@@ -1,3 +1,4 @@
+import type { StackFile } from "../stackConfig";
 import type { UpdateKind, UpdateResult } from "@pulumi/pulumi/automation";
 import type { Phase } from "../../config/schema";
 import type { ChangeCounts, Emit, EngineKind } from "../journey/events";
@@ -13,6 +14,8 @@ export interface Engine {
   readonly stateKey: string;
   /** One line for people: which engine, which backend. */
   describe(): string;
+  /** The stack files the engine evaluates, where they are not the project's own (offline rehearsals, tests). */
+  readonly stackFiles?: Partial<Record<Phase, StackFile>>;
 
   /** Where a phase's stack stands, read from the stack itself. Never creates it. */
   inspect(phase: Phase): Promise<StackState>;

@@ -62,6 +62,10 @@ export class OfflineEngine implements Engine {
 
   constructor(private readonly options: OfflineEngineOptions = {}) {}
 
+  get stackFiles(): Partial<Record<Phase, StackFile>> | undefined {
+    return this.options.stackFiles;
+  }
+
   describe(): string {
     return "offline engine (the program evaluated in-process; nothing is deployed, state lives in memory only)";
   }

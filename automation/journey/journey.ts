@@ -176,6 +176,7 @@ export class Journey {
       const started = new Map<Phase, number>();
       const plan = await offlinePlan({
         phases,
+        stackFiles: this.engine.stackFiles,
         onPhase: (phase, stage, durationMs) => {
           if (stage === "start") {
             started.set(phase, Date.now());

@@ -10,7 +10,7 @@ import { phaseArtifacts, planJson, renderPlanText, writeArtifacts } from "../../
 import { main } from "../../cli/journey";
 import type { Phase } from "../../config/schema";
 import { evaluatePolicies } from "../../policy/offline";
-import { CANARY, PhaseOverrides } from "../support/journey";
+import { CANARY, journeyStackFiles, PhaseOverrides } from "../support/journey";
 import { journeyPlan } from "./support";
 
 /**
@@ -94,11 +94,7 @@ async function cli(args: string[], overrides: PhaseOverrides, upTo: Phase): Prom
   const code = await main(["node", "journey", "plan", ...args], io, {
     env: {},
     terminal: { write: () => true },
-    journey: () => {
-      const journey = offlineJourney();
-      journey.plan = () => journeyPlan(overrides, upTo);
-      return journey;
-    },
+    journey: () => offlineJourney({ stackFiles: journeyStackFiles(upTo, overrides) }),
   });
   return { code, logs };
 }

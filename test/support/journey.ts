@@ -23,8 +23,8 @@ export interface PhaseOverrides {
   secrets?: Partial<Record<SecretKey, string>>;
 }
 
-/** Evaluates the journey offline up to `phase` with the repository's stack config plus overrides. */
-export async function evaluateJourney(phase: Phase, overrides: PhaseOverrides = {}): Promise<Record<Phase, PhaseEvaluation>> {
+/** Stack files of the journey up to `phase`: the repository's stack config plus overrides, canary secrets. */
+export function journeyStackFiles(phase: Phase, overrides: PhaseOverrides = {}): Partial<Record<Phase, StackFile>> {
   const phases = (["crawl", "walk", "run"] as Phase[]).slice(0, ["crawl", "walk", "run"].indexOf(phase) + 1);
   const stackFiles: Partial<Record<Phase, StackFile>> = {};
   for (const p of phases) {
@@ -32,7 +32,13 @@ export async function evaluateJourney(phase: Phase, overrides: PhaseOverrides = 
     const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${PROJECT}:${k}`, v]));
     stackFiles[p] = stackConfigFromObject(p, prefixed, `Pulumi.${p}.yaml`, { konnectToken: CANARY.konnectToken, ...(overrides.secrets ?? {}) });
   }
-  const plan = await offlinePlan({ phases, stackFiles });
+  return stackFiles;
+}
+
+/** Evaluates the journey offline up to `phase` with the repository's stack config plus overrides. */
+export async function evaluateJourney(phase: Phase, overrides: PhaseOverrides = {}): Promise<Record<Phase, PhaseEvaluation>> {
+  const stackFiles = journeyStackFiles(phase, overrides);
+  const plan = await offlinePlan({ phases: Object.keys(stackFiles) as Phase[], stackFiles });
   return Object.fromEntries(plan.phases.map((p) => [p.phase, p])) as unknown as Record<Phase, PhaseEvaluation>;
 }
 
