@@ -12,6 +12,8 @@ import { parseSteps } from "../automation/journey/migrations";
 import { rehearse, RehearsalStep } from "../automation/journey/rehearse";
 import { describeReport } from "../automation/journey/smoke";
 import { planJson, renderPlanText, writeArtifacts } from "../automation/planReport";
+import { basePlan, BasePlanError, diffPlans, planDocument, refProblem, renderPlanDiffMarkdown } from "../automation/planDiff";
+import type { OfflinePlan } from "../automation/offlinePlan";
 import { PROJECT_DIR } from "../automation/stackConfig";
 import { BarsRenderer, NdjsonRenderer, PlainRenderer, Renderer, TerminalStream } from "./renderers";
 
@@ -149,7 +151,11 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     .addOption(new Option("--phase <phase>", "plan up to and including this phase").choices([...PHASES]))
     .option("--json", "print one JSON document on stdout")
     .option("--out <dir>", "write every rendered artefact under <dir>/<phase>/")
-    .action(async (opts: { phase?: Phase; json?: boolean; out?: string }) => {
+    .option("--diff-base <ref>", "compare with the offline plan of a git ref (evaluated in a temporary worktree) and print a markdown summary per phase (with --json: the diff as JSON)")
+    .action(async (opts: { phase?: Phase; json?: boolean; out?: string; diffBase?: string }) => {
+      if (opts.diffBase !== undefined && opts.out !== undefined) throw new UsageError("--diff-base compares plans; it writes no artefacts (drop --out)");
+      const badRef = opts.diffBase === undefined ? undefined : refProblem(opts.diffBase);
+      if (badRef) throw new UsageError(`--diff-base: ${badRef}`);
       const journey = makeJourney({ offline: true, interactive });
       const unsubscribe = opts.json
         ? () => undefined
@@ -159,6 +165,10 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
           });
       try {
         const plan = await journey.plan(opts.phase ? [opts.phase] : (deps.phases ?? availablePhases()));
+        if (opts.diffBase !== undefined) {
+          setExit(await printPlanDiff(plan, opts.diffBase, { json: !!opts.json, phases: opts.phase ? [opts.phase] : undefined }, io));
+          return;
+        }
         if (opts.out) {
           const written = writeArtifacts(plan, opts.out);
           if (!opts.json) io.err(`wrote ${written.length} artefacts under ${opts.out}\n`);
@@ -209,6 +219,19 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     .action((phase: Phase | undefined, opts: CommonOptions) => execute(opts, (journey) => journey.cancel(phase)));
 
   program
+    .command("serve")
+    .description("HTTP API for portals and a web dashboard: phases and their status, jobs (preview, up, shift, rollback) with live events (SSE), bearer-token auth")
+    .option("--port <port>", "TCP port (0: any free port)", portOption, 8080)
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--offline", "serve the offline engine: state lives as long as the server, nothing is deployed (demos, tests)")
+    .option("--tokens-file <file>", "YAML/JSON secret file: tokens: [{name, role: operator|read-only, token}] (or JOURNEY_API_TOKENS_FILE; JOURNEY_OPERATOR_TOKENS / JOURNEY_READONLY_TOKENS add comma-separated tokens)")
+    .option("--grace <duration>", "on SIGTERM/Ctrl-C, how long running jobs may finish before they are cancelled cleanly", durationOption, parseDuration("5m"))
+    .action(async (opts: { port: number; host: string; offline?: boolean; tokensFile?: string; grace: number }) => {
+      const { serve } = await import("../server");
+      setExit(await serve({ port: opts.port, host: opts.host, offline: !!opts.offline, tokensFile: opts.tokensFile, graceMs: opts.grace, env }, io, deps.signal));
+    });
+
+  program
     .command("rehearse")
     .description("The whole journey on the offline engine in one go (up each phase, shift, rollback, destroy), printing what each step would do; nothing is deployed")
     .option("--migration <name>", "the migration to shift (default: the first in run's config)")
@@ -225,6 +248,27 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     );
 
   return program;
+}
+
+function portOption(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("must be a TCP port from 0 to 65535");
+  return Number(value);
+}
+
+/** `plan --diff-base`: the head's plan (this checkout) against the base's, as markdown or JSON; exit 1 when the base cannot be planned. */
+async function printPlanDiff(plan: OfflinePlan, ref: string, opts: { json: boolean; phases?: Phase[] }, io: Io): Promise<number> {
+  const head = planDocument(plan);
+  let base;
+  try {
+    base = await basePlan({ ref, log: io.err });
+  } catch (err) {
+    if (!(err instanceof BasePlanError)) throw err;
+    io.err(`journey: ${err.message}\n${err.detail ? `${err.detail}\n` : ""}`);
+    return EXIT.failed;
+  }
+  const diff = await diffPlans(base.plan, head, { phases: opts.phases });
+  io.out(opts.json ? `${JSON.stringify({ base: { ref, commit: base.commit }, ...diff }, null, 2)}\n` : renderPlanDiffMarkdown(diff, { base: `${ref} (${base.commit.slice(0, 12)})`, head: "this checkout" }));
+  return EXIT.ok;
 }
 
 function renderRehearsal(steps: RehearsalStep[]): string {

@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { PHASES, Phase } from "../config/schema";
+import { stackNameOf } from "../automation/engines/engine";
+import { parseDuration } from "../automation/journey/clock";
+
+/**
+ * Every input of the API, validated before anything runs: request bodies, path parameters, query
+ * strings and the `Last-Event-ID` header. A failure is a 400 with one entry per field.
+ */
+
+export interface FieldError {
+  /** Where in the input, e.g. `steps.1`; `(body)` for the whole body. */
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends Error {
+  constructor(
+    readonly fields: FieldError[],
+    message = `invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join("; ")}`,
+  ) {
+    super(message);
+    this.name = "ValidationError";
+  }
+}
+
+const MAX_BAKE_MS = 24 * 3_600_000;
+const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Pulumi's stack-name characters. */
+const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+const phaseField = z.enum(PHASES, { message: `must be one of ${PHASES.join(", ")}` });
+const stackField = z
+  .string()
+  .regex(STACK_NAME, { message: "must be a stack name (letters, digits, '_', '.', '-'; at most 100)", abort: true })
+  .refine((name) => PHASES.some((p) => stackNameOf(p) === name), { message: `is not a stack of this journey; its stacks: ${PHASES.map(stackNameOf).join(", ")}` });
+
+/** A phase's operation names it by `phase`, by `stack`, or by both when they agree. */
+const phaseTarget = <K extends string>(kind: K) =>
+  z
+    .object({ kind: z.literal(kind), phase: phaseField.optional(), stack: stackField.optional() })
+    .strict()
+    .superRefine((body, ctx) => {
+      if (body.phase === undefined && body.stack === undefined) ctx.addIssue({ code: "custom", path: ["phase"], message: `is required (or \`stack\`): one of ${PHASES.join(", ")}` });
+      if (body.phase !== undefined && body.stack !== undefined && stackNameOf(body.phase) !== body.stack) {
+        ctx.addIssue({ code: "custom", path: ["stack"], message: `is not the stack of phase ${body.phase} (${stackNameOf(body.phase)})` });
+      }
+    })
+    .transform((body) => ({ kind, phase: (body.phase ?? PHASES.find((p) => stackNameOf(p) === body.stack)) as Phase }));
+
+const weight = z.number({ message: "must be a number" }).int("must be a whole percentage").min(0, "must be from 0 to 100").max(100, "must be from 0 to 100");
+
+const bake = z
+  .string()
+  .max(32, "is too long")
+  .transform((text, ctx) => {
+    try {
+      const ms = parseDuration(text);
+      if (ms > MAX_BAKE_MS) ctx.addIssue({ code: "custom", message: "must be at most 24h" });
+      return ms;
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const shiftBody = z
+  .object({
+    kind: z.literal("shift"),
+    migration: z.string().max(63, "must be at most 63 characters").regex(RFC1123_LABEL, "must be a migration name (an RFC 1123 label, as in run's config)"),
+    steps: z.array(weight).min(1, "needs at least one weight, e.g. [10, 25, 50, 100]").max(20, "at most 20 steps"),
+    /** Duration each step takes traffic before its smoke checks, e.g. `5m` (offline: reported, not waited). */
+    bake: bake.optional(),
+  })
+  .strict()
+  .transform((body) => ({ kind: "shift" as const, migration: body.migration, steps: body.steps, bakeMs: body.bake ?? 5 * 60_000 }));
+
+const rollbackBody = z
+  .object({ kind: z.literal("rollback"), confirmDestroy: z.boolean({ message: "must be true or false" }).optional() })
+  .strict()
+  .transform((body) => ({ kind: "rollback" as const, confirmDestroy: body.confirmDestroy ?? false }));
+
+export const JOB_KINDS = ["preview", "up", "shift", "rollback"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export type JobRequest =
+  | { kind: "preview" | "up"; phase: Phase }
+  | { kind: "shift"; migration: string; steps: number[]; bakeMs: number }
+  | { kind: "rollback"; confirmDestroy: boolean };
+
+const BODIES = { preview: phaseTarget("preview"), up: phaseTarget("up"), shift: shiftBody, rollback: rollbackBody };
+
+/** `POST /api/jobs`. */
+export function parseJobRequest(body: unknown): JobRequest {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ValidationError([{ field: "(body)", message: "must be a JSON object" }]);
+  const kind = (body as { kind?: unknown }).kind;
+  if (typeof kind !== "string" || !(JOB_KINDS as readonly string[]).includes(kind)) {
+    throw new ValidationError([{ field: "kind", message: `must be one of ${JOB_KINDS.join(", ")}` }]);
+  }
+  return parse(BODIES[kind as JobKind], body) as JobRequest;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const jobParams = z.object({ id: z.string().regex(UUID, "must be a job id (a UUID)") }).strict();
+
+export const phasesQuery = z
+  .object({ checks: z.enum(["true", "false"], { message: "must be true or false" }).optional() })
+  .strict()
+  .transform((q) => ({ checks: q.checks === "true" }));
+
+/** `Last-Event-ID`: the id of the last event the client has; the stream resumes after it. */
+export const lastEventId = z
+  .string()
+  .regex(/^\d{1,9}$/, "must be the id of an event (a whole number)")
+  .transform(Number);
+
+export const eventsQuery = z.object({ lastEventId: lastEventId.optional() }).strict();
+
+export function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ""): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.flatMap((issue): FieldError[] => {
+      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+      // Keys the strict objects do not know: one entry each, in words of this API.
+      if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ field: [path, key].filter(Boolean).join("."), message: "is not a field of this request" }));
+      return [{ field: path || "(body)", message: issue.message }];
+    }),
+  );
+}

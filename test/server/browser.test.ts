@@ -1,0 +1,102 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { chromium, BrowserContext, Page } from "playwright-core";
+import { PROJECT_DIR } from "../../automation/stackConfig";
+import { OPERATOR, READER, startServer, TestServer } from "./support";
+
+/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+/** Screenshots kept for people to look at (gitignored). */
+const ARTIFACTS = path.join(PROJECT_DIR, "test-artifacts");
+
+const hasChromium = fs.existsSync(CHROMIUM);
+const browserIt = hasChromium ? it : (title: string, fn: Mocha.Func) => it.skip(`${title} (skipped: ${CHROMIUM} is absent; \`apt-get install chromium\`, as .ci/run does)`, fn);
+
+describe("portal server: the dashboard in a real browser (headless Chromium)", function () {
+  this.timeout(90_000);
+  let t: TestServer | undefined;
+  let context: BrowserContext | undefined;
+  let profile: string | undefined;
+  const problems: string[] = [];
+
+  before(async function () {
+    if (!hasChromium) return;
+    t = await startServer({ real: true });
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), "journey-chromium-"));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
+  });
+
+  after(async () => {
+    await context?.close();
+    await t?.close();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function open(token: string): Promise<Page> {
+    const page = await context!.newPage();
+    // A CSP violation, a script error or a failed request shows here.
+    page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+    page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
+    await page.goto(t!.url);
+    await page.fill("#token", token);
+    await page.click("#use-token");
+    await page.waitForSelector('#timeline [data-phase="crawl"]');
+    return page;
+  }
+
+  browserIt("loads, draws both zones from the plan, runs an offline preview and shows its events live", async () => {
+    const page = await open(OPERATOR);
+    assert.equal(await page.title(), "cloud-migration-journey");
+    assert.equal(await page.textContent("#whoami"), "alice (operator)");
+    assert.equal(await page.textContent("#engine"), "offline engine: nothing is deployed");
+    assert.deepEqual(await page.$$eval("#timeline [data-phase]", (items) => items.map((i) => [i.getAttribute("data-phase"), i.getAttribute("data-state")])), [
+      ["crawl", "not-deployed"],
+      ["walk", "not-deployed"],
+      ["run", "not-deployed"],
+    ]);
+
+    // The picture: drawn as SVG from the plan.
+    await page.waitForSelector('#topology [data-zone="cloud"]');
+    assert.equal(await page.textContent('#topology [data-zone="on-prem"] .zone-title'), "on-prem zone: on-prem");
+    assert.equal(await page.textContent('#topology [data-zone="cloud"] .zone-title'), "cloud zone: cloud");
+    for (const node of ["monolith", "gateway", "onprem-zone-cp", "cloud-zone-cp", "microservice", "global-cp", "konnect-cp"]) {
+      assert.equal(await page.locator(`#topology [data-node="${node}"]`).count(), 1, node);
+    }
+    assert.equal(await page.getAttribute('#topology [data-split="disputes"]', "data-weight"), "0");
+    assert.equal(await page.locator("#topology [data-link]").count(), 5);
+
+    // A preview on the offline engine, followed over server-sent events.
+    await page.click('#timeline [data-phase="crawl"] button[data-action="preview"]');
+    await page.waitForSelector('#events li[data-type="summary"]');
+    const lines = await page.$$eval("#events li", (items) => items.map((i) => i.textContent ?? ""));
+    assert.match(lines[0], /^▶ journey preview crawl {2}\[offline engine/);
+    assert.ok(lines.filter((l) => /^ {2}\+ create aws:ec2\/instance:Instance kmj-onprem-(monolith|gateway)-instance/.test(l)).length === 2, lines.join("\n"));
+    const created = /^✓ crawl: would create (\d+)$/.exec(lines.at(-1)!);
+    assert.ok(created, lines.at(-1));
+    assert.equal(await page.textContent("#job-state"), "succeeded");
+    assert.equal(await page.getAttribute("#job-progress", "value"), created[1], "the progress bar is full");
+
+    // An up: the phase turns deployed in the timeline and the picture; smoke checks show NOT RUN.
+    await page.click('#timeline [data-phase="crawl"] button[data-action="up"]');
+    await page.waitForSelector('#timeline [data-phase="crawl"][data-state="deployed"]');
+    await page.waitForSelector('#topology [data-node="monolith"].deployed');
+    assert.equal(await page.locator('#topology [data-node="microservice"].not-deployed').count(), 1);
+    assert.deepEqual(await page.$$eval("#checks tbody tr td:nth-child(3)", (cells) => [...new Set(cells.map((c) => c.textContent))]), ["NOT RUN"]);
+
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "dashboard.png"), fullPage: true });
+    assert.deepEqual(problems, []);
+  });
+
+  browserIt("a read-only token sees the journey without operator controls", async () => {
+    const page = await open(READER);
+    assert.equal(await page.textContent("#whoami"), "bob (read-only)");
+    assert.equal(await page.isVisible('#timeline [data-phase="crawl"] button[data-action="preview"]'), false);
+    assert.equal(await page.isVisible("#rollback"), false);
+    assert.equal(await page.locator('#migrations [data-migration="disputes"]').count(), 1);
+    assert.deepEqual(problems, []);
+  });
+});
