@@ -14,6 +14,7 @@ import { describeReport } from "../automation/journey/smoke";
 import { planJson, renderPlanText, writeArtifacts } from "../automation/planReport";
 import { basePlan, BasePlanError, diffPlans, planDocument, refProblem, renderPlanDiffMarkdown } from "../automation/planDiff";
 import type { OfflinePlan } from "../automation/offlinePlan";
+import { formatPolicyReport } from "../policy/report";
 import { PROJECT_DIR } from "../automation/stackConfig";
 import { BarsRenderer, NdjsonRenderer, PlainRenderer, Renderer, TerminalStream } from "./renderers";
 
@@ -148,12 +149,15 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
   program
     .command("plan")
     .description("Offline plan: evaluate the real program in-process under mocks, phase after phase (no cloud account, no CLI, no network)")
-    .addOption(new Option("--phase <phase>", "plan up to and including this phase").choices([...PHASES]))
+    .addOption(new Option("--phase <phase>", "report this phase (the ones before it are evaluated too: it reads their outputs)").choices([...PHASES]))
     .option("--json", "print one JSON document on stdout")
     .option("--out <dir>", "write every rendered artefact under <dir>/<phase>/")
+    .option("--policy", "run the guardrails policy pack (policy/) on the plan; exit 1 on any mandatory violation")
+    .option("--policy-config <file>", "policy pack config, the same JSON file `pulumi preview --policy-pack-config` takes")
     .option("--diff-base <ref>", "compare with the offline plan of a git ref (evaluated in a temporary worktree) and print a markdown summary per phase (with --json: the diff as JSON)")
-    .action(async (opts: { phase?: Phase; json?: boolean; out?: string; diffBase?: string }) => {
+    .action(async (opts: { phase?: Phase; json?: boolean; out?: string; diffBase?: string; policy?: boolean; policyConfig?: string }) => {
       if (opts.diffBase !== undefined && opts.out !== undefined) throw new UsageError("--diff-base compares plans; it writes no artefacts (drop --out)");
+      if (opts.policyConfig !== undefined && !opts.policy) throw new UsageError("--policy-config goes with --policy");
       const badRef = opts.diffBase === undefined ? undefined : refProblem(opts.diffBase);
       if (badRef) throw new UsageError(`--diff-base: ${badRef}`);
       const journey = makeJourney({ offline: true, interactive });
@@ -173,8 +177,9 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
           const written = writeArtifacts(plan, opts.out);
           if (!opts.json) io.err(`wrote ${written.length} artefacts under ${opts.out}\n`);
         }
-        io.out(opts.json ? JSON.stringify(planJson(plan), null, 2) + "\n" : renderPlanText(plan));
-        setExit(EXIT.ok);
+        const policy = opts.policy ? await runPolicyPack(plan, opts.policyConfig) : undefined;
+        io.out(opts.json ? JSON.stringify({ ...planJson(plan), ...(policy && { policy }) }, null, 2) + "\n" : renderPlanText(plan) + (policy ? `\n${formatPolicyReport(policy)}` : ""));
+        setExit(policy && policy.summary.mandatory > 0 ? EXIT.failed : EXIT.ok);
       } finally {
         unsubscribe();
         await journey.dispose();
@@ -248,6 +253,20 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     );
 
   return program;
+}
+
+/** The guardrails on the offline plan: the same rule code `pulumi preview --policy-pack policy` runs. */
+async function runPolicyPack(plan: OfflinePlan, configFile?: string) {
+  const { evaluatePolicies } = await import("../policy/offline");
+  let config: unknown;
+  if (configFile !== undefined) {
+    try {
+      config = JSON.parse(fs.readFileSync(configFile, "utf8"));
+    } catch (err) {
+      throw new UsageError(`--policy-config ${configFile}: ${(err as Error).message}`);
+    }
+  }
+  return evaluatePolicies(plan, { config: config as never });
 }
 
 function portOption(value: string): number {

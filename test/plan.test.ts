@@ -68,6 +68,23 @@ describe("journey plan (offline plan CLI)", () => {
     assert.ok(run.stdout.length > 65536, "larger than one pipe buffer");
   });
 
+  it("--policy runs the guardrails on the plan: zero mandatory violations, exit 0; a rule made mandatory by config fails it", async () => {
+    const clean = await journey("plan", "--policy", "--json");
+    assert.equal(clean.code, 0);
+    const report = JSON.parse(clean.out).policy;
+    assert.equal(report.summary.mandatory, 0);
+    assert.ok(report.summary.advisory > 0, "advisory findings are reported, not fatal");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-"));
+    try {
+      fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ "single-nat-gateway": "mandatory" }));
+      const strict = await journey("plan", "--policy", "--policy-config", path.join(dir, "config.json"));
+      assert.equal(strict.code, 1);
+      assert.match(strict.out, /MANDATORY single-nat-gateway: kmj-cloud-nat/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("bad usage exits 2 with a message", async () => {
     const { code, err } = await journey("plan", "--phase", "sprint");
     assert.equal(code, 2);

@@ -146,10 +146,10 @@ function audit(name: string, overrides: PhaseOverrides, upTo: Phase, reachesProg
       for (const { file, content } of readTree(dir)) assertClean(file, content, placeholders);
     });
 
-    it("nothing `journey plan`, `journey plan --json` or `journey plan --out` prints or writes holds one", async () => {
+    it("nothing `journey plan` prints or writes holds one (plain, --json, --out, --policy)", async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "audit-cli-"));
       tmp.push(dir);
-      for (const args of [[], ["--json"], ["--out", dir]]) {
+      for (const args of [[], ["--json"], ["--out", dir], ["--policy"], ["--policy", "--json"]]) {
         const { code, logs } = await cli(args, overrides, upTo);
         assert.equal(code, 0, logs);
         assert.match(logs, /(OFFLINE PLAN|"mode": "offline")/);
