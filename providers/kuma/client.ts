@@ -2,7 +2,7 @@
  * A typed client of the Kuma control-plane REST API (universal mode) for the resources the
  * program applies, and the two token endpoints.
  */
-import { Agent } from "undici";
+import type { Agent } from "undici";
 import { DEFAULT_RETRY, HttpError, JsonRequest, RetryPolicy, detail, requestJson } from "../http";
 import {
   DataplaneTokenRequest,
@@ -88,7 +88,8 @@ export class KumaClient {
     }
     if (typeof options.token !== "string" || options.token === "") throw new Error(`Kuma control plane ${url.host}: a token is required`);
     this.baseUrl = url.toString().replace(/\/+$/, "");
-    this.agent = options.caCertPem === undefined ? undefined : new Agent({ connect: { ca: options.caCertPem } });
+    // Loaded only to pin a CA: undici is a large module and most uses (plans, tests) never need it.
+    this.agent = options.caCertPem === undefined ? undefined : new (require("undici") as typeof import("undici")).Agent({ connect: { ca: options.caCertPem } });
   }
 
   /** Creates or replaces the resource (PUT is an upsert). */
