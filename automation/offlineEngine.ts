@@ -20,6 +20,8 @@ export interface RecordedResource {
   inputs: Record<string, unknown>;
   /** Outputs the program asked the engine to keep secret (`additionalSecretOutputs`). */
   secretOutputs: string[];
+  /** URNs this resource waits for on create (and outlives on delete). */
+  dependencies: string[];
 }
 
 export interface PhaseEvaluation {
@@ -53,6 +55,7 @@ class RecordingMonitor extends MockMonitor {
           custom: req.getCustom(),
           inputs: markSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
           secretOutputs: req.getAdditionalsecretoutputsList(),
+          dependencies: req.getDependenciesList(),
         });
       }
       callback(err, resp);

@@ -28,6 +28,8 @@ export class KonnectGateway extends pulumi.ComponentResource {
   public readonly controlPlaneEndpoint: pulumi.Output<string>;
   public readonly telemetryEndpoint: pulumi.Output<string>;
   public readonly proxyUrl: pulumi.Output<string>;
+  /** The pinned certificate; gateway services created after it are deleted before it. */
+  public readonly dataPlaneCertificate: KonnectDataPlaneCertificate;
 
   constructor(name: string, args: KonnectGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("journey:konnect:Gateway", name, { controlPlane: args.controlPlane.name, region: args.region, image: args.image }, opts);
@@ -78,6 +80,7 @@ export class KonnectGateway extends pulumi.ComponentResource {
       { parent: this, dependsOn: [pinned] },
     );
 
+    this.dataPlaneCertificate = pinned;
     this.controlPlaneId = controlPlane.controlPlaneId;
     this.controlPlaneEndpoint = controlPlane.controlPlaneEndpoint;
     this.telemetryEndpoint = controlPlane.telemetryEndpoint;

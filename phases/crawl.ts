@@ -1,6 +1,6 @@
 import { imageRef, JourneyConfig } from "../config/schema";
 import type { StackSecrets } from "../config/load";
-import { GatewayRoute } from "../components/gatewayRoute";
+import { GatewayRoute, GatewayRouteArgs } from "../components/gatewayRoute";
 import { KonnectGateway } from "../components/konnectGateway";
 import { Monolith } from "../components/monolith";
 import { OnPremSite, SiteHost } from "../components/onPremSite";
@@ -65,7 +65,8 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
     },
   });
 
-  new GatewayRoute(`${prefix}-onprem-route`, {
+  // Konnect objects go in order: control plane, certificate, service, route (and back on destroy).
+  const onPremRoute: GatewayRouteArgs = {
     ...konnect,
     controlPlaneId: gateway.controlPlaneId,
     serviceName: "monolith",
@@ -73,7 +74,8 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
     routeName: "onprem",
     paths: ["/onprem"],
     methods: ["GET", "POST", "PATCH"],
-  });
+  };
+  new GatewayRoute(`${prefix}-onprem-route`, onPremRoute, { dependsOn: [gateway.dataPlaneCertificate] });
 
   return {
     phase: "crawl",

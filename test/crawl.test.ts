@@ -168,6 +168,13 @@ describe("crawl phase (offline, under the shared mocks)", () => {
       assert.equal(route.stripPath, true);
     });
 
+    it("orders Konnect objects: control plane, certificate, service, route (reversed on destroy)", () => {
+      const konnect = (t: string) => ofType(crawl.resources, `pulumi-nodejs:dynamic/konnect:${t}`)[0];
+      assert.ok(konnect("DataPlaneCertificate").dependencies.includes(konnect("ControlPlane").urn));
+      assert.ok(konnect("GatewayService").dependencies.includes(konnect("DataPlaneCertificate").urn));
+      assert.ok(konnect("Route").dependencies.includes(konnect("GatewayService").urn));
+    });
+
     it("pins the certificate the gateway presents", () => {
       const pin = ofType(crawl.resources, "pulumi-nodejs:dynamic/konnect:DataPlaneCertificate")[0].inputs;
       assert.equal(pin.cert, "[unknown.kmj-gateway-cluster-cert.certPem]");
