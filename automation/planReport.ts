@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
+import { parseYaml, toYaml } from "../render/yaml";
 import { konnectRequestBody, KonnectKind } from "../providers/konnect/bodies";
 import { renderBootstrapScript } from "../render/cloudInit";
 import { DYNAMIC_PREFIX, UNKNOWN_PATTERN } from "./mocks";
@@ -121,7 +121,7 @@ export function phaseArtifacts(resources: RecordedResource[]): Artifact[] {
     } else if (r.type === "journey:host:File") {
       const content = isSecretValue(inputs.content) ? `${SECRET_TEXT} delivered over SSH, mode ${inputs.mode}; not written by the offline plan\n` : String(inputs.content);
       artifacts.push({ path: `hosts/${inputs.host}${inputs.path}`, content });
-      if (inputs.kumaResource && !isSecretValue(inputs.content)) artifacts.push(kumaArtifact(YAML.parse(content)));
+      if (inputs.kumaResource && !isSecretValue(inputs.content)) artifacts.push(kumaArtifact(parseYaml(content)));
     } else if (r.type === `${DYNAMIC_PREFIX}kuma:Resource`) {
       artifacts.push(kumaArtifact(inputs.resource));
     } else if (r.type.startsWith("kubernetes:") && r.custom) {
@@ -163,10 +163,6 @@ export function writeArtifacts(plan: OfflinePlan, dir: string): string[] {
     }
   }
   return written;
-}
-
-export function toYaml(value: unknown): string {
-  return YAML.stringify(value, { lineWidth: 0 });
 }
 
 function slug(name: string): string {

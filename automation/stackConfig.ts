@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
+import { parseYaml } from "../render/yaml";
 import type { RawStackConfig } from "../config/load";
 import { PHASES, Phase, PROJECT, SECRET_KEYS, SecretKey } from "../config/schema";
 import { defaultStackRef } from "../phases/contract";
@@ -36,7 +36,7 @@ export interface StackFile {
 export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) throw new Error(`${file} does not exist: each phase is a stack with its own Pulumi.<stack>.yaml`);
-  const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+  const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
   return stackConfigFromObject(stack, doc.config ?? {}, file);
 }
 

@@ -1,4 +1,4 @@
-import { MultiBar, Presets, SingleBar } from "cli-progress";
+import type { MultiBar, SingleBar } from "cli-progress";
 import { formatDuration } from "../automation/journey/clock";
 import type { JourneyEvent, PhaseAction, ResourceStep } from "../automation/journey/events";
 import { describeChanges } from "../automation/journey/journey";
@@ -129,6 +129,8 @@ export class BarsRenderer implements Renderer {
 
   private startPhase(phase: string, action: PhaseAction): void {
     this.stopBars();
+    // Loaded on a terminal only: plans, CI lines and NDJSON never draw bars.
+    const { MultiBar, Presets } = require("cli-progress") as typeof import("cli-progress");
     this.bars = new MultiBar(
       { stream: this.stream as NodeJS.WritableStream, clearOnComplete: true, hideCursor: true, autopadding: true, format: "{label} [{bar}] {value}/{total} {what}" },
       Presets.shades_grey,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
+import { toYaml } from "../render/yaml";
 import { KumaConnectionArgs, KumaDataplaneToken } from "../providers/kuma/resources";
 import type { Dataplane } from "../render/kuma";
 import { DOCKER_HOST } from "../render/hosts";
@@ -51,7 +51,7 @@ export class MeshSidecar extends pulumi.ComponentResource {
         host: args.host,
         bootstrap: DOCKER_HOST(args.host),
         files: [
-          { path: `${HOST_DIR}/${DATAPLANE_FILES.resource}`, content: dataplane.apply((d) => YAML.stringify(d)), mode: "0644", kumaResource: true },
+          { path: `${HOST_DIR}/${DATAPLANE_FILES.resource}`, content: dataplane.apply((d) => toYaml(d)), mode: "0644", kumaResource: true },
           { path: `${HOST_DIR}/${DATAPLANE_FILES.token}`, content: token.token, mode: "0600", owner: uid, group: uid },
           { path: `${HOST_DIR}/${DATAPLANE_FILES.ca}`, content: args.caCertPem, mode: "0644" },
           { path: "/etc/systemd/system/kuma-dp.service", content: unit, mode: "0644" },

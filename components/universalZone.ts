@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import * as YAML from "yaml";
+import { toYaml } from "../render/yaml";
 import { KumaZoneToken, KumaConnectionArgs } from "../providers/kuma/resources";
 import { renderCloudConfig } from "../render/cloudInit";
 import { renderEnvFile } from "../render/envFile";
@@ -136,7 +136,7 @@ export class UniversalZone extends pulumi.ComponentResource {
       ),
     );
     const proxyFiles = (dir: string, resource: pulumi.Input<object>, unit: pulumi.Input<string>, unitName: string): HostFile[] => [
-      { path: `${dir}/${DATAPLANE_FILES.resource}`, content: pulumi.output(resource).apply((r) => YAML.stringify(r)), mode: "0644", kumaResource: true },
+      { path: `${dir}/${DATAPLANE_FILES.resource}`, content: pulumi.output(resource).apply((r) => toYaml(r)), mode: "0644", kumaResource: true },
       { path: `${dir}/${DATAPLANE_FILES.token}`, content: proxyToken.token, mode: "0600", owner: uid, group: uid },
       { path: `${dir}/${DATAPLANE_FILES.ca}`, content: args.pki.caCertPem, mode: "0644" },
       { path: `/etc/systemd/system/${unitName}.service`, content: unit, mode: "0644" },

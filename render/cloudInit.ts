@@ -1,4 +1,4 @@
-import * as YAML from "yaml";
+import { toYaml } from "./yaml";
 import { assertNoSecretMaterial } from "./secretMaterial";
 
 /** What every host of this program gets at first boot; nothing here may be secret (user-data is readable from the instance metadata). */
@@ -22,7 +22,7 @@ export function renderCloudConfig(b: HostBootstrap): string {
     users: ["default", ...(b.systemUsers ?? []).map((name) => ({ name, system: true, shell: "/usr/sbin/nologin", lock_passwd: true }))],
     runcmd: (b.enableServices ?? []).map((s) => ["systemctl", "enable", "--now", s]),
   };
-  const text = `#cloud-config\n${YAML.stringify(doc)}`;
+  const text = `#cloud-config\n${toYaml(doc)}`;
   assertNoSecretMaterial("cloud-init user-data", text);
   return text;
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "crypto";
 import * as fs from "fs";
-import * as YAML from "yaml";
+import { parseYaml } from "../render/yaml";
 import { z } from "zod";
 
 /**
@@ -74,7 +74,7 @@ export function readTokensFile(file: string, warn: (message: string) => void = (
   }
   let doc: unknown;
   try {
-    doc = YAML.parse(text);
+    doc = parseYaml(text);
   } catch (err) {
     throw new TokenConfigError(`${file} is not YAML or JSON: ${(err as Error).message.split("\n")[0]}`);
   }

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
+import { parseYaml } from "../../render/yaml";
 import {
   CommandError,
   ConcurrentUpdateError,
@@ -245,7 +245,7 @@ export class PulumiEngine implements Engine {
   private stackSecretsProvider(phase: Phase): string | undefined {
     const file = path.join(this.workDir, `Pulumi.${stackNameOf(phase)}.yaml`);
     if (!fs.existsSync(file)) return undefined;
-    return (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}).secretsprovider;
+    return (parseYaml(fs.readFileSync(file, "utf8")) ?? {}).secretsprovider;
   }
 
   private interrupt(options: OperationOptions): AbortSignal | undefined {

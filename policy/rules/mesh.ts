@@ -1,4 +1,4 @@
-import * as YAML from "yaml";
+import { parseYamlDocuments } from "../../render/yaml";
 import { asArray, asRecord, isUnknown, mentionsUnknown, ResourceView } from "../view";
 import type { ResourceRule, StackFinding, StackRule } from "./types";
 
@@ -34,8 +34,8 @@ export function kumaObjectsOf(r: ResourceView): KumaObject[] {
   }
   if (r.type === HOST_FILE && p.kumaResource === true && typeof p.content === "string" && !mentionsUnknown(p.content)) {
     try {
-      return YAML.parseAllDocuments(p.content)
-        .map((doc) => asRecord(doc.toJS()))
+      return parseYamlDocuments(p.content)
+        .map((doc) => asRecord(doc))
         .filter((doc): doc is KumaObject => typeof doc?.type === "string");
     } catch {
       return [];
