@@ -115,8 +115,7 @@ export class JourneyMocks implements pulumi.runtime.Mocks {
     if (type.startsWith(DYNAMIC_PREFIX)) {
       const model = DYNAMIC_OUTPUTS[type.slice(DYNAMIC_PREFIX.length)];
       if (!model) throw new Error(`mocks: unknown dynamic resource type ${type} (${name}); model its outputs in automation/mocks.ts`);
-      const { __provider, ...rest } = inputs;
-      void __provider;
+      const { __provider: _serialisedProvider, ...rest } = inputs;
       return { id: unknownValue(name, "id"), state: { ...rest, ...unknowns(name, ...model.outputs), ...secretUnknowns(name, ...(model.secretOutputs ?? [])) } };
     }
     const model = RESOURCE_OUTPUTS[type];
