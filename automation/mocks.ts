@@ -9,10 +9,31 @@ import * as pulumi from "@pulumi/pulumi";
  * placeholders `[unknown.<resource>.<property>]`; `[unknown]` is how the plan prints them.
  */
 
-export const UNKNOWN_PATTERN = /\[unknown\.[^\]\s]*\]/g;
+/** How the plan (and a CrossGuard preview) prints a value only known after deployment. */
+export const UNKNOWN_TEXT = "[unknown]";
+const UNKNOWN = String.raw`\[unknown(?:\.[^\]\s]*)?\]`;
+/** Every unknown in a text, placeholder or printed: `text.replace(UNKNOWN_PATTERN, UNKNOWN_TEXT)`. */
+export const UNKNOWN_PATTERN = new RegExp(UNKNOWN, "g");
 export const unknownValue = (resource: string, property: string) => `[unknown.${resource}.${property}]`;
+
+/** The resource and property a placeholder stands for; undefined for anything else. */
+export function parseUnknownPlaceholder(value: unknown): { resource: string; property: string } | undefined {
+  const match = typeof value === "string" ? /^\[unknown\.(.+)\.([^.\]\s]+)\]$/.exec(value) : null;
+  return match ? { resource: match[1], property: match[2] } : undefined;
+}
+
 export function isUnknownPlaceholder(value: unknown): boolean {
-  return typeof value === "string" && /^\[unknown\.[^\]\s]*\]$/.test(value);
+  return parseUnknownPlaceholder(value) !== undefined;
+}
+
+/** A value known only after deployment, as a placeholder or printed. */
+export function isUnknown(value: unknown): boolean {
+  return typeof value === "string" && new RegExp(`^${UNKNOWN}$`).test(value);
+}
+
+/** A string built from a value known only after deployment, e.g. `https://[unknown.host.publicIp]:5682`. */
+export function mentionsUnknown(value: unknown): boolean {
+  return typeof value === "string" && new RegExp(UNKNOWN).test(value);
 }
 
 type State = Record<string, unknown>;

@@ -3,13 +3,13 @@ import * as path from "path";
 import { parseYaml, toYaml } from "../render/yaml";
 import { konnectRequestBody, KonnectKind } from "../providers/konnect/bodies";
 import { renderBootstrapScript } from "../render/cloudInit";
-import { DYNAMIC_PREFIX, UNKNOWN_PATTERN } from "./mocks";
+import { DYNAMIC_PREFIX, UNKNOWN_PATTERN, UNKNOWN_TEXT } from "./mocks";
 import { isSecretValue, RecordedResource } from "./offlineEngine";
 import type { OfflinePlan } from "./offlinePlan";
 
 /** How the plan prints a secret and a value only known after deployment. */
 export const SECRET_TEXT = "[secret]";
-export const UNKNOWN_TEXT = "[unknown]";
+export { UNKNOWN_TEXT };
 
 /** Plain JSON of a recorded value: secrets become "[secret]", deploy-time values "[unknown]". */
 export function sanitize(value: unknown): any {

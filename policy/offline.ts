@@ -11,7 +11,7 @@
  */
 import { isSecretValue, RecordedResource, SECRET, unwrapSecrets } from "../automation/offlineEngine";
 import type { OfflinePlan } from "../automation/offlinePlan";
-import { isUnknownPlaceholder, unknownValue } from "../automation/mocks";
+import { isUnknownPlaceholder, parseUnknownPlaceholder, unknownValue } from "../automation/mocks";
 import { OFFLINE_SECRET_PLACEHOLDERS } from "../automation/stackConfig";
 import { configuredProperties, enforcementOf, PACK_NAME, PhasePolicyResult, PolicyPackConfig, PolicyReport, PolicyViolation } from "./report";
 import { KnownSecret, Rule, RULES, ruleConfig } from "./rules";
@@ -120,8 +120,8 @@ function configStandIns(): KnownSecret[] {
 export function planSecrets(resources: RecordedResource[], outputs: Record<string, unknown>): KnownSecret[] {
   const found = new Map<string, KnownSecret>();
   const add = (value: string) => {
-    const [, resource, property] = /^\[unknown\.(.+)\.([^.\]]+)\]$/.exec(value) ?? [];
-    found.set(value, { label: resource ? `the secret output ${resource}.${property}` : "a secret output", value });
+    const placeholder = parseUnknownPlaceholder(value);
+    found.set(value, { label: placeholder ? `the secret output ${placeholder.resource}.${placeholder.property}` : "a secret output", value });
   };
   for (const r of resources) for (const property of new Set(r.secretOutputs)) add(unknownValue(r.name, property));
   const visit = (node: unknown): void => {

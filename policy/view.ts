@@ -30,20 +30,8 @@ export interface StackView {
   readonly resources: readonly ResourceView[];
 }
 
-/** How an adapter writes a value that exists only after deployment. */
-export const UNKNOWN = "[unknown]";
-const UNKNOWN_WHOLE = /^\[unknown(?:\.[^\]\s]*)?\]$/;
-const UNKNOWN_INSIDE = /\[unknown(?:\.[^\]\s]*)?\]/;
-
-/** A value known only after deployment: `[unknown]` (CrossGuard preview) or `[unknown.<r>.<p>]` (offline). */
-export function isUnknown(value: unknown): boolean {
-  return typeof value === "string" && UNKNOWN_WHOLE.test(value);
-}
-
-/** A string built from a value known only after deployment, e.g. `https://[unknown.host.publicIp]:5682`. */
-export function mentionsUnknown(value: unknown): boolean {
-  return typeof value === "string" && UNKNOWN_INSIDE.test(value);
-}
+/** Values known only after deployment: `[unknown]` (CrossGuard preview) or `[unknown.<r>.<p>]` (offline). */
+export { isUnknown, mentionsUnknown, UNKNOWN_TEXT as UNKNOWN } from "../automation/mocks";
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

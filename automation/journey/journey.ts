@@ -16,6 +16,7 @@ import {
 } from "./errors";
 import type { ChangeCounts, Emit, JourneyListener, Operation, PhaseAction } from "./events";
 import { JourneyEvents } from "./events";
+import { mentionsUnknown } from "../mocks";
 import { dnsProbe, isInCluster, LoadBalancerProbe, loadBalancerHostnames } from "./loadBalancers";
 import { deployedWeights, lastUndoableShift, migrationsOf, validateSteps, WeightChange, weightChangeMessage } from "./migrations";
 import {
@@ -511,7 +512,7 @@ export class Journey {
   }
 
   private async waitForLoadBalancers(phase: Phase, hostnames: string[], ctx: OperationContext): Promise<void> {
-    const known = hostnames.filter((h) => !/\[unknown/.test(h));
+    const known = hostnames.filter((h) => !mentionsUnknown(h));
     const detail =
       known.length > 0
         ? `for ${known.length} load balancer(s) to go before ${phase}'s network is destroyed: ${known.join(", ")}`

@@ -1,5 +1,6 @@
 import type { Phase } from "../../config/schema";
 import type { SmokeCheck } from "../../phases/contract";
+import { mentionsUnknown } from "../mocks";
 import { unwrapSecrets } from "../offlineEngine";
 import type { Clock } from "./clock";
 import type { CheckStatus, Emit } from "./events";
@@ -39,8 +40,6 @@ export interface SmokePolicy {
 
 export const DEFAULT_SMOKE_POLICY: SmokePolicy = { timeoutMs: 5 * 60_000, intervalMs: 10_000 };
 
-/** A value only known after deployment: `[unknown.<resource>.<property>]` (automation/mocks.ts) or `[unknown]`. */
-const UNKNOWN_VALUE = /\[unknown[.\]]/;
 
 const notRun = (detail: string): CheckAttempt => ({ status: "not-run", detail });
 
@@ -63,7 +62,7 @@ export class HttpSmokeRunner implements SmokeCheckRunner {
     if (check.from === "cluster") {
       return this.options.cluster?.run(check, signal) ?? notRun("runs inside the cluster (kubectl against walk's kubeconfig); no cluster runner is configured");
     }
-    if (UNKNOWN_VALUE.test(check.url)) return notRun("its URL is only known after deployment");
+    if (mentionsUnknown(check.url)) return notRun("its URL is only known after deployment");
     let response: Response;
     let body: string;
     try {
