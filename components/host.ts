@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { HostBootstrap, renderCloudConfig } from "../render/cloudInit";
 
 /** One allowed inbound flow: a port range from CIDR blocks or from another security group. */
 export interface InboundRule {
@@ -23,7 +24,8 @@ export interface HostArgs {
   amiId: pulumi.Input<string>;
   keyName: pulumi.Input<string>;
   rootVolumeGiB: number;
-  userData: pulumi.Input<string>;
+  /** What the host installs at first boot, as cloud-init user-data (never secret). */
+  bootstrap: HostBootstrap;
   inbound: InboundRule[];
   /** Outbound flows beyond the VPC and HTTP(S), e.g. to a peered network. */
   extraOutbound?: Array<{ description: string; cidr: string }>;
@@ -68,7 +70,7 @@ export class Host extends pulumi.ComponentResource {
         vpcSecurityGroupIds: [group.id],
         keyName: args.keyName,
         associatePublicIpAddress: args.publicIp,
-        userData: args.userData,
+        userData: renderCloudConfig(args.bootstrap),
         userDataReplaceOnChange: false,
         metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
         rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeGiB, encrypted: true, deleteOnTermination: true },

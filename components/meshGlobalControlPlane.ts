@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { renderCloudConfig } from "../render/cloudInit";
 import { renderEnvFile } from "../render/envFile";
 import { DOCKER_HOST } from "../render/hosts";
 import { KUMA_CONTAINER_DIR, KUMA_PORTS, KUMA_UID, kumaControlPlaneEnv, kumaControlPlaneUnit } from "../render/meshHost";
@@ -50,6 +49,7 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
   constructor(name: string, args: MeshGlobalControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("journey:mesh:GlobalControlPlane", name, { privateIp: args.privateIp, image: args.image }, opts);
     const tags = args.tags;
+    const bootstrap = DOCKER_HOST("mesh-global-cp");
 
     const host = new Host(
       `${name}-host`,
@@ -63,7 +63,7 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
         amiId: args.amiId,
         keyName: args.keyName,
         rootVolumeGiB: 20,
-        userData: renderCloudConfig(DOCKER_HOST("mesh-global-cp")),
+        bootstrap,
         inbound: [
           { description: "SSH from the admin networks", fromPort: 22, cidrs: args.adminCidrs },
           { description: "mesh API (TLS) from the admin networks", fromPort: KUMA_PORTS.apiTls, cidrs: args.adminCidrs },
@@ -127,7 +127,7 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
       { path: "/etc/systemd/system/kuma-cp.service", content: kumaControlPlaneUnit({ image: args.image, hostDir: HOST_DIR, description: "Kong Mesh global control plane" }), mode: "0644" },
     ];
     const connection: SshConnection = { host: host.publicIp, user: "ubuntu", privateKey: args.sshPrivateKey };
-    const software = new HostSoftware(`${name}-software`, { connection, host: "mesh-global-cp", bootstrap: DOCKER_HOST("mesh-global-cp"), files, services: ["kuma-cp.service"] }, { parent: this });
+    const software = new HostSoftware(`${name}-software`, { connection, host: "mesh-global-cp", bootstrap, files, services: ["kuma-cp.service"] }, { parent: this });
 
     this.adminToken = adminTokenCommand(`${name}-admin-token`, connection, { parent: this, dependsOn: [software] });
     this.apiUrl = pulumi.interpolate`https://${host.publicIp}:${KUMA_PORTS.apiTls}`;

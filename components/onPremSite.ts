@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { hostAddress } from "../config/cidr";
 import type { OnPremConfig } from "../config/schema";
-import { HostBootstrap, renderCloudConfig } from "../render/cloudInit";
+import type { HostBootstrap } from "../render/cloudInit";
 import { Host, InboundRule, ubuntuAmi } from "./host";
 import type { SshConnection } from "./hostSoftware";
 import { Network, planOnPremSubnets } from "./network";
@@ -101,7 +101,7 @@ export class OnPremSite extends pulumi.ComponentResource {
           amiId,
           keyName: key.keyName,
           rootVolumeGiB: onPrem.rootVolumeGiB,
-          userData: renderCloudConfig(spec.bootstrap),
+          bootstrap: spec.bootstrap,
           inbound,
           publicIp: spec.publicIp,
           tags: args.tags,

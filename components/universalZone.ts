@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { toYaml } from "../render/yaml";
 import { KumaZoneToken, KumaConnectionArgs } from "../providers/kuma/resources";
-import { renderCloudConfig } from "../render/cloudInit";
 import { renderEnvFile } from "../render/envFile";
 import { DOCKER_HOST } from "../render/hosts";
 import { zoneEgress, zoneIngress, ZONE_EGRESS_PORT, ZONE_INGRESS_PORT } from "../render/kuma";
@@ -71,6 +70,7 @@ export class UniversalZone extends pulumi.ComponentResource {
   constructor(name: string, args: UniversalZoneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("journey:mesh:UniversalZone", name, { zone: args.zone, mode: args.placement.mode }, opts);
     const placement = args.placement;
+    const bootstrap = DOCKER_HOST("mesh-zone");
 
     let publicAddress: pulumi.Output<string>;
     let privateAddress: pulumi.Output<string>;
@@ -88,7 +88,7 @@ export class UniversalZone extends pulumi.ComponentResource {
           amiId: placement.amiId,
           keyName: placement.keyName,
           rootVolumeGiB: 30,
-          userData: renderCloudConfig(DOCKER_HOST("mesh-zone")),
+          bootstrap,
           inbound: [
             { description: "SSH from the admin networks", fromPort: 22, cidrs: args.adminCidrs },
             { description: "zone CP API (TLS) from the admin networks", fromPort: KUMA_PORTS.apiTls, cidrs: args.adminCidrs },
@@ -171,7 +171,7 @@ export class UniversalZone extends pulumi.ComponentResource {
     const connection: SshConnection = { host: publicAddress, user: sshUser, privateKey: args.sshPrivateKey };
     const software = new HostSoftware(
       `${name}-software`,
-      { connection, host: "mesh-zone", bootstrap: DOCKER_HOST("mesh-zone"), files, services: ["kuma-postgres.service", "kuma-cp.service", "kuma-zone-ingress.service", "kuma-zone-egress.service"] },
+      { connection, host: "mesh-zone", bootstrap, files, services: ["kuma-postgres.service", "kuma-cp.service", "kuma-zone-ingress.service", "kuma-zone-egress.service"] },
       { parent: this },
     );
 
