@@ -26,6 +26,9 @@ export interface HostArgs {
   rootVolumeGiB: number;
   /** What the host installs at first boot, as cloud-init user-data (never secret). */
   bootstrap: HostBootstrap;
+  /** Networks allowed to SSH in: the only SSH rule a host has. */
+  adminCidrs: pulumi.Input<string>[];
+  /** Inbound flows besides SSH. */
   inbound: InboundRule[];
   /** Outbound flows beyond the VPC and HTTP(S), e.g. to a peered network. */
   extraOutbound?: Array<{ description: string; cidr: string }>;
@@ -53,7 +56,7 @@ export class Host extends pulumi.ComponentResource {
       { vpcId: args.vpcId, description: `${args.role}: only the flows this role needs`, revokeRulesOnDelete: true, tags },
       { parent: this },
     );
-    inboundRuleSpecs(args.inbound).forEach((rule) =>
+    inboundRuleSpecs([{ description: "SSH from the admin networks", fromPort: 22, cidrs: args.adminCidrs }, ...args.inbound]).forEach((rule) =>
       new aws.vpc.SecurityGroupIngressRule(`${name}-in-${rule.key}`, { ...rule.args, securityGroupId: group.id, tags }, { parent: group }),
     );
     outboundRuleSpecs(args.vpcCidr, args.extraOutbound).forEach((rule) =>

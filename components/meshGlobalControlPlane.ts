@@ -64,8 +64,8 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
         keyName: args.keyName,
         rootVolumeGiB: 20,
         bootstrap,
+        adminCidrs: args.adminCidrs,
         inbound: [
-          { description: "SSH from the admin networks", fromPort: 22, cidrs: args.adminCidrs },
           { description: "mesh API (TLS) from the admin networks", fromPort: KUMA_PORTS.apiTls, cidrs: args.adminCidrs },
           { description: "KDS from the zone control planes", fromPort: KUMA_PORTS.kds, cidrs: args.zoneCidrs },
         ],

@@ -21,6 +21,8 @@ export interface OnPremSiteArgs {
   hosts: SiteHostSpec[];
   /** For onPrem.mode existing, or a supplied public key: the private key from secret config. */
   sshPrivateKey?: pulumi.Input<string>;
+  /** Networks allowed to SSH into the simulated hosts. */
+  adminCidrs: string[];
   tags: Record<string, string>;
 }
 
@@ -102,6 +104,7 @@ export class OnPremSite extends pulumi.ComponentResource {
           keyName: key.keyName,
           rootVolumeGiB: onPrem.rootVolumeGiB,
           bootstrap: spec.bootstrap,
+          adminCidrs: args.adminCidrs,
           inbound,
           publicIp: spec.publicIp,
           tags: args.tags,

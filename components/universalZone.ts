@@ -89,8 +89,8 @@ export class UniversalZone extends pulumi.ComponentResource {
           keyName: placement.keyName,
           rootVolumeGiB: 30,
           bootstrap,
+          adminCidrs: args.adminCidrs,
           inbound: [
-            { description: "SSH from the admin networks", fromPort: 22, cidrs: args.adminCidrs },
             { description: "zone CP API (TLS) from the admin networks", fromPort: KUMA_PORTS.apiTls, cidrs: args.adminCidrs },
             { description: "the zone's proxies to the zone CP", fromPort: KUMA_PORTS.dpServer, cidrs: [placement.vpcCidr] },
             { description: "other zones to this zone's ingress", fromPort: ZONE_INGRESS_PORT, cidrs: [placement.peerCidr] },

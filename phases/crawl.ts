@@ -16,11 +16,11 @@ import { phaseTags } from "./tags";
  */
 export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOutputs<"crawl"> {
   const prefix = config.namePrefix;
-  const ssh = { description: "SSH from the admin networks", fromPort: 22, cidrs: config.adminCidrs };
 
   const site = new OnPremSite(`${prefix}-onprem`, {
     onPrem: config.onPrem,
     sshPrivateKey: secrets.onPremSshPrivateKey,
+    adminCidrs: config.adminCidrs,
     tags: phaseTags(config, "crawl"),
     hosts: [
       {
@@ -28,7 +28,6 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
         bootstrap: DOCKER_HOST("gateway"),
         publicIp: true,
         inbound: [
-          ssh,
           { description: "API consumers: Kong proxy (HTTP)", fromPort: KONG_PROXY_PORT, cidrs: config.clientCidrs },
           { description: "API consumers: Kong proxy (HTTPS)", fromPort: KONG_PROXY_TLS_PORT, cidrs: config.clientCidrs },
         ],
@@ -37,7 +36,7 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
         role: "monolith",
         bootstrap: DOCKER_HOST("monolith"),
         publicIp: true,
-        inbound: [ssh, { description: "the Kong gateway only", fromPort: config.monolith.port, fromRoles: ["gateway"] }],
+        inbound: [{ description: "the Kong gateway only", fromPort: config.monolith.port, fromRoles: ["gateway"] }],
       },
     ],
   });
