@@ -145,6 +145,17 @@ interface Call {
   body?: unknown;
 }
 
+/** The four calls on a core entity (gateway services, routes) of a control plane. */
+export interface CoreEntityCalls<Body, Live> {
+  create(controlPlaneId: string, body: Body): Promise<Live>;
+  /** undefined when the entity is gone. */
+  get(controlPlaneId: string, id: string, name?: string): Promise<Live | undefined>;
+  /** PUT: replaces the entity with this id (creating it if absent). */
+  upsert(controlPlaneId: string, id: string, body: Body): Promise<Live>;
+  /** Idempotent: an entity already gone is not an error. */
+  delete(controlPlaneId: string, id: string, name?: string): Promise<void>;
+}
+
 export class KonnectClient {
   private readonly baseUrl: string;
 
@@ -213,46 +224,26 @@ export class KonnectClient {
     });
   }
 
-  createService(controlPlaneId: string, body: GatewayServiceRequestBody): Promise<GatewayService> {
-    const entity: Entity = { kind: "gateway service", name: body.name, controlPlaneId };
-    return this.expect({ entity, action: "create", method: "POST", path: coreEntitiesPath(controlPlaneId, "services"), body });
+  // Accessors, not fields: Pulumi's closure serialiser keeps a class's methods, not its field initialisers.
+  /** Gateway services: `core-entities/services`. */
+  get services(): CoreEntityCalls<GatewayServiceRequestBody, GatewayService> {
+    return this.coreEntities("services", "gateway service");
   }
 
-  getService(controlPlaneId: string, id: string, name?: string): Promise<GatewayService | undefined> {
-    const entity: Entity = { kind: "gateway service", id, name, controlPlaneId };
-    return this.find({ entity, action: "read", method: "GET", path: coreEntitiesPath(controlPlaneId, "services", id) });
+  /** Routes: `core-entities/routes`. */
+  get routes(): CoreEntityCalls<RouteRequestBody, GatewayRoute> {
+    return this.coreEntities("routes", "route");
   }
 
-  /** PUT: replaces the service with this id (creating it if absent). */
-  upsertService(controlPlaneId: string, id: string, body: GatewayServiceRequestBody): Promise<GatewayService> {
-    const entity: Entity = { kind: "gateway service", id, name: body.name, controlPlaneId };
-    return this.expect({ entity, action: "update", method: "PUT", path: coreEntitiesPath(controlPlaneId, "services", id), body });
-  }
-
-  deleteService(controlPlaneId: string, id: string, name?: string): Promise<void> {
-    const entity: Entity = { kind: "gateway service", id, name, controlPlaneId };
-    return this.remove({ entity, action: "delete", method: "DELETE", path: coreEntitiesPath(controlPlaneId, "services", id) });
-  }
-
-  createRoute(controlPlaneId: string, body: RouteRequestBody): Promise<GatewayRoute> {
-    const entity: Entity = { kind: "route", name: body.name, controlPlaneId };
-    return this.expect({ entity, action: "create", method: "POST", path: coreEntitiesPath(controlPlaneId, "routes"), body });
-  }
-
-  getRoute(controlPlaneId: string, id: string, name?: string): Promise<GatewayRoute | undefined> {
-    const entity: Entity = { kind: "route", id, name, controlPlaneId };
-    return this.find({ entity, action: "read", method: "GET", path: coreEntitiesPath(controlPlaneId, "routes", id) });
-  }
-
-  /** PUT: replaces the route with this id (creating it if absent). */
-  upsertRoute(controlPlaneId: string, id: string, body: RouteRequestBody): Promise<GatewayRoute> {
-    const entity: Entity = { kind: "route", id, name: body.name, controlPlaneId };
-    return this.expect({ entity, action: "update", method: "PUT", path: coreEntitiesPath(controlPlaneId, "routes", id), body });
-  }
-
-  deleteRoute(controlPlaneId: string, id: string, name?: string): Promise<void> {
-    const entity: Entity = { kind: "route", id, name, controlPlaneId };
-    return this.remove({ entity, action: "delete", method: "DELETE", path: coreEntitiesPath(controlPlaneId, "routes", id) });
+  private coreEntities<Body extends { name: string }, Live>(collection: "services" | "routes", kind: EntityKind): CoreEntityCalls<Body, Live> {
+    const entity = (controlPlaneId: string, name?: string, id?: string): Entity => ({ kind, id, name, controlPlaneId });
+    const path = (controlPlaneId: string, id?: string) => coreEntitiesPath(controlPlaneId, collection, id);
+    return {
+      create: (cp, body) => this.expect({ entity: entity(cp, body.name), action: "create", method: "POST", path: path(cp), body }),
+      get: (cp, id, name) => this.find({ entity: entity(cp, name, id), action: "read", method: "GET", path: path(cp, id) }),
+      upsert: (cp, id, body) => this.expect({ entity: entity(cp, body.name, id), action: "update", method: "PUT", path: path(cp, id), body }),
+      delete: (cp, id, name) => this.remove({ entity: entity(cp, name, id), action: "delete", method: "DELETE", path: path(cp, id) }),
+    };
   }
 
   /** A request that must succeed with a body. */

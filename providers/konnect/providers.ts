@@ -23,7 +23,7 @@ import {
   routeBody,
   withoutUndefined,
 } from "./bodies";
-import { ControlPlane, GatewayRoute, GatewayService, KonnectClient, KonnectRegion, isKonnectFailure, konnectTokenProblem } from "./client";
+import { ControlPlane, CoreEntityCalls, GatewayRoute, GatewayService, KonnectClient, KonnectRegion, isKonnectFailure, konnectTokenProblem } from "./client";
 
 export const KONNECT_TOKEN_CONFIG_KEY = "cloud-migration-journey:konnectToken";
 /** The structured `konnect` settings; the provider reads `timeoutMs` from them. */
@@ -345,53 +345,26 @@ export class DataPlaneCertificateProvider implements dynamic.ResourceProvider<Da
   }
 }
 
-export class GatewayServiceProvider implements dynamic.ResourceProvider<GatewayServiceInputs, GatewayServiceOutputs> {
-  private readonly session: KonnectSession;
-
-  constructor(options: KonnectProviderOptions = {}) {
-    this.session = new KonnectSession(options);
-  }
-
-  async configure(req: dynamic.ConfigureRequest): Promise<void> {
-    this.session.configure(req.config, process.env);
-  }
-
-  async diff(_id: string, olds: GatewayServiceOutputs, news: GatewayServiceInputs): Promise<dynamic.DiffResult> {
-    return diffGatewayService(olds, news);
-  }
-
-  async create(inputs: GatewayServiceInputs): Promise<dynamic.CreateResult<GatewayServiceOutputs>> {
-    try {
-      const created = await this.session.client(inputs).createService(inputs.controlPlaneId, gatewayServiceBody(inputs));
-      return { id: created.id, outs: withoutUndefined({ ...inputs, serviceId: created.id }) };
-    } catch (err) {
-      if (isKonnectFailure(err, "conflict")) throw err.withAdvice("choose another name, or delete the existing one in Konnect");
-      throw err;
-    }
-  }
-
-  async read(id: string, state?: GatewayServiceOutputs): Promise<dynamic.ReadResult<GatewayServiceOutputs>> {
-    const props = requireState(state, id);
-    const live = await this.session.client(props).getService(props.controlPlaneId, id, props.name);
-    if (!live) return {};
-    const drifted = driftedInputs(GATEWAY_SERVICE_DRIFT, gatewayServiceBody(props), live);
-    return { id, props: withoutUndefined({ ...props, ...drifted, serviceId: live.id }) };
-  }
-
-  async update(id: string, _olds: GatewayServiceOutputs, news: GatewayServiceInputs): Promise<dynamic.UpdateResult<GatewayServiceOutputs>> {
-    const live = await this.session.client(news).upsertService(news.controlPlaneId, id, gatewayServiceBody(news));
-    return { outs: withoutUndefined({ ...news, serviceId: live.id }) };
-  }
-
-  async delete(id: string, props: GatewayServiceOutputs): Promise<void> {
-    await this.session.client(props).deleteService(props.controlPlaneId, id, props.name);
-  }
+/** What distinguishes one core entity (gateway service, route) from another for its provider. */
+interface CoreEntityKind<I extends KonnectLocation & { controlPlaneId: string; name: string }, Body, Live extends { id: string }> {
+  calls: (client: KonnectClient) => CoreEntityCalls<Body, Live>;
+  body: (inputs: I) => Body;
+  drift: DriftReaders<I, Body | Live>;
+  diff: (olds: Partial<I>, news: Partial<I>) => dynamic.DiffResult;
+  /** The output that carries the entity's id, e.g. `serviceId`. */
+  idOutput: string;
 }
 
-export class RouteProvider implements dynamic.ResourceProvider<RouteInputs, RouteOutputs> {
+/** Gateway services and routes: create, read with drift, update by PUT, idempotent delete. */
+export class CoreEntityProvider<I extends KonnectLocation & { controlPlaneId: string; name: string }, O extends I, Body, Live extends { id: string }>
+  implements dynamic.ResourceProvider<I, O>
+{
   private readonly session: KonnectSession;
 
-  constructor(options: KonnectProviderOptions = {}) {
+  constructor(
+    private readonly kind: CoreEntityKind<I, Body, Live>,
+    options: KonnectProviderOptions = {},
+  ) {
     this.session = new KonnectSession(options);
   }
 
@@ -399,35 +372,43 @@ export class RouteProvider implements dynamic.ResourceProvider<RouteInputs, Rout
     this.session.configure(req.config, process.env);
   }
 
-  async diff(_id: string, olds: RouteOutputs, news: RouteInputs): Promise<dynamic.DiffResult> {
-    return diffRoute(olds, news);
+  async diff(_id: string, olds: O, news: I): Promise<dynamic.DiffResult> {
+    return this.kind.diff(olds, news);
   }
 
-  async create(inputs: RouteInputs): Promise<dynamic.CreateResult<RouteOutputs>> {
+  async create(inputs: I): Promise<dynamic.CreateResult<O>> {
     try {
-      const created = await this.session.client(inputs).createRoute(inputs.controlPlaneId, routeBody(inputs));
-      return { id: created.id, outs: withoutUndefined({ ...inputs, routeId: created.id }) };
+      const created = await this.calls(inputs).create(inputs.controlPlaneId, this.kind.body(inputs));
+      return { id: created.id, outs: this.outputs(inputs, created.id) };
     } catch (err) {
       if (isKonnectFailure(err, "conflict")) throw err.withAdvice("choose another name, or delete the existing one in Konnect");
       throw err;
     }
   }
 
-  async read(id: string, state?: RouteOutputs): Promise<dynamic.ReadResult<RouteOutputs>> {
+  async read(id: string, state?: O): Promise<dynamic.ReadResult<O>> {
     const props = requireState(state, id);
-    const live = await this.session.client(props).getRoute(props.controlPlaneId, id, props.name);
+    const live = await this.calls(props).get(props.controlPlaneId, id, props.name);
     if (!live) return {};
-    const drifted = driftedInputs(ROUTE_DRIFT, routeBody(props), live);
-    return { id, props: withoutUndefined({ ...props, ...drifted, routeId: live.id }) };
+    const drifted = driftedInputs(this.kind.drift, this.kind.body(props), live);
+    return { id, props: this.outputs({ ...props, ...drifted }, live.id) };
   }
 
-  async update(id: string, _olds: RouteOutputs, news: RouteInputs): Promise<dynamic.UpdateResult<RouteOutputs>> {
-    const live = await this.session.client(news).upsertRoute(news.controlPlaneId, id, routeBody(news));
-    return { outs: withoutUndefined({ ...news, routeId: live.id }) };
+  async update(id: string, _olds: O, news: I): Promise<dynamic.UpdateResult<O>> {
+    const live = await this.calls(news).upsert(news.controlPlaneId, id, this.kind.body(news));
+    return { outs: this.outputs(news, live.id) };
   }
 
-  async delete(id: string, props: RouteOutputs): Promise<void> {
-    await this.session.client(props).deleteRoute(props.controlPlaneId, id, props.name);
+  async delete(id: string, props: O): Promise<void> {
+    await this.calls(props).delete(props.controlPlaneId, id, props.name);
+  }
+
+  private calls(location: I): CoreEntityCalls<Body, Live> {
+    return this.kind.calls(this.session.client(location));
+  }
+
+  private outputs(inputs: I, id: string): O {
+    return withoutUndefined({ ...inputs, [this.kind.idOutput]: id }) as unknown as O;
   }
 }
 
@@ -445,5 +426,17 @@ function normalisePem(pem: string): string {
 // One provider object per kind: Pulumi serialises each once, however many resources use it.
 export const controlPlaneProvider = new ControlPlaneProvider();
 export const dataPlaneCertificateProvider = new DataPlaneCertificateProvider();
-export const gatewayServiceProvider = new GatewayServiceProvider();
-export const routeProvider = new RouteProvider();
+export const gatewayServiceProvider = new CoreEntityProvider<GatewayServiceInputs, GatewayServiceOutputs, GatewayServiceRequestBody, GatewayService>({
+  calls: (client) => client.services,
+  body: gatewayServiceBody,
+  drift: GATEWAY_SERVICE_DRIFT,
+  diff: diffGatewayService,
+  idOutput: "serviceId",
+});
+export const routeProvider = new CoreEntityProvider<RouteInputs, RouteOutputs, RouteRequestBody, GatewayRoute>({
+  calls: (client) => client.routes,
+  body: routeBody,
+  drift: ROUTE_DRIFT,
+  diff: diffRoute,
+  idOutput: "routeId",
+});

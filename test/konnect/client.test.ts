@@ -62,8 +62,8 @@ describeWithUpstream("Konnect client against a fake Konnect", () => {
     const client = clientFor(server());
     assert.equal(await client.getControlPlane(MISSING), undefined);
     const cp = await client.createControlPlane(controlPlaneBody({ name: "cp" }));
-    assert.equal(await client.getService(cp.id, MISSING), undefined);
-    assert.equal(await client.getRoute(cp.id, MISSING), undefined);
+    assert.equal(await client.services.get(cp.id, MISSING), undefined);
+    assert.equal(await client.routes.get(cp.id, MISSING), undefined);
     assert.equal(await client.getDataPlaneCertificate(cp.id, MISSING), undefined);
   });
 
@@ -72,8 +72,8 @@ describeWithUpstream("Konnect client against a fake Konnect", () => {
     await client.deleteControlPlane(MISSING);
     const cp = await client.createControlPlane(controlPlaneBody({ name: "cp" }));
     await client.deleteDataPlaneCertificate(cp.id, MISSING);
-    await client.deleteService(cp.id, MISSING);
-    await client.deleteRoute(cp.id, MISSING);
+    await client.services.delete(cp.id, MISSING);
+    await client.routes.delete(cp.id, MISSING);
   });
 
   it("a 404 on an update says the control plane is gone", async () => {
@@ -102,7 +102,7 @@ describeWithUpstream("Konnect client against a fake Konnect", () => {
     const client = clientFor(server());
     const cp = await client.createControlPlane(controlPlaneBody({ name: "crawl-cp" }));
     server().inject("POST", `/control-planes/${cp.id}/core-entities/services`, { status: 403 });
-    const err = await failure(client.createService(cp.id, gatewayServiceBody({ name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 })));
+    const err = await failure(client.services.create(cp.id, gatewayServiceBody({ name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 })));
     assert.match(
       err.message,
       new RegExp(`the token lacks permission to create gateway services on control plane ${cp.id}; give the system account the Control Plane Admin role for control plane ${cp.id}`),
@@ -121,8 +121,8 @@ describeWithUpstream("Konnect client against a fake Konnect", () => {
 
     const cp = await client.createControlPlane(controlPlaneBody({ name: "other" }));
     const service = gatewayServiceBody({ name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 });
-    await client.createService(cp.id, service);
-    const duplicate = await failure(client.createService(cp.id, service));
+    await client.services.create(cp.id, service);
+    const duplicate = await failure(client.services.create(cp.id, service));
     assert.match(duplicate.message, new RegExp(`a gateway service named "monolith" already exists in control plane ${cp.id}: UNIQUE violation`));
   });
 
@@ -174,18 +174,18 @@ describeWithUpstream("Konnect client against a fake Konnect", () => {
   it("services and routes: create, read, upsert, delete", async () => {
     const client = clientFor(server());
     const cp = await client.createControlPlane(controlPlaneBody({ name: "cp" }));
-    const service = await client.createService(cp.id, gatewayServiceBody({ name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 }));
-    const route = await client.createRoute(cp.id, routeBody({ name: "monolith", serviceId: service.id, paths: ["/monolith"] }));
-    assert.equal((await client.getRoute(cp.id, route.id))?.service?.id, service.id);
+    const service = await client.services.create(cp.id, gatewayServiceBody({ name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 }));
+    const route = await client.routes.create(cp.id, routeBody({ name: "monolith", serviceId: service.id, paths: ["/monolith"] }));
+    assert.equal((await client.routes.get(cp.id, route.id))?.service?.id, service.id);
 
-    const moved = await client.upsertService(cp.id, service.id, gatewayServiceBody({ name: "monolith", protocol: "http", host: "10.0.0.6", port: 8080 }));
+    const moved = await client.services.upsert(cp.id, service.id, gatewayServiceBody({ name: "monolith", protocol: "http", host: "10.0.0.6", port: 8080 }));
     assert.equal(moved.id, service.id);
-    assert.equal((await client.getService(cp.id, service.id))?.host, "10.0.0.6");
-    await client.upsertRoute(cp.id, route.id, routeBody({ name: "monolith", serviceId: service.id, paths: ["/v2/monolith"] }));
-    assert.deepEqual((await client.getRoute(cp.id, route.id))?.paths, ["/v2/monolith"]);
+    assert.equal((await client.services.get(cp.id, service.id))?.host, "10.0.0.6");
+    await client.routes.upsert(cp.id, route.id, routeBody({ name: "monolith", serviceId: service.id, paths: ["/v2/monolith"] }));
+    assert.deepEqual((await client.routes.get(cp.id, route.id))?.paths, ["/v2/monolith"]);
 
-    await client.deleteRoute(cp.id, route.id);
-    await client.deleteService(cp.id, service.id);
+    await client.routes.delete(cp.id, route.id);
+    await client.services.delete(cp.id, service.id);
     assert.equal(server().services.size + server().routes.size, 0);
   });
 });
