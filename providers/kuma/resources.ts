@@ -221,19 +221,32 @@ export interface KumaZoneTokenArgs {
   rotation?: pulumi.Input<string>;
 }
 
-/** `pulumi-nodejs:dynamic/kuma:ZoneToken`: issued by the global CP (`POST /tokens/zone`); `token` is secret. */
-export class KumaZoneToken extends pulumi.dynamic.Resource {
+/** A token a CP issues: the connection and the token itself are secret; a new `rotation` issues a new one. */
+abstract class KumaToken extends pulumi.dynamic.Resource {
   declare readonly token: pulumi.Output<string>;
 
-  constructor(name: string, args: KumaZoneTokenArgs, opts?: pulumi.CustomResourceOptions) {
+  protected constructor(
+    provider: pulumi.dynamic.ResourceProvider,
+    type: string,
+    name: string,
+    args: { connection: pulumi.Input<KumaConnectionArgs>; rotation?: pulumi.Input<string> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     super(
-      zoneTokenProvider,
+      provider,
       name,
       { ...args, connection: secretConnection(args.connection), rotation: args.rotation ?? "", token: undefined },
       withSecretOutputs(opts, ["connection", "token"]),
       KUMA_MODULE,
-      "ZoneToken",
+      type,
     );
+  }
+}
+
+/** `pulumi-nodejs:dynamic/kuma:ZoneToken`: issued by the global CP (`POST /tokens/zone`); `token` is secret. */
+export class KumaZoneToken extends KumaToken {
+  constructor(name: string, args: KumaZoneTokenArgs, opts?: pulumi.CustomResourceOptions) {
+    super(zoneTokenProvider, "ZoneToken", name, args, opts);
   }
 }
 
@@ -250,18 +263,9 @@ export interface KumaDataplaneTokenArgs {
 }
 
 /** `pulumi-nodejs:dynamic/kuma:DataplaneToken` (`POST /tokens/dataplane`); `token` is secret. */
-export class KumaDataplaneToken extends pulumi.dynamic.Resource {
-  declare readonly token: pulumi.Output<string>;
-
+export class KumaDataplaneToken extends KumaToken {
   constructor(name: string, args: KumaDataplaneTokenArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      dataplaneTokenProvider,
-      name,
-      { ...args, connection: secretConnection(args.connection), rotation: args.rotation ?? "", token: undefined },
-      withSecretOutputs(opts, ["connection", "token"]),
-      KUMA_MODULE,
-      "DataplaneToken",
-    );
+    super(dataplaneTokenProvider, "DataplaneToken", name, args, opts);
   }
 }
 
