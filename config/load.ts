@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { konnectTokenProblem } from "../providers/konnect/client";
 import { AWS_REGIONS, configSchema, crossKeyProblems, JourneyConfig, Phase, PROJECT, SECRET_KEYS, SecretKey } from "./schema";
 
 /** Stack config as the engine hands it over: full keys (`project:key`) to raw strings, and which keys are secret. */
@@ -18,7 +19,6 @@ export class ConfigError extends Error {
   }
 }
 
-const TOKEN_SHAPE = /^(kpat|spat)_[A-Za-z0-9]{20,}$/;
 
 /**
  * Validates the whole stack config and reports every problem at once, each naming the key, the
@@ -66,7 +66,7 @@ export function validateConfig(raw: RawStackConfig): { config: JourneyConfig; se
   if (parsed.success && parsed.data.onPrem.mode === "existing" && !secretValues.onPremSshPrivateKey) {
     problems.push(`${PROJECT}:onPremSshPrivateKey: is required with onPrem.mode existing and missing; run \`pulumi config set --secret onPremSshPrivateKey < ~/.ssh/id_ed25519\``);
   }
-  if (secretValues.konnectToken !== undefined && !TOKEN_SHAPE.test(secretValues.konnectToken)) {
+  if (secretValues.konnectToken !== undefined && konnectTokenProblem(secretValues.konnectToken)) {
     problems.push(`${PROJECT}:konnectToken: [secret, not shown] is not a Konnect access token; allowed: a personal access token (kpat_...) or a system-account token (spat_...)`);
   }
 

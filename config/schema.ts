@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isAnywhere, isCidr } from "./cidr";
+import { KONNECT_REGIONS } from "../providers/konnect/client";
 import { AWS_REGIONS } from "./regions";
 import { IMAGES, VERSIONS } from "./versions";
 
@@ -105,7 +106,7 @@ export const configSchema = z
       .default({ port: 8080, basePath: "/monolith/resources/" }),
     konnect: z
       .object({
-        region: z.enum(["us", "eu", "au", "me", "in", "sg"], { message: "must be one of us, eu, au, me, in, sg" }).default("us"),
+        region: z.enum(KONNECT_REGIONS, { message: `must be one of ${KONNECT_REGIONS.join(", ")}` }).default("us"),
         baseUrl: z.url("must be an https URL").optional(),
         controlPlaneName: z.string().min(1).max(100).optional(),
         adoptExisting: z.boolean().default(false),
