@@ -1,5 +1,6 @@
 import { PHASES, Phase, PROJECT } from "../config/schema";
 import { declarePhase } from "../phases";
+import { defaultStackRef } from "../phases/contract";
 import { asStackReferenceOutputs, evaluatePhase, PhaseEvaluation } from "./offlineEngine";
 import { readStackFile, StackFile, stackRefName } from "./stackConfig";
 
@@ -39,7 +40,7 @@ export async function offlinePlan(options: OfflinePlanOptions = {}): Promise<Off
     options.onPhase?.(phase, "done", durationMs);
     for (const later of PHASES.slice(PHASES.indexOf(phase) + 1)) {
       const laterFile = options.stackFiles?.[later];
-      const refName = laterFile ? stackRefName(laterFile.config, phase) : `organization/${PROJECT}/${file.stack}`;
+      const refName = laterFile ? stackRefName(laterFile.config, phase) : defaultStackRef(PROJECT, phase);
       stackOutputs[refName] = asStackReferenceOutputs(evaluation.outputs);
     }
     if (wanted.includes(phase)) phases.push({ ...evaluation, placeholderSecrets: file.placeholderSecrets, durationMs });
