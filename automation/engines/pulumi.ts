@@ -17,6 +17,7 @@ import { PROJECT_DIR } from "../stackConfig";
 import type { DeployedResource, DestroyOptions, Engine, OperationOptions, PhaseResult, StackState, UpdateRecord, UpResult } from "./engine";
 import { stackNameOf } from "./engine";
 import { EngineEventTranslator } from "./pulumiEvents";
+import { setSecretConfig } from "./secretConfig";
 import { KeyedSerial } from "./serial";
 
 /**
@@ -227,7 +228,7 @@ export class PulumiEngine implements Engine {
       const fullKey = `${PROJECT}:${key}`;
       const current = await stack.getConfig(fullKey).catch(() => undefined);
       if (current?.secret && current.value === value) continue;
-      await this.call(phase, "config set", () => stack.setConfig(fullKey, { value, secret: true }));
+      await this.call(phase, "config set", () => setSecretConfig(stack.workspace as LocalWorkspace, stack.name, fullKey, value));
     }
   }
 

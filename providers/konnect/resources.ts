@@ -8,6 +8,10 @@
  * Pass parent ids as the parents' Outputs (`controlPlane.controlPlaneId`, `service.serviceId`):
  * those dependencies are what make Pulumi create parents first and delete routes, then services,
  * then certificates, then the control plane.
+ *
+ * Each `…Id` is the resource's own Pulumi id, not an output property of the provider: the engine
+ * knows the id in a preview of an in-place update, where output properties are unknown, and an
+ * unknown parent id would show every child as replaced (found on the real engine).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { GatewayProtocol } from "./bodies";
@@ -33,7 +37,7 @@ export interface KonnectControlPlaneArgs extends KonnectLocationArgs {
 
 /** `pulumi-nodejs:dynamic/konnect:ControlPlane`: a hybrid control plane whose data planes use pinned client certificates. */
 export class KonnectControlPlane extends pulumi.dynamic.Resource {
-  declare readonly controlPlaneId: pulumi.Output<string>;
+  public readonly controlPlaneId: pulumi.Output<string>;
   /** `https://….cp.konghq.com`: where data planes connect (KONG_CLUSTER_CONTROL_PLANE takes its host:443). */
   declare readonly controlPlaneEndpoint: pulumi.Output<string>;
   /** `https://….tp0.konghq.com`: where data planes send telemetry (KONG_CLUSTER_TELEMETRY_ENDPOINT). */
@@ -44,6 +48,7 @@ export class KonnectControlPlane extends pulumi.dynamic.Resource {
   constructor(name: string, args: KonnectControlPlaneArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = { controlPlaneId: undefined, controlPlaneEndpoint: undefined, telemetryEndpoint: undefined, adopted: undefined };
     super(controlPlaneProvider, name, { ...args, ...outputs }, opts, MODULE, "ControlPlane");
+    this.controlPlaneId = this.id;
   }
 }
 
@@ -56,10 +61,11 @@ export interface KonnectDataPlaneCertificateArgs extends KonnectLocationArgs {
 
 /** `pulumi-nodejs:dynamic/konnect:DataPlaneCertificate`: a client certificate pinned to a control plane. */
 export class KonnectDataPlaneCertificate extends pulumi.dynamic.Resource {
-  declare readonly certificateId: pulumi.Output<string>;
+  public readonly certificateId: pulumi.Output<string>;
 
   constructor(name: string, args: KonnectDataPlaneCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     super(dataPlaneCertificateProvider, name, { ...args, certificateId: undefined }, opts, MODULE, "DataPlaneCertificate");
+    this.certificateId = this.id;
   }
 }
 
@@ -84,10 +90,11 @@ export interface KonnectGatewayServiceArgs extends KonnectLocationArgs {
 
 /** `pulumi-nodejs:dynamic/konnect:GatewayService`: where the gateway proxies to. */
 export class KonnectGatewayService extends pulumi.dynamic.Resource {
-  declare readonly serviceId: pulumi.Output<string>;
+  public readonly serviceId: pulumi.Output<string>;
 
   constructor(name: string, args: KonnectGatewayServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(gatewayServiceProvider, name, { ...args, serviceId: undefined }, opts, MODULE, "GatewayService");
+    this.serviceId = this.id;
   }
 }
 
@@ -111,9 +118,10 @@ export interface KonnectRouteArgs extends KonnectLocationArgs {
 
 /** `pulumi-nodejs:dynamic/konnect:Route`: which requests go to a gateway service. */
 export class KonnectRoute extends pulumi.dynamic.Resource {
-  declare readonly routeId: pulumi.Output<string>;
+  public readonly routeId: pulumi.Output<string>;
 
   constructor(name: string, args: KonnectRouteArgs, opts?: pulumi.CustomResourceOptions) {
     super(routeProvider, name, { ...args, routeId: undefined }, opts, MODULE, "Route");
+    this.routeId = this.id;
   }
 }

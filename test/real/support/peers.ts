@@ -1,0 +1,17 @@
+import * as fs from "fs";
+import * as path from "path";
+import { PEERS } from "../../../config/versions";
+
+export const REPO = path.resolve(__dirname, "../../..");
+
+/** Where peers/build.sh put the peers: $JOURNEY_PEERS_DIR or <repo>/.peers. */
+export const PEERS_DIR = process.env.JOURNEY_PEERS_DIR || path.join(REPO, ".peers");
+
+/** The pinned Pulumi CLI's installation root (`<root>/bin/pulumi`), as JOURNEY_PULUMI_ROOT takes it. */
+export function pulumiRoot(): string {
+  const root = path.join(PEERS_DIR, `pulumi-${PEERS.pulumiCli}`);
+  if (fs.readFileSync(path.join(root, ".built"), { encoding: "utf8", flag: "r" }).trim() !== PEERS.pulumiCli) {
+    throw new Error(`the Pulumi CLI ${PEERS.pulumiCli} is not built under ${root}: run peers/build.sh pulumi`);
+  }
+  return root;
+}
