@@ -8,7 +8,7 @@ import { shortType } from "../automation/planReport";
 import { PROJECT_DIR } from "../automation/stackConfig";
 import { allows, bearerToken, Caller, Role, TokenEntry, TokenStore } from "./auth";
 import { JobManager, JobRefused } from "./jobs";
-import { eventsQuery, jobParams, lastEventId, parse, parseJobRequest, phasesQuery, ValidationError } from "./schemas";
+import { eventsQuery, jobParams, lastEventId, parse, parseJobRequest, parseJsonBody, phasesQuery, ValidationError } from "./schemas";
 import type { JourneySource } from "./sources";
 import { topologyOf } from "./topology";
 
@@ -35,6 +35,8 @@ export interface ServerOptions {
    * read is several CLI calls.
    */
   statusTtlMs?: number;
+  /** Jobs that may wait per stack before requests are answered 429 (default 10). */
+  maxQueuedPerStack?: number;
 }
 
 export interface JourneyServer {
@@ -68,6 +70,9 @@ const SECURITY_HEADERS: Record<string, string> = {
   "cache-control": "no-store",
 };
 
+/** The `error` field of an answer, by status. */
+const ERROR_CODES: Record<number, string> = { 404: "not-found", 413: "too-large", 415: "unsupported-media-type", 500: "internal" };
+
 export function availablePhases(dir = PROJECT_DIR): Phase[] {
   return PHASES.filter((p) => fs.existsSync(path.join(dir, `Pulumi.${p}.yaml`)));
 }
@@ -78,7 +83,7 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
   const tokens = new TokenStore(options.tokens);
   const statusTtlMs = options.statusTtlMs ?? 3_000;
   let cachedStatus: { at: number; value: Promise<StatusRead> } | undefined;
-  const jobs = new JobManager({ source, log, onChange: () => (cachedStatus = undefined) });
+  const jobs = new JobManager({ source, log, onChange: () => (cachedStatus = undefined), maxQueuedPerStack: options.maxQueuedPerStack });
 
   /** The stacks' status and run's migrations, without smoke checks: cached briefly, shared by concurrent requests. */
   function readStatus(): Promise<StatusRead> {
@@ -107,6 +112,14 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
   const statics = Object.fromEntries(Object.entries(STATIC_FILES).map(([route, { file, type }]) => [route, { body: fs.readFileSync(path.join(PUBLIC_DIR, file)), type }]));
 
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024, return503OnClosing: true, forceCloseConnections: "idle" });
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
 
   // Deny by default: every route needs a read-only token unless it says `public` (the page, health).
   app.addHook("onRequest", async (request, reply) => {
@@ -135,10 +148,13 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof ValidationError) return reply.code(400).send({ error: "validation", message: error.message, fields: error.fields });
-    if (error instanceof JobRefused) return reply.code(error.status).send({ error: error.code, message: error.message, ...error.details });
+    if (error instanceof JobRefused) {
+      if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
+      return reply.code(error.status).send({ error: error.code, message: error.message, ...error.details });
+    }
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) log(`error on ${request.method} ${request.url.split("?")[0]}: ${error.stack ?? error.message}`);
-    return reply.code(status).send({ error: status === 500 ? "internal" : "bad-request", message: status === 500 ? "internal error; see the server's log" : error.message });
+    return reply.code(status).send({ error: ERROR_CODES[status] ?? "bad-request", message: status === 500 ? "internal error; see the server's log" : error.message });
   });
 
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not-found", message: `no route ${request.method} ${request.url.split("?")[0]}` }));
@@ -180,10 +196,23 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
 
   app.post("/api/jobs", { config: { access: "operator" } }, async (request, reply) => {
     const job = parseJobRequest(request.body);
-    if (job.kind === "shift") await checkMigration(source, job.migration);
+    jobs.refuseCrowding(job);
+    if (job.kind === "shift") {
+      await checkMigration(source, job.migration);
+      await checkStepsRise(job.migration, job.steps);
+    }
     const view = await jobs.submit(job, callers.get(request)!.name);
     return reply.code(202).header("location", `/api/jobs/${view.id}`).send(view);
   });
+
+  /** A shift's steps rise above the weight deployed now (automation/journey/migrations.ts says why); unknown weights are left to the job. */
+  async function checkStepsRise(migration: string, steps: number[]): Promise<void> {
+    const read = await readStatus().catch(() => undefined);
+    const run = read?.status.phases.find((p) => p.phase === "run");
+    const current = run?.weights?.[migration] ?? read?.migrations.find((m) => m.name === migration)?.configuredWeight;
+    if (current === undefined || steps[0] > current) return;
+    throw new ValidationError([{ field: "steps", message: `must rise above ${migration}'s current weight, ${current}%: a shift never moves traffic back (a rollback job does); got [${steps.join(", ")}]` }]);
+  }
 
   app.get("/api/jobs/:id", async (request) => {
     const { id } = parse(jobParams, request.params, "params");

@@ -50,6 +50,8 @@ export async function serve(options: ServeOptions, io: ServeIo, stop?: AbortSign
   const server = await createServer({ source, tokens, log });
   const url = await server.listen({ port: options.port, host: options.host });
   io.out(`journey serve: listening on ${url} (${source.describe()}; ${tokens.length} token(s))\n`);
+  const exposed = exposureWarning(options.host);
+  if (exposed) io.err(`journey serve: warning: ${exposed}\n`);
 
   const first = new AbortController();
   const second = new AbortController();
@@ -73,4 +75,11 @@ export async function serve(options: ServeOptions, io: ServeIo, stop?: AbortSign
     process.off("SIGTERM", onSignal);
     stop?.removeEventListener("abort", external);
   }
+}
+
+/** Plain HTTP is fine on loopback only; elsewhere the tokens travel in cleartext. */
+export function exposureWarning(host: string): string | undefined {
+  const loopback = host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+  if (loopback) return undefined;
+  return `the server listens on ${host} without TLS: bearer tokens and job output cross the network in cleartext; put a TLS proxy in front of it, or listen on 127.0.0.1 (--host) behind one`;
 }

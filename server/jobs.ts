@@ -1,11 +1,10 @@
-import { randomUUID } from "crypto";
 import { PHASES, Phase } from "../config/schema";
 import { formatDuration } from "../automation/journey/clock";
 import { JourneyError, RolledBackError, SmokeChecksFailedError, StackLockedError } from "../automation/journey/errors";
-import type { JourneyEvent, Outcome } from "../automation/journey/events";
 import type { Journey } from "../automation/journey/journey";
 import type { JourneySource } from "./sources";
-import type { JobKind, JobRequest } from "./schemas";
+import type { JobRequest } from "./schemas";
+import { Job, JobError, JobListener, JobView } from "./job";
 
 /**
  * Jobs: journey operations started over the API. A job holds the stacks its operation takes (as
@@ -14,141 +13,20 @@ import type { JobKind, JobRequest } from "./schemas";
  * its events, numbered from 1, for server-sent event streams to replay and follow.
  */
 
-export type JobState = "queued" | "running" | "finished";
+export type { JobError, JobListener, JobState, JobView, SequencedEvent } from "./job";
 
-export interface JobError {
-  message: string;
-  resume?: string;
-  /** `locked`: another operation held a stack the job needed. */
-  code?: "locked";
-  failedChecks?: string[];
-}
-
-export interface JobView {
-  id: string;
-  kind: JobKind;
-  request: JobRequest;
-  /** The stacks the job holds while it runs. */
-  stacks: Phase[];
-  /** The CLI command that does the same. */
-  command: string;
-  state: JobState;
-  /** How it ended, once finished. */
-  outcome?: Outcome;
-  requestedBy: string;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  cancelRequested: boolean;
-  /** The newest resource step: where a running job is. */
-  progress?: { phase: Phase; action: string; done: number; total?: number };
-  /** The operation's summary. */
-  message?: string;
-  result?: unknown;
-  error?: JobError;
-  events: number;
-}
-
-export interface SequencedEvent {
-  id: number;
-  event: JourneyEvent;
-}
-
-export interface JobListener {
-  onEvent(event: SequencedEvent): void;
-  onEnd(job: JobView): void;
-}
-
-/** Events kept per job; a longer operation keeps its first and newest ones, with a gap reported. */
-const MAX_EVENTS = 20_000;
 /** Finished jobs kept for `GET /api/jobs/{id}`; the oldest go first. */
 const MAX_FINISHED = 200;
-
-class Job {
-  readonly id = randomUUID();
-  readonly createdAt = new Date().toISOString();
-  state: JobState = "queued";
-  outcome?: Outcome;
-  startedAt?: string;
-  finishedAt?: string;
-  cancelRequested = false;
-  progress?: JobView["progress"];
-  message?: string;
-  result?: unknown;
-  error?: JobError;
-  readonly events: SequencedEvent[] = [];
-  private sequence = 0;
-  readonly listeners = new Set<JobListener>();
-  readonly controller = new AbortController();
-  /** Settles when the job is finished. */
-  readonly done: Promise<void>;
-  private resolveDone!: () => void;
-
-  constructor(
-    readonly request: JobRequest,
-    readonly stacks: Phase[],
-    readonly command: string,
-    readonly requestedBy: string,
-  ) {
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
-  }
-
-  push(event: JourneyEvent): void {
-    const sequenced = { id: ++this.sequence, event };
-    if (this.events.length >= MAX_EVENTS) this.events.splice(MAX_EVENTS / 2, 1);
-    this.events.push(sequenced);
-    if (event.type === "resource-step") this.progress = { phase: event.phase, action: event.action, done: event.progress.done, total: event.progress.total };
-    if (event.type === "summary") this.message = event.message;
-    for (const listener of this.listeners) listener.onEvent(sequenced);
-  }
-
-  finish(outcome: Outcome, fields: { result?: unknown; error?: JobError; message?: string }): void {
-    this.state = "finished";
-    this.outcome = outcome;
-    this.finishedAt = new Date().toISOString();
-    this.result = fields.result;
-    this.error = fields.error;
-    this.message = fields.message ?? this.message;
-    const view = this.view();
-    for (const listener of [...this.listeners]) listener.onEnd(view);
-    this.listeners.clear();
-    this.resolveDone();
-  }
-
-  /** Events after `lastId`, oldest first. */
-  eventsAfter(lastId: number): SequencedEvent[] {
-    return this.events.filter((e) => e.id > lastId);
-  }
-
-  view(options: { full?: boolean } = {}): JobView {
-    return {
-      id: this.id,
-      kind: this.request.kind,
-      request: this.request,
-      stacks: this.stacks,
-      command: this.command,
-      state: this.state,
-      outcome: this.outcome,
-      requestedBy: this.requestedBy,
-      createdAt: this.createdAt,
-      startedAt: this.startedAt,
-      finishedAt: this.finishedAt,
-      cancelRequested: this.cancelRequested,
-      progress: this.progress,
-      message: this.message,
-      ...(options.full ? { result: this.result, error: this.error } : {}),
-      events: this.sequence,
-    };
-  }
-}
 
 /** A request that cannot be taken, with the HTTP status that says why. */
 export class JobRefused extends Error {
   constructor(
-    readonly status: 409 | 503,
-    readonly code: "locked" | "finished" | "shutting-down",
+    readonly status: 409 | 429 | 503,
+    readonly code: "locked" | "finished" | "shutting-down" | "duplicate" | "queue-full",
     message: string,
     readonly details: Record<string, unknown> = {},
+    /** For a 429: when to try again (the `Retry-After` header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "JobRefused";
@@ -161,7 +39,12 @@ export interface JobManagerOptions {
   log?: (line: string) => void;
   /** Called when a job starts or finishes: the stacks may have changed. */
   onChange?: () => void;
+  /** Jobs that may wait per stack; past it a request is a 429 (default 10). */
+  maxQueuedPerStack?: number;
 }
+
+/** Said in `Retry-After` when a stack's queue is full: a job rarely takes less. */
+const QUEUE_FULL_RETRY_SECONDS = 60;
 
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
@@ -184,8 +67,10 @@ export class JobManager {
   async submit(request: JobRequest, requestedBy: string): Promise<JobView> {
     this.refuseWhileDraining();
     const stacks = stacksOf(request);
+    this.refuseCrowding(request);
     if (!this.heldHere(stacks)) await this.checkLocks(stacks);
     this.refuseWhileDraining();
+    this.refuseCrowding(request);
     const job = new Job(request, stacks, commandOf(request), requestedBy);
     this.jobs.set(job.id, job);
     this.order.push(job);
@@ -265,6 +150,26 @@ export class JobManager {
 
   private refuseWhileDraining(): void {
     if (this.draining) throw new JobRefused(503, "shutting-down", "the server is shutting down and takes no new jobs");
+  }
+
+  /**
+   * A second shift of a migration while one is queued or running would start from a weight the
+   * first is still changing; and each stack's queue is bounded.
+   */
+  refuseCrowding(request: JobRequest): void {
+    const stacks = stacksOf(request);
+    const active = this.order.filter((j) => j.state !== "finished");
+    if (request.kind === "shift") {
+      const same = active.find((j) => j.request.kind === "shift" && j.request.migration === request.migration);
+      if (same) {
+        throw new JobRefused(409, "duplicate", `a shift of ${request.migration} is already ${same.state} (job ${same.id}: ${same.command}); wait for it to finish or cancel it`, { job: same.id });
+      }
+    }
+    const limit = this.options.maxQueuedPerStack ?? 10;
+    const full = stacks.find((stack) => active.filter((j) => j.state === "queued" && j.stacks.includes(stack)).length >= limit);
+    if (full) {
+      throw new JobRefused(429, "queue-full", `${limit} jobs are already waiting on stack ${full}; try again once some have run`, { stack: full, limit }, QUEUE_FULL_RETRY_SECONDS);
+    }
   }
 
   private heldHere(stacks: Phase[]): boolean {

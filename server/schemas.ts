@@ -2,6 +2,7 @@ import { z } from "zod";
 import { PHASES, Phase } from "../config/schema";
 import { stackNameOf } from "../automation/engines/engine";
 import { parseDuration } from "../automation/journey/clock";
+import { MAX_BAKE_MS } from "../automation/journey/migrations";
 
 /**
  * Every input of the API, validated before anything runs: request bodies, path parameters, query
@@ -24,7 +25,6 @@ export class ValidationError extends Error {
   }
 }
 
-const MAX_BAKE_MS = 24 * 3_600_000;
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Pulumi's stack-name characters. */
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
@@ -68,7 +68,11 @@ const shiftBody = z
   .object({
     kind: z.literal("shift"),
     migration: z.string().max(63, "must be at most 63 characters").regex(RFC1123_LABEL, "must be a migration name (an RFC 1123 label, as in run's config)"),
-    steps: z.array(weight).min(1, "needs at least one weight, e.g. [10, 25, 50, 100]").max(20, "at most 20 steps"),
+    steps: z
+      .array(weight)
+      .min(1, "needs at least one weight, e.g. [10, 25, 50, 100]")
+      .max(20, "at most 20 steps")
+      .refine((steps) => steps.every((s, i) => i === 0 || s > steps[i - 1]), { message: "must rise, each weight above the one before, e.g. [10, 25, 50, 100]" }),
     /** Duration each step takes traffic before its smoke checks, e.g. `5m` (offline: reported, not waited). */
     bake: bake.optional(),
   })
@@ -116,6 +120,31 @@ export const lastEventId = z
   .transform(Number);
 
 export const eventsQuery = z.object({ lastEventId: lastEventId.optional() }).strict();
+
+/**
+ * A JSON body: `__proto__` and `constructor.prototype` keys are refused by name, so that no
+ * request can reach an object's prototype and the caller learns which key was refused.
+ */
+export function parseJsonBody(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError([{ field: "(body)", message: `is not valid JSON: ${(err as Error).message}` }]);
+  }
+  const refused = prototypeKeys(value, "");
+  if (refused.length > 0) throw new ValidationError(refused.map((field) => ({ field, message: "is a prototype key, not a field of this request" })));
+  return value;
+}
+
+function prototypeKeys(value: unknown, at: string): string[] {
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    const field = at ? `${at}.${key}` : key;
+    if (key === "__proto__" || (key === "prototype" && at.split(".").pop() === "constructor")) return [field];
+    return prototypeKeys(inner, field);
+  });
+}
 
 export function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ""): z.output<S> {
   const result = schema.safeParse(input);

@@ -18,7 +18,7 @@ import type { ChangeCounts, Emit, JourneyListener, Operation, PhaseAction } from
 import { JourneyEvents } from "./events";
 import { mentionsUnknown } from "../mocks";
 import { dnsProbe, isInCluster, LoadBalancerProbe, loadBalancerHostnames } from "./loadBalancers";
-import { deployedWeights, lastUndoableShift, migrationsOf, validateSteps, WeightChange, weightChangeMessage } from "./migrations";
+import { checkStepsAbove, deployedWeights, lastUndoableShift, migrationsOf, validateBake, validateSteps, WeightChange, weightChangeMessage } from "./migrations";
 import {
   DEFAULT_SMOKE_POLICY,
   describeReport,
@@ -234,9 +234,11 @@ export class Journey {
     const command = `journey shift ${migration} --steps ${steps.join(",")} --bake ${formatDuration(options.bakeMs)}`;
     return this.operate("shift", command, [RUN], options.signal, async (ctx) => {
       validateSteps(steps);
+      validateBake(options.bakeMs);
       const run = await this.requireDeployed(RUN, RUN);
       const { index, configured } = await this.findMigration(migration);
       let lastGood = deployedWeights(run.outputs).get(migration) ?? configured.weight;
+      checkStepsAbove(migration, lastGood, steps);
 
       const baseline = await this.verify(RUN, run.outputs, ctx);
       if (baseline.verdict === "failed") {
@@ -246,7 +248,6 @@ export class Journey {
 
       const applied: number[] = [];
       for (const to of steps) {
-        if (to === lastGood) continue;
         const outputs = await this.changeWeight(index, { kind: "shift", migration, from: lastGood, to }, ctx);
         ctx.where = `${migration} is at ${to}%, applied but not verified yet; \`journey rollback\` takes it back to ${lastGood}%`;
         this.emit({ type: "waiting", phase: RUN, what: "bake", durationMs: options.bakeMs, real: this.clock.waits, detail: `while ${migration} takes ${to}% of the traffic, then run's smoke checks` });
@@ -266,7 +267,7 @@ export class Journey {
         applied.push(to);
         ctx.where = `${migration} is at ${to}%`;
       }
-      return { result: { migration, weight: lastGood, applied }, message: `${migration} is at ${lastGood}%${applied.length === 0 ? " already" : ""}` };
+      return { result: { migration, weight: lastGood, applied }, message: `${migration} is at ${lastGood}%` };
     });
   }
 
@@ -283,7 +284,7 @@ export class Journey {
         const deployed = deployedWeights(run.outputs).get(shift.migration);
         if (deployed !== undefined && deployed !== shift.to) {
           throw new UsageError(
-            `the last journey shift moved ${shift.migration} from ${shift.from}% to ${shift.to}%, but it is deployed at ${deployed}%: the weight was changed outside the journey. Set the weight you want with \`journey shift ${shift.migration} --steps <weight>\`.`,
+            `the last journey shift moved ${shift.migration} from ${shift.from}% to ${shift.to}%, but it is deployed at ${deployed}%: the weight was changed outside the journey. Move it forward with \`journey shift ${shift.migration} --steps <weights above ${deployed}>\`, or set the weight in run's config and \`journey up run\`.`,
           );
         }
         const { index } = await this.findMigration(shift.migration);

@@ -1,6 +1,7 @@
 import type { Migration } from "../../config/schema";
 import type { UpdateRecord } from "../engines/engine";
 import { unwrapSecrets } from "../offlineEngine";
+import { formatDuration } from "./clock";
 import { UsageError } from "./errors";
 
 /**
@@ -58,12 +59,38 @@ export function deployedWeights(outputs: Record<string, unknown>): Map<string, n
   return weights;
 }
 
-/** Traffic steps: whole percentages from 0 to 100. */
+/** Longest bake per step the journey takes (the portal API's cap too). */
+export const MAX_BAKE_MS = 24 * 3_600_000;
+
+/** Traffic steps: whole percentages from 0 to 100, each above the one before. */
 export function validateSteps(steps: number[]): number[] {
   if (steps.length === 0) throw new UsageError("shift needs at least one step, e.g. --steps 10,25,50,100");
   const bad = steps.filter((s) => !Number.isInteger(s) || s < 0 || s > 100);
   if (bad.length > 0) throw new UsageError(`steps must be whole percentages from 0 to 100; got ${bad.join(", ")}`);
+  const notRising = steps.findIndex((s, i) => i > 0 && s <= steps[i - 1]);
+  if (notRising > 0) {
+    throw new UsageError(`steps must rise, each above the one before; got ${steps.join(",")} (${steps[notRising]} after ${steps[notRising - 1]}); e.g. 10,25,50,100`);
+  }
   return steps;
+}
+
+/**
+ * A shift only moves traffic forward: its first step must be above the weight deployed now, so
+ * that no step ever sends traffic back first (20 -> 10 -> 20). `journey rollback` moves it back.
+ */
+export function checkStepsAbove(migration: string, current: number, steps: number[]): void {
+  validateSteps(steps);
+  if (steps[0] > current) return;
+  const above = steps.filter((s) => s > current);
+  const hint = current >= 100 ? "it takes all its traffic already" : above.length > 0 ? `e.g. --steps ${above.join(",")}` : `e.g. --steps ${Math.min(100, current + 10)}`;
+  throw new UsageError(
+    `${migration} is at ${current}%: a shift's steps must rise above that, but ${steps.join(",")} starts at ${steps[0]}% (a shift never moves traffic back; \`journey rollback\` does); ${hint}`,
+  );
+}
+
+export function validateBake(ms: number): number {
+  if (ms > MAX_BAKE_MS) throw new UsageError(`the bake time must be at most 24h; got ${formatDuration(ms)}`);
+  return ms;
 }
 
 export function parseSteps(text: string): number[] {

@@ -175,6 +175,23 @@ describe("journey orchestration (offline engine, faults injected)", () => {
       await assert.rejects(journey.shift("billing", [10], BAKE), (err: unknown) => err instanceof UsageError && /no migration named billing; its migrations: disputes/.test(err.message));
     });
 
+    it("never moves traffic back first: steps at or below the deployed weight are refused before anything changes", async () => {
+      const { journey, events } = fakeJourney();
+      await upTo(journey, "run");
+      await journey.shift("disputes", [10, 20], BAKE);
+      const before = ofType(events, "weight").length;
+      for (const steps of [[10, 20], [20, 50], [5], [50, 25], [30, 30]]) {
+        await assert.rejects(journey.shift("disputes", steps, BAKE), (err: unknown) => {
+          assert.ok(err instanceof UsageError, String(err));
+          assert.match(err.message, steps[0] <= 20 ? /disputes is at 20%: a shift's steps must rise above that/ : /steps must rise, each above the one before/);
+          return true;
+        });
+      }
+      assert.equal(ofType(events, "weight").length, before, "no weight was touched");
+      assert.equal((await journey.status()).phases[2].weights?.disputes, 20);
+      await assert.rejects(journey.shift("disputes", [30], { bakeMs: 25 * 3_600_000 }), /the bake time must be at most 24h; got 25h/);
+    });
+
     it("is refused while run is not deployed", async () => {
       const { journey } = fakeJourney();
       await upTo(journey, "walk");

@@ -65,7 +65,7 @@ export async function startServer(options: { gate?: Gate; runner?: ScriptedRunne
     (options.real
       ? offlineSource({ beforeStep: options.gate?.hook })
       : offlineSource({ program: options.program ?? fakeProgram(), stackFiles: fakeStackFiles(), smoke: options.runner ?? new ScriptedRunner(), beforeStep: options.gate?.hook, loadBalancerProbe: async () => true }));
-  const server = await createServer({ source, tokens: TOKENS, plan: options.plan ?? (await repoPlan()), heartbeatMs: options.heartbeatMs });
+  const server = await createServer({ source, tokens: TOKENS, plan: options.plan ?? (await repoPlan()), heartbeatMs: options.heartbeatMs, maxQueuedPerStack: options.maxQueuedPerStack });
   const url = await server.listen({ port: 0, host: "127.0.0.1" });
   const call: TestServer["call"] = async (method, path, opts = {}) => {
     const token = opts.as === "none" ? undefined : opts.as === "reader" ? READER : OPERATOR;
