@@ -1,22 +1,24 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config/load";
 import { PHASES, Phase } from "../config/schema";
 import { offlineJourney, pulumiJourney } from "../automation/journey";
-import { parseDuration } from "../automation/journey/clock";
 import { JourneyError, UsageError } from "../automation/journey/errors";
 import type { Outcome } from "../automation/journey/events";
 import { DEFAULT_STEPS, Journey, JourneyStatus } from "../automation/journey/journey";
-import { parseSteps } from "../automation/journey/migrations";
-import { rehearse, RehearsalStep } from "../automation/journey/rehearse";
-import { describeReport } from "../automation/journey/smoke";
+import { rehearse } from "../automation/journey/rehearse";
 import { planJson, renderPlanText, writeArtifacts } from "../automation/planReport";
-import { basePlan, BasePlanError, diffPlans, planDocument, refProblem, renderPlanDiffMarkdown } from "../automation/planDiff";
-import type { OfflinePlan } from "../automation/offlinePlan";
+import { refProblem } from "../automation/planDiff";
 import { formatPolicyReport } from "../policy/report";
 import { PROJECT_DIR } from "../automation/stackConfig";
+import type { OfflineEngineOptions } from "../automation/engines/offline";
+import { fileSession, offlineStatePath } from "../automation/engines/offlineSession";
+import { bakeOption, durationFlag, durationOption, ensureWritableFolder, portOption, stepsOption } from "./options";
+import { Io, printPlanDiff, renderRehearsal, renderStatus, runPolicyPack } from "./reports";
 import { BarsRenderer, NdjsonRenderer, PlainRenderer, Renderer, TerminalStream } from "./renderers";
+
+export type { Io } from "./reports";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, gateFailed: 3 } as const;
 
@@ -35,13 +37,10 @@ export function availablePhases(dir = PROJECT_DIR): Phase[] {
   return PHASES.filter((p) => fs.existsSync(path.join(dir, `Pulumi.${p}.yaml`)));
 }
 
-export interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
-
 export interface JourneyMode {
   offline: boolean;
+  /** Offline, keep the stacks in the session's file from one command to the next (plan and rehearse start afresh). */
+  session?: boolean;
   /** A person at a terminal: Ctrl-C reaches the Pulumi CLI directly. */
   interactive: boolean;
   smokeTimeoutMs?: number;
@@ -57,6 +56,8 @@ export interface CliDeps {
   signal?: AbortSignal;
   /** The phases the project has stacks for; defaults to the Pulumi.<phase>.yaml files present. */
   phases?: Phase[];
+  /** The offline engine's program and stack files (tests), where `journey` is not given. */
+  offlineEngine?: OfflineEngineOptions;
 }
 
 interface CommonOptions {
@@ -74,28 +75,18 @@ The real journey (Pulumi engine; state in file://~ unless PULUMI_BACKEND_URL say
   journey status
 
 A newcomer's first look, with no cloud account: journey rehearse
---offline on any command runs it on the offline engine: state lives for that one command and
-smoke checks are reported as NOT RUN.
+--offline on any command runs it on the offline engine: nothing is deployed, smoke checks are
+reported as NOT RUN, and the stacks are kept for the session in .journey/offline-state.json
+(JOURNEY_OFFLINE_STATE moves it; \`journey destroy --offline\` or deleting the file starts afresh).
 
 Exit codes: 0 ok, 1 failed (or cancelled), 2 bad usage, 3 a gate stopped the operation and the
 journey is at its last good state (nothing changed, or the weight was set back).`;
 
 const phaseArgument = (description: string) => new Argument("<phase>", description).choices([...PHASES]);
 
-function durationOption(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
-function stepsOption(value: string): number[] {
-  try {
-    return parseSteps(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
+/** The package's version, for `journey --version`. */
+export function packageVersion(dir = PROJECT_DIR): string {
+  return JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version;
 }
 
 export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps = {}): Command {
@@ -106,12 +97,14 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     deps.journey ??
     ((mode: JourneyMode) => {
       const smokePolicy = mode.smokeTimeoutMs === undefined ? undefined : { timeoutMs: mode.smokeTimeoutMs };
-      return mode.offline ? offlineJourney({ smokePolicy }) : pulumiJourney({ env, interruptOnAbort: !mode.interactive, smokePolicy });
+      const session = mode.session ? fileSession(offlineStatePath(PROJECT_DIR, env)) : undefined;
+      return mode.offline ? offlineJourney({ ...deps.offlineEngine, smokePolicy, session }) : pulumiJourney({ env, interruptOnAbort: !mode.interactive, smokePolicy });
     });
 
   const program = new Command("journey")
     .description("Crawl/Walk/Run: move an on-prem monolith to the cloud with Kong Konnect and Kong Mesh, without breaking its API consumers")
     .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .version(packageVersion(), "-V, --version", "print the version of cloud-migration-journey")
     .addHelpText("after", HELP_AFTER)
     .exitOverride();
 
@@ -120,12 +113,18 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     program
       .command(name)
       .description(description)
-      .option("--offline", "run on the offline engine: state lives for this one command, smoke checks are NOT RUN")
+      .option("--offline", "run on the offline engine: nothing is deployed, smoke checks are NOT RUN; stacks kept for the session in .journey/offline-state.json")
       .option("--json", "print the events as NDJSON on stdout (one JSON object per line), the result last");
 
-  async function execute<T>(opts: CommonOptions, operation: (journey: Journey, signal: AbortSignal) => Promise<T>, report?: (result: T) => string): Promise<void> {
-    const journey = makeJourney({ offline: !!opts.offline, interactive, smokeTimeoutMs: opts.checksTimeout });
-    const renderer: Renderer = opts.json ? new NdjsonRenderer(io.out) : interactive ? new BarsRenderer(terminal) : new PlainRenderer(io.out);
+  async function execute<T>(
+    opts: CommonOptions & { quiet?: boolean },
+    operation: (journey: Journey, signal: AbortSignal) => Promise<T>,
+    report?: (result: T) => string,
+    mode: Partial<JourneyMode> = { session: true },
+  ): Promise<void> {
+    const journey = makeJourney({ offline: !!opts.offline, interactive, smokeTimeoutMs: opts.checksTimeout, ...mode });
+    const quiet: Renderer = { onEvent: () => undefined, close: () => undefined };
+    const renderer: Renderer = opts.json ? new NdjsonRenderer(io.out) : interactive ? new BarsRenderer(terminal) : opts.quiet ? quiet : new PlainRenderer(io.out);
     const unsubscribe = journey.subscribe((event) => renderer.onEvent(event));
     const cancellation = cancelOn(deps.signal, io.err);
     try {
@@ -160,7 +159,8 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
       if (opts.policyConfig !== undefined && !opts.policy) throw new UsageError("--policy-config goes with --policy");
       const badRef = opts.diffBase === undefined ? undefined : refProblem(opts.diffBase);
       if (badRef) throw new UsageError(`--diff-base: ${badRef}`);
-      const journey = makeJourney({ offline: true, interactive });
+      if (opts.out !== undefined) ensureWritableFolder(opts.out);
+      const journey = makeJourney({ offline: true, interactive, session: false });
       const unsubscribe = opts.json
         ? () => undefined
         : journey.subscribe((event) => {
@@ -201,8 +201,8 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
 
   journeyCommand("shift", "Move a migration's traffic to the new service step by step: set run's weight, apply, bake, check; on a failing check set the last good weight back (exit 3)")
     .argument("<migration>", "the migration's name in run's config (cloud-migration-journey:migrations)")
-    .requiredOption("--steps <percentages>", "weights to step through, e.g. 10,25,50,100", stepsOption)
-    .option("--bake <duration>", "how long each step takes traffic before its smoke checks", durationOption, parseDuration("5m"))
+    .requiredOption("--steps <percentages>", "weights to step through, rising, each above the weight deployed now, e.g. 10,25,50,100", stepsOption)
+    .addOption(durationFlag("--bake <duration>", "how long each step takes traffic before its smoke checks (at most 24h)", bakeOption, "5m"))
     .option("--checks-timeout <duration>", "retry failing smoke checks for this long (e.g. 2m)", durationOption)
     .action((migration: string, opts: CommonOptions & { steps: number[]; bake: number }) =>
       execute(opts, (journey, signal) => journey.shift(migration, opts.steps, { bakeMs: opts.bake, signal })),
@@ -230,7 +230,7 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--offline", "serve the offline engine: state lives as long as the server, nothing is deployed (demos, tests)")
     .option("--tokens-file <file>", "YAML/JSON secret file: tokens: [{name, role: operator|read-only, token}] (or JOURNEY_API_TOKENS_FILE; JOURNEY_OPERATOR_TOKENS / JOURNEY_READONLY_TOKENS add comma-separated tokens)")
-    .option("--grace <duration>", "on SIGTERM/Ctrl-C, how long running jobs may finish before they are cancelled cleanly", durationOption, parseDuration("5m"))
+    .addOption(durationFlag("--grace <duration>", "on SIGTERM/Ctrl-C, how long running jobs may finish before they are cancelled cleanly", durationOption, "5m"))
     .action(async (opts: { port: number; host: string; offline?: boolean; tokensFile?: string; grace: number }) => {
       const { serve } = await import("../server");
       setExit(await serve({ port: opts.port, host: opts.host, offline: !!opts.offline, tokensFile: opts.tokensFile, graceMs: opts.grace, env }, io, deps.signal));
@@ -240,74 +240,25 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     .command("rehearse")
     .description("The whole journey on the offline engine in one go (up each phase, shift, rollback, destroy), printing what each step would do; nothing is deployed")
     .option("--migration <name>", "the migration to shift (default: the first in run's config)")
-    .option("--steps <percentages>", "weights to step through", stepsOption, [...DEFAULT_STEPS])
-    .option("--bake <duration>", "bake time per step (reported, not waited)", durationOption, parseDuration("5m"))
+    .addOption(new Option("--steps <percentages>", "weights to step through, rising").argParser(stepsOption).default([...DEFAULT_STEPS], DEFAULT_STEPS.join(",")))
+    .addOption(durationFlag("--bake <duration>", "bake time per step (reported, not waited; at most 24h)", bakeOption, "5m"))
+    .option("--verbose", "print every event (each resource of each phase), not only what each step did")
     .option("--json", "print the events as NDJSON on stdout, the steps' outcomes last")
-    .action((opts: { migration?: string; steps: number[]; bake: number; json?: boolean }) =>
-      execute({ ...opts, offline: true }, async (journey, signal) => {
-        const { steps, failure } = await rehearse(journey, { phases: deps.phases ?? availablePhases(), migration: opts.migration, steps: opts.steps, bakeMs: opts.bake, signal });
-        if (!opts.json) io.out(renderRehearsal(steps));
-        if (failure) throw failure;
-        return steps;
-      }),
+    .action((opts: { migration?: string; steps: number[]; bake: number; json?: boolean; verbose?: boolean }) =>
+      execute(
+        { ...opts, offline: true, quiet: !opts.verbose },
+        async (journey, signal) => {
+          const { steps, failure } = await rehearse(journey, { phases: deps.phases ?? availablePhases(), migration: opts.migration, steps: opts.steps, bakeMs: opts.bake, signal });
+          if (!opts.json) io.out(renderRehearsal(steps, { verbose: !!opts.verbose }));
+          if (failure) throw failure;
+          return steps;
+        },
+        undefined,
+        { session: false },
+      ),
     );
 
   return program;
-}
-
-/** The guardrails on the offline plan: the same rule code `pulumi preview --policy-pack policy` runs. */
-async function runPolicyPack(plan: OfflinePlan, configFile?: string) {
-  const { evaluatePolicies } = await import("../policy/offline");
-  let config: unknown;
-  if (configFile !== undefined) {
-    try {
-      config = JSON.parse(fs.readFileSync(configFile, "utf8"));
-    } catch (err) {
-      throw new UsageError(`--policy-config ${configFile}: ${(err as Error).message}`);
-    }
-  }
-  return evaluatePolicies(plan, { config: config as never });
-}
-
-function portOption(value: string): number {
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("must be a TCP port from 0 to 65535");
-  return Number(value);
-}
-
-/** `plan --diff-base`: the head's plan (this checkout) against the base's, as markdown or JSON; exit 1 when the base cannot be planned. */
-async function printPlanDiff(plan: OfflinePlan, ref: string, opts: { json: boolean; phases?: Phase[] }, io: Io): Promise<number> {
-  const head = planDocument(plan);
-  let base;
-  try {
-    base = await basePlan({ ref, log: io.err });
-  } catch (err) {
-    if (!(err instanceof BasePlanError)) throw err;
-    io.err(`journey: ${err.message}\n${err.detail ? `${err.detail}\n` : ""}`);
-    return EXIT.failed;
-  }
-  const diff = await diffPlans(base.plan, head, { phases: opts.phases });
-  io.out(opts.json ? `${JSON.stringify({ base: { ref, commit: base.commit }, ...diff }, null, 2)}\n` : renderPlanDiffMarkdown(diff, { base: `${ref} (${base.commit.slice(0, 12)})`, head: "this checkout" }));
-  return EXIT.ok;
-}
-
-function renderRehearsal(steps: RehearsalStep[]): string {
-  const lines = steps.map((s, i) => `  ${i + 1}. ${s.command}\n     ${s.outcome === "succeeded" ? "" : `${s.outcome.toUpperCase()}: `}${s.message}`);
-  return `\nREHEARSAL on the offline engine: nothing was deployed and no smoke check was run.\n${lines.join("\n")}\n`;
-}
-
-function renderStatus(status: JourneyStatus): string {
-  const lines = [`\n${status.engine}`];
-  for (const p of status.phases) {
-    const state = p.state === "deployed" ? "deployed" : p.state === "partial" ? "PARTLY deployed" : "not deployed";
-    const parts = [`  ${p.phase.padEnd(7)}${state.padEnd(17)}${p.resourceCount > 0 ? `${p.resourceCount} resources` : ""}`];
-    if (p.checks) parts.push(`smoke checks ${describeReport(p.checks)}`);
-    if (p.weights && Object.keys(p.weights).length > 0) parts.push(`weights ${Object.entries(p.weights).map(([m, w]) => `${m} ${w}%`).join(", ")}`);
-    if (p.lastUpdate) parts.push(`last update ${p.lastUpdate.result}${p.lastUpdate.message ? ` ("${p.lastUpdate.message}")` : ""}`);
-    if (p.updateInProgress) parts.push("AN UPDATE IS RUNNING");
-    lines.push(parts.join("; "));
-  }
-  lines.push(`next: ${status.next}`, "");
-  return lines.join("\n");
 }
 
 function isCi(env: NodeJS.ProcessEnv): boolean {

@@ -8,12 +8,14 @@ import { readStackFile, StackFile, stackRefName } from "../stackConfig";
 import type { DeployedResource, DestroyOptions, Engine, OperationOptions, PhaseResult, StackState, UpdateRecord, UpResult } from "./engine";
 import { isStackRoot, nameOfUrn } from "./engine";
 import { KeyedSerial } from "./serial";
+import type { OfflineSession, OfflineSnapshot } from "./offlineSession";
 
 /**
  * The offline engine: each phase's program evaluated in-process under the shared mocks
  * (automation/offlineEngine.ts). `up` evaluates the phase with the earlier phases' outputs and
  * applies the difference to the previous evaluation, compared by URN and inputs, one step at a
- * time. Its state lives in memory for one command: nothing is deployed, nothing is kept.
+ * time. Nothing is deployed; its state lives in memory, or in a session store (`session`) that
+ * carries it from one command to the next.
  *
  * Offline, every change of inputs is an in-place `update`: only a provider knows which changes
  * force a replacement.
@@ -36,6 +38,8 @@ export interface OfflineEngineOptions {
   program?: () => Record<string, unknown>;
   /** Called before each step is applied; throwing fails the operation there (fault injection). */
   beforeStep?: (step: OfflineStep) => void | Promise<void>;
+  /** Keeps the stacks between engines (one CLI command after another); without it they live as long as the engine. */
+  session?: OfflineSession;
 }
 
 interface OfflineStack {
@@ -44,6 +48,7 @@ interface OfflineStack {
   outputs: Record<string, unknown>;
   history: UpdateRecord[];
   running: boolean;
+  configSet: Array<[string, string | number | boolean]>;
 }
 
 interface PlannedStep {
@@ -57,17 +62,25 @@ const SDK_RUNTIME = "sdk-runtime";
 
 export class OfflineEngine implements Engine {
   readonly kind = "offline";
-  readonly stateKey = `offline:${randomUUID()}`;
+  readonly stateKey: string;
   private readonly stacks = new Map<Phase, OfflineStack>();
 
-  constructor(private readonly options: OfflineEngineOptions = {}) {}
+  constructor(private readonly options: OfflineEngineOptions = {}) {
+    this.stateKey = `offline:${options.session ? options.session.where : randomUUID()}`;
+    for (const [phase, saved] of Object.entries(options.session?.load()?.stacks ?? {}) as Array<[Phase, OfflineSnapshot["stacks"][Phase]]>) {
+      const stack = this.stack(phase);
+      for (const [configPath, value] of saved!.configSet) this.setConfigValue(stack, configPath, value);
+      Object.assign(stack, { configSet: saved!.configSet, resources: new Map(saved!.resources.map((r) => [r.urn, r])), outputs: saved!.outputs, history: saved!.history });
+    }
+  }
 
   get stackFiles(): Partial<Record<Phase, StackFile>> | undefined {
     return this.options.stackFiles;
   }
 
   describe(): string {
-    return "offline engine (the program evaluated in-process; nothing is deployed, state lives in memory only)";
+    const where = this.options.session ? `state kept for this session in ${this.options.session.where}` : "state lives in memory only";
+    return `offline engine (the program evaluated in-process; nothing is deployed, ${where})`;
   }
 
   async inspect(phase: Phase): Promise<StackState> {
@@ -136,7 +149,14 @@ export class OfflineEngine implements Engine {
   }
 
   async setConfig(phase: Phase, path: string, value: string | number | boolean): Promise<void> {
-    const { values } = this.stack(phase).file.config;
+    const stack = this.stack(phase);
+    this.setConfigValue(stack, path, value);
+    stack.configSet = [...stack.configSet.filter(([p]) => p !== path), [path, value]];
+    this.persist();
+  }
+
+  private setConfigValue(stack: OfflineStack, path: string, value: string | number | boolean): void {
+    const { values } = stack.file.config;
     const [key, ...rest] = configPath(path);
     const fullKey = `${PROJECT}:${key}`;
     if (rest.length === 0) {
@@ -161,7 +181,7 @@ export class OfflineEngine implements Engine {
     let stack = this.stacks.get(phase);
     if (!stack) {
       const file = this.options.stackFiles?.[phase] ?? readStackFile(phase);
-      stack = { file: structuredClone(file), resources: new Map(), outputs: {}, history: [], running: false };
+      stack = { file: structuredClone(file), resources: new Map(), outputs: {}, history: [], running: false, configSet: [] };
       this.stacks.set(phase, stack);
     }
     return stack;
@@ -226,7 +246,22 @@ export class OfflineEngine implements Engine {
       throw err;
     } finally {
       stack.running = false;
+      this.persist();
     }
+  }
+
+  /** Saves the stacks to the session, if any; an empty journey leaves nothing behind. */
+  private persist(): void {
+    const { session } = this.options;
+    if (!session) return;
+    const stacks = [...this.stacks.entries()].filter(([, s]) => s.resources.size > 0);
+    if (stacks.length === 0) return session.save(undefined);
+    session.save({
+      version: 1,
+      stacks: Object.fromEntries(
+        [...this.stacks.entries()].map(([phase, s]) => [phase, { configSet: s.configSet, resources: [...s.resources.values()], outputs: s.outputs, history: s.history }]),
+      ),
+    });
   }
 }
 

@@ -220,8 +220,13 @@ export class Journey {
         const failed = failedChecks(checks);
         throw new SmokeChecksFailedError(`${phase} is deployed but not done: its smoke checks fail (${failed.join("; ")})`, failed, command);
       }
-      const verified = checks.verdict === "passed" ? `done: deployed and its smoke checks pass` : `deployed but not verified: not every smoke check could run`;
-      return { result: { phase, changes, checks }, message: `${phase} is ${verified} (${describeReport(checks)})` };
+      const verified =
+        this.engine.kind === "offline"
+          ? `: up done on the offline engine (${describeChanges(changes, "preview")}); its smoke checks were not run`
+          : checks.verdict === "passed"
+            ? " is done: deployed and its smoke checks pass"
+            : " is deployed but not verified: not every smoke check could run";
+      return { result: { phase, changes, checks }, message: `${phase}${verified} (${describeReport(checks)})` };
     });
   }
 

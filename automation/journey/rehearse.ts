@@ -40,7 +40,9 @@ export async function rehearse(journey: Journey, options: RehearsalOptions): Pro
     const bakeMs = options.bakeMs ?? 5 * 60_000;
     if (migration) plan.push([`journey shift ${migration} --steps ${steps.join(",")} --bake ${formatDuration(bakeMs)}`, () => journey.shift(migration, steps, { bakeMs, signal })]);
   }
-  plan.push(["journey rollback --yes", () => journey.rollback({ confirmDestroy: true, signal })], ["journey destroy --yes", () => journey.destroy({ signal })]);
+  // After a shift, one step back is that shift undone: a plain rollback. Without one, it destroys the newest phase: --yes.
+  const shifted = plan.some(([command]) => command.startsWith("journey shift"));
+  plan.push([`journey rollback${shifted ? "" : " --yes"}`, () => journey.rollback({ confirmDestroy: !shifted, signal })], ["journey destroy --yes", () => journey.destroy({ signal })]);
 
   let summary: SummaryEvent | undefined;
   const unsubscribe = journey.subscribe((event) => {

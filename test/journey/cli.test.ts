@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import * as os from "os";
+import * as path from "path";
 import { CliDeps, main } from "../../cli/journey";
 import type { TerminalStream } from "../../cli/renderers";
 import type { Journey } from "../../automation/journey";
@@ -10,10 +12,14 @@ interface Run {
   err: string;
 }
 
+let calls = 0;
+
 async function journey(args: string[], deps: CliDeps = {}): Promise<Run> {
   let out = "";
   let err = "";
-  const code = await main(["node", "journey", ...args], { out: (s) => void (out += s), err: (s) => void (err += s) }, { env: {}, terminal: { write: () => true }, ...deps });
+  // A session file of its own: --offline state never leaks from one test into another, nor into the project.
+  const env = { JOURNEY_OFFLINE_STATE: path.join(os.tmpdir(), `journey-cli-test-${process.pid}-${++calls}`, "state.json") };
+  const code = await main(["node", "journey", ...args], { out: (s) => void (out += s), err: (s) => void (err += s) }, { env, terminal: { write: () => true }, ...deps });
   return { code, out, err };
 }
 
@@ -123,22 +129,37 @@ describe("journey CLI", function () {
   });
 
   it("rehearse: the whole journey offline in one go, each step said as what it would do", async () => {
-    const { code, out } = await journey(["rehearse", "--bake", "1m"], { journey: () => fakeJourney().journey, phases: ["crawl", "walk", "run"] });
+    const { code, out } = await journey(["rehearse", "--bake", "1m", "--verbose"], { journey: () => fakeJourney().journey, phases: ["crawl", "walk", "run"] });
     assert.equal(code, 0, out);
     const recap = out.slice(out.indexOf("REHEARSAL"));
     assert.deepEqual(
       [...recap.matchAll(/^ {2}\d\. (.*)$/gm)].map((m) => m[1]),
-      ["journey up crawl", "journey up walk", "journey up run", "journey shift disputes --steps 10,25,50,100 --bake 1m", "journey rollback --yes", "journey destroy --yes"],
+      ["journey up crawl", "journey up walk", "journey up run", "journey shift disputes --steps 10,25,50,100 --bake 1m", "journey rollback", "journey destroy --yes"],
+      "one step back after a shift is a plain rollback",
     );
     assert.match(recap, /disputes is back at 50% \(was 100%\)/);
     assert.match(out, /would wait 1m while disputes takes 10% of the traffic/);
     assert.match(out, /would wait up to 15m for 1 load balancer\(s\) to go before walk's network is destroyed/);
   });
 
-  it("rehearse on the real program: every phase the project has, nothing deployed", async () => {
+  it("rehearse on the real program: a summary of every phase the project has, nothing called deployed", async () => {
     const { code, out } = await journey(["rehearse"]);
     assert.equal(code, 0, out);
     assert.match(out, /REHEARSAL on the offline engine: nothing was deployed and no smoke check was run\./);
-    assert.match(out, /1\. journey up crawl\n {5}crawl is deployed but not verified/);
+    assert.match(out, /1\. journey up crawl\n {5}crawl: up done on the offline engine \(would create \d+\); its smoke checks were not run/);
+    assert.doesNotMatch(out, /deployed but not verified|rollback --yes/);
+    assert.ok(out.split("\n").length < 30, `a summary, not every resource (${out.split("\n").length} lines)`);
+    assert.match(out, /`journey rehearse --verbose` prints every resource of every step/);
+  });
+
+  it("--version prints the package's version; help shows durations as written", async () => {
+    const { code, out } = await journey(["--version"]);
+    assert.equal(code, 0);
+    assert.equal(out, `${require("../../package.json").version}\n`);
+    for (const command of ["shift", "rehearse", "serve"]) {
+      const help = (await journey([command, "--help"])).out;
+      assert.match(help, /\(default: 5m\)/, command);
+      assert.doesNotMatch(help, /300000/, command);
+    }
   });
 });
