@@ -12,12 +12,15 @@ try {
 } catch {}
 const compiled = path.join(root, "dist", "cli", "journey.js");
 
+// The dashboard's files are copied into dist/ by the build: an edit of one makes dist/ stale too.
+const isPublic = (file) => file.startsWith(path.join(root, "server", "public") + path.sep);
+
 function newestSource(dir, newest = 0) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === "node_modules" || entry.name === "dist" || entry.name.startsWith(".")) continue;
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = newestSource(file, newest);
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(file).mtimeMs);
+    else if (entry.name.endsWith(".ts") || isPublic(file)) newest = Math.max(newest, fs.statSync(file).mtimeMs);
   }
   return newest;
 }

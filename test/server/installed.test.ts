@@ -1,0 +1,53 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_DIR } from "../../automation/stackConfig";
+import { repoPlan, TOKENS } from "./support";
+
+/**
+ * The CLI as `npm ci` installs it: compiled into dist/ by the `prepare` script, which runs the
+ * build (tsc, then the dashboard's files copied beside the compiled server). Loaded in-process
+ * from dist/, not from the sources.
+ */
+const DIST = path.join(PROJECT_DIR, "dist");
+const built = fs.existsSync(path.join(DIST, "cli", "journey.js"));
+const distIt = built ? it : (title: string, fn: Mocha.Func) => it.skip(`${title} (skipped: dist/ is not built; \`npm run build\`)`, fn);
+
+describe("the CLI as installed (dist/, built by npm ci)", function () {
+  this.timeout(30_000);
+
+  distIt("serves the dashboard page, script and styles from dist/ (the build copies server/public)", async () => {
+    const { createServer, offlineSource } = require(path.join(DIST, "server"));
+    for (const file of ["index.html", "app.js", "app.css"]) {
+      assert.ok(fs.existsSync(path.join(DIST, "server", "public", file)), `dist/server/public/${file} is missing: run \`npm run build\`, which copies it`);
+    }
+    const server = await createServer({ source: offlineSource(), tokens: TOKENS, plan: await repoPlan() });
+    try {
+      const url = await server.listen({ port: 0, host: "127.0.0.1" });
+      for (const [route, type] of [["/", /^text\/html/], ["/app.js", /^text\/javascript/], ["/app.css", /^text\/css/]] as const) {
+        const response = await fetch(`${url}${route}`);
+        assert.equal(response.status, 200, route);
+        assert.match(response.headers.get("content-type")!, type);
+      }
+    } finally {
+      await server.shutdown({ graceMs: 0 });
+    }
+  });
+
+  distIt("answers --version and --help from dist/", async () => {
+    const { main } = require(path.join(DIST, "cli", "journey"));
+    let out = "";
+    const io = { out: (s: string) => void (out += s), err: () => undefined };
+    assert.equal(await main(["node", "journey", "--version"], io), 0);
+    assert.equal(out, `${JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).version}\n`);
+    out = "";
+    assert.equal(await main(["node", "journey", "serve", "--help"], io), 0);
+    assert.match(out, /^Usage: journey serve/);
+  });
+
+  it("the build script copies the dashboard into dist/ (what `npm ci` runs through `prepare`)", () => {
+    const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts;
+    assert.match(scripts.build, /^tsc -p tsconfig\.build\.json && .*cpSync\('server\/public', 'dist\/server\/public'/);
+    assert.equal(scripts.prepare, "npm run build");
+  });
+});
