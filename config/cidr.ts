@@ -92,3 +92,24 @@ export function hostAddress(cidr: string, offset: number): string {
 export function isAnywhere(cidr: string): boolean {
   return cidr.trim() === "0.0.0.0/0" || cidr.trim() === "::/0";
 }
+
+/** Private (RFC 1918) and shared (RFC 6598) address space: not reachable from the internet. */
+export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"] as const;
+
+/** Public blocks shorter than this prefix are treated as "the internet", not as someone's network. */
+export const MIN_PUBLIC_PREFIX = 16;
+
+/**
+ * True for a block that covers a large part of the public internet: `0.0.0.0/0`, `::/0`, any
+ * IPv4 block shorter than /16 that is not wholly private (so `[0.0.0.0/1, 128.0.0.0/1]` counts),
+ * and any IPv6 block shorter than /32.
+ */
+export function coversPublicInternet(cidr: string): boolean {
+  const text = cidr.trim();
+  if (isAnywhere(text)) return true;
+  const v6 = /^[0-9a-fA-F:]+\/(\d{1,3})$/.exec(text);
+  if (v6 && text.includes(":")) return Number(v6[1]) < 32;
+  const block = parseCidr(text);
+  if (!block || block.prefix >= MIN_PUBLIC_PREFIX) return false;
+  return !PRIVATE_RANGES.some((range) => cidrContains(range, text));
+}

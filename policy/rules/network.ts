@@ -1,3 +1,4 @@
+import { coversPublicInternet, MIN_PUBLIC_PREFIX } from "../../config/cidr";
 import { asArray, asRecord, isUnknown, ResourceView } from "../view";
 import type { ResourceRule, StackRule } from "./types";
 
@@ -43,9 +44,9 @@ export function ingressSpecs(r: ResourceView): IngressSpec[] {
   }
 }
 
-/** `0.0.0.0/0`, `::/0`: every address. */
+/** `0.0.0.0/0`, `::/0`, or a public block wide enough to be most of the internet (`0.0.0.0/1`, `8.0.0.0/7`). */
 export function isWorld(cidr: unknown): boolean {
-  return typeof cidr === "string" && /\/0$/.test(cidr.trim());
+  return typeof cidr === "string" && coversPublicInternet(cidr);
 }
 
 /** The listed ports the flow lets in; `undefined` when its protocol or ports are not known yet. */
@@ -63,7 +64,7 @@ export function portsOpened(spec: Pick<IngressSpec, "protocol" | "fromPort" | "t
 export const noWorldAdminIngress: ResourceRule = {
   scope: "resource",
   name: "no-world-admin-ingress",
-  description: "No security-group rule opens SSH, a Kuma control-plane port (5678/5681/5682/5685) or Postgres (5432) to 0.0.0.0/0 or ::/0.",
+  description: `No security-group rule opens SSH, a Kuma control-plane port (5678/5681/5682/5685) or Postgres (5432) to the internet: 0.0.0.0/0, ::/0, or any public block shorter than /${MIN_PUBLIC_PREFIX}.`,
   enforcement: "mandatory",
   remediation: "Allow these ports only from the admin networks (config adminCidrs), the peer network, or a security group.",
   types: [SG_INGRESS_RULE, SECURITY_GROUP, SECURITY_GROUP_RULE],

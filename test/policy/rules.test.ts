@@ -70,6 +70,13 @@ describe("policy rules (pure, over the neutral view)", () => {
       assert.equal(check(noWorldAdminIngress, legacy("ingress")).length, 1);
       assert.deepEqual(check(noWorldAdminIngress, legacy("egress")), []);
     });
+    it("fails the internet cut in halves ([0.0.0.0/1, 128.0.0.0/1]) and any public block shorter than /16; private ranges pass", () => {
+      assert.deepEqual(check(noWorldAdminIngress, rule({ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/1" })), ["opens SSH (22) to 0.0.0.0/1"]);
+      assert.deepEqual(check(noWorldAdminIngress, rule({ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "128.0.0.0/1" })), ["opens SSH (22) to 128.0.0.0/1"]);
+      assert.deepEqual(check(noWorldAdminIngress, rule({ ipProtocol: "tcp", fromPort: 5682, toPort: 5682, cidrIpv4: "8.0.0.0/7" })), ["opens the Kuma API (HTTPS) (5682) to 8.0.0.0/7"]);
+      assert.deepEqual(check(noWorldAdminIngress, rule({ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "10.0.0.0/8" })), []);
+      assert.deepEqual(check(noWorldAdminIngress, rule({ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "198.51.0.0/16" })), []);
+    });
     it("leaves ports unknown during preview undecided, and takes its port list from config", () => {
       assert.deepEqual(check(noWorldAdminIngress, rule({ ipProtocol: "tcp", fromPort: "[unknown]", toPort: "[unknown]", cidrIpv4: "0.0.0.0/0" })), []);
       assert.deepEqual(check(noWorldAdminIngress, rule({ ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/0" }), { ports: [3389] }), ["opens port (3389) to 0.0.0.0/0"]);
