@@ -59,6 +59,8 @@ type Access = "public" | Role;
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
+  "/topology.js": { file: "topology.js", type: "text/javascript; charset=utf-8" },
+  "/events.js": { file: "events.js", type: "text/javascript; charset=utf-8" },
   "/app.css": { file: "app.css", type: "text/css; charset=utf-8" },
 };
 

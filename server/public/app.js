@@ -53,8 +53,9 @@ async function api(method, path, body) {
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const fields = Array.isArray(data.fields) ? `: ${data.fields.map((f) => `${f.field} ${f.message}`).join("; ")}` : "";
-    const error = new Error(`${response.status} ${data.message || response.statusText}${fields}`);
+    // A validation error's message restates its fields: say each field once.
+    const detail = Array.isArray(data.fields) && data.fields.length > 0 ? `invalid request: ${data.fields.map((f) => `${f.field} ${f.message}`).join("; ")}` : data.message || response.statusText;
+    const error = new Error(`${response.status} ${detail}`);
     error.status = response.status;
     throw error;
   }
@@ -66,6 +67,7 @@ const isOperator = () => state.whoami && state.whoami.role === "operator";
 async function startJob(body) {
   try {
     const job = await api("POST", "/api/jobs", body);
+    state.announced = job.id;
     say(`${job.command}: ${job.state === "queued" ? "queued" : "started"} (job ${job.id})`);
     follow(job.id);
     refreshJobs();
@@ -143,46 +145,63 @@ function renderTimeline(data) {
 
 // ---- the cutover ----------------------------------------------------------------------------
 
+// Each migration's controls are built once and then only updated, so that the page's polls never
+// wipe what an operator is typing or has picked.
 function renderMigrations(data) {
   const box = $("migrations");
-  box.replaceChildren();
-  if (data.migrations.length === 0) {
-    box.append(el("p", { text: "run's config lists no migration." }));
-    return;
+  const names = data.migrations.map((m) => m.name);
+  if (box.dataset.names !== JSON.stringify(names)) {
+    box.replaceChildren(...data.migrations.map(migrationCard));
+    box.dataset.names = JSON.stringify(names);
+    if (data.migrations.length === 0) box.append(el("p", { text: "run's config lists no migration." }));
   }
-  for (const m of data.migrations) {
-    const weight = m.deployedWeight ?? m.configuredWeight;
-    const source = m.deployedWeight === undefined ? "configured, run not deployed" : "deployed";
-    const bar = el(
-      "div",
-      { className: "split", title: `${100 - weight}% monolith, ${weight}% microservice` },
-      el("span", { className: "monolith", text: `monolith ${100 - weight}%` }),
-      el("span", { className: "microservice", text: `microservice ${weight}%` }),
-    );
-    bar.children[0].style.flexGrow = String(100 - weight);
-    bar.children[1].style.flexGrow = String(weight);
-    bar.children[0].hidden = weight === 100;
-    bar.children[1].hidden = weight === 0;
-    const input = el("input", { type: "range", min: 0, max: 100, step: 5, value: weight, "aria-label": `new weight for ${m.name}`, "data-weight-input": m.name });
-    const shown = el("output", { text: `${weight}%` });
-    input.addEventListener("input", () => (shown.textContent = `${input.value}%`));
-    const steps = el("input", { type: "text", placeholder: "steps, e.g. 10,25,50 (optional)", "aria-label": `intermediate steps for ${m.name}`, size: 22 });
-    const bake = el("select", { "aria-label": "bake time per step" }, ...["30s", "1m", "5m", "10m"].map((d) => el("option", { value: d, text: `bake ${d}`, selected: d === "5m" })));
-    const shift = () => {
-      const target = Number(input.value);
-      const extra = steps.value.trim() ? steps.value.split(",").map((s) => Number(s.trim())) : [];
-      startJob({ kind: "shift", migration: m.name, steps: [...extra, target], bake: bake.value });
-    };
-    box.append(
-      el(
-        "div",
-        { className: "migration", "data-migration": m.name, "data-weight": weight },
-        el("h3", { text: m.name }),
-        el("p", { className: "detail", text: `${m.pathPrefix} · ${weight}% to the microservice (${source})` }),
-        bar,
-        el("div", { className: "operator-only controls" }, input, shown, steps, bake, el("button", { type: "button", "data-action": "shift", text: "Shift", onclick: shift })),
-      ),
-    );
+  for (const m of data.migrations) updateMigration(box.querySelector(`[data-migration="${CSS.escape(m.name)}"]`), m);
+}
+
+function migrationCard(m) {
+  const bar = el("div", { className: "split" }, el("span", { className: "monolith" }), el("span", { className: "microservice" }));
+  const input = el("input", { type: "range", min: 0, max: 100, step: 5, "aria-label": `new weight for ${m.name}`, "data-weight-input": m.name });
+  const shown = el("output");
+  input.addEventListener("input", () => {
+    input.dataset.touched = "true";
+    shown.textContent = `${input.value}%`;
+  });
+  const steps = el("input", { type: "text", placeholder: "steps, e.g. 10,25,50 (optional)", "aria-label": `intermediate steps for ${m.name}`, "data-steps-input": m.name, size: 22 });
+  const bake = el("select", { "aria-label": "bake time per step" }, ...["30s", "1m", "5m", "10m"].map((d) => el("option", { value: d, text: `bake ${d}`, selected: d === "5m" })));
+  const shift = () => {
+    const target = Number(input.value);
+    const extra = steps.value.trim() ? steps.value.split(",").map((s) => Number(s.trim())) : [];
+    startJob({ kind: "shift", migration: m.name, steps: [...extra, target], bake: bake.value });
+    delete input.dataset.touched;
+  };
+  return el(
+    "div",
+    { className: "migration", "data-migration": m.name },
+    el("h3", { text: m.name }),
+    el("p", { className: "detail" }),
+    bar,
+    el("div", { className: "operator-only controls" }, input, shown, steps, bake, el("button", { type: "button", "data-action": "shift", text: "Shift", onclick: shift })),
+  );
+}
+
+function updateMigration(card, m) {
+  const weight = m.deployedWeight ?? m.configuredWeight;
+  const source = m.deployedWeight === undefined ? "configured, run not deployed" : "deployed";
+  card.setAttribute("data-weight", weight);
+  card.querySelector(".detail").textContent = `${m.pathPrefix} · ${weight}% to the microservice (${source})`;
+  const [monolith, microservice] = card.querySelector(".split").children;
+  card.querySelector(".split").title = `${100 - weight}% monolith, ${weight}% microservice`;
+  monolith.textContent = `monolith ${100 - weight}%`;
+  microservice.textContent = `microservice ${weight}%`;
+  monolith.style.flexGrow = String(100 - weight);
+  microservice.style.flexGrow = String(weight);
+  monolith.hidden = weight === 100;
+  microservice.hidden = weight === 0;
+  // The slider follows the deployed weight until the operator moves it.
+  const input = card.querySelector("input[type=range]");
+  if (!input.dataset.touched) {
+    input.value = String(weight);
+    card.querySelector("output").textContent = `${weight}%`;
   }
 }
 
@@ -275,21 +294,13 @@ async function follow(id) {
   }
 }
 
-function parseMessage(block) {
-  const message = {};
-  for (const line of block.split("\n")) {
-    if (line.startsWith(":")) continue;
-    const colon = line.indexOf(":");
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
-    if (field === "data") message.data = message.data === undefined ? value : `${message.data}\n${value}`;
-    else if (field === "id" || field === "event") message[field] = value;
-  }
-  return message;
-}
-
 function setJob(job) {
   if (!job) return;
+  // The status line said this job started: say how it ended.
+  if (job.state === "finished" && state.announced === job.id) {
+    state.announced = undefined;
+    say(`${job.command}: ${job.outcome}${job.message ? `: ${job.message}` : ""}`, job.outcome === "succeeded" ? "info" : "error");
+  }
   $("job-command").textContent = job.command;
   const stateText = job.state === "finished" ? job.outcome : job.state;
   $("job-state").textContent = stateText;
@@ -313,41 +324,6 @@ function showProgress(progress) {
   $("job-progress").max = total;
   $("job-progress").value = progress.done;
   $("job-progress-text").textContent = `${progress.phase} ${progress.action}: ${progress.done}/${progress.total ?? "?"} resources`;
-}
-
-const OP = { create: "+", update: "~", replace: "+-", delete: "-", same: " " };
-
-function eventText(e) {
-  switch (e.type) {
-    case "operation-started":
-      return `▶ ${e.command}  [${e.engineDescription}]`;
-    case "phase-started":
-      return `${e.phase}: ${e.action} (stack ${e.stack}${e.scope ? `, ${e.scope}` : ""})`;
-    case "resource-step":
-      if (e.state === "started" || e.op === "same") return undefined;
-      return `  ${OP[e.op] || "*"} ${e.state === "failed" ? "FAILED " : ""}${e.op} ${e.resourceType} ${e.name}  [${e.progress.done}/${e.progress.total ?? "?"}]`;
-    case "diagnostic":
-      return `  ${e.severity}: ${e.message}`;
-    case "phase-finished":
-      return `${e.phase}: ${e.action} ${e.skipped ? `skipped (${e.skipped})` : `done: ${describeChanges(e.changes)}`}`;
-    case "gate":
-      return `gate ${e.requires} -> ${e.phase}: ${e.verdict.toUpperCase()}: ${e.reason}`;
-    case "smoke-check":
-      return `  smoke ${e.phase} | ${e.check}: ${e.status === "not-run" ? "NOT RUN" : e.status}${e.detail ? ` - ${e.detail}` : ""}`;
-    case "weight":
-      return `${e.migration}: weight ${e.from}% -> ${e.to}% (${e.reason})`;
-    case "waiting":
-      return `${e.real ? "waiting" : "would wait"} ${Math.round(e.durationMs / 1000)}s ${e.detail}`;
-    case "summary":
-      return `${e.outcome === "succeeded" ? "✓" : "✗"} ${e.outcome === "succeeded" ? "" : `${e.outcome.toUpperCase()}: `}${e.message}`;
-    default:
-      return undefined;
-  }
-}
-
-function describeChanges(changes) {
-  const parts = Object.entries(changes || {}).filter(([, n]) => n > 0).map(([op, n]) => `${op} ${n}`);
-  return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 
 function onEvent(e) {
@@ -389,97 +365,6 @@ async function runChecks() {
     say(`smoke checks failed to run: ${err.message}`, "error");
   }
 }
-
-// ---- the topology ---------------------------------------------------------------------------
-
-const ZONES = { "on-prem": { x: 20, y: 110, w: 440, h: 270 }, cloud: { x: 500, y: 110, w: 440, h: 270 } };
-const NODES = {
-  "konnect-cp": { x: 30, y: 18, w: 270, h: 62 },
-  "global-cp": { x: 345, y: 18, w: 290, h: 62 },
-  gateway: { x: 40, y: 170, w: 190, h: 62 },
-  monolith: { x: 40, y: 295, w: 190, h: 62 },
-  "onprem-zone-cp": { x: 255, y: 170, w: 190, h: 62 },
-  "cloud-zone-cp": { x: 735, y: 170, w: 190, h: 62 },
-  microservice: { x: 520, y: 295, w: 200, h: 62 },
-};
-
-function renderTopology(data) {
-  const root = $("topology");
-  root.replaceChildren();
-  const phaseState = (phase) => (data.phases && data.phases[phase]) || "not-deployed";
-  const boxes = {};
-  // Back to front: zones, links, nodes, link labels, so that no zone hides a link and no box a label.
-  const zonesLayer = svg("g", { class: "zones" });
-  const linksLayer = svg("g", { class: "links" });
-  const nodesLayer = svg("g", { class: "nodes" });
-  const labelsLayer = svg("g", { class: "labels" });
-
-  for (const zone of data.zones) {
-    const at = ZONES[zone.id];
-    if (!at) continue;
-    const group = svg("g", { "data-zone": zone.id, class: `zone ${phaseState(zone.phase)}` });
-    group.append(svg("rect", { x: at.x, y: at.y, width: at.w, height: at.h, rx: 14 }));
-    group.append(svg("text", { x: at.x + 14, y: at.y + 24, class: "zone-title" }, `${zone.id === "cloud" ? "cloud zone" : "on-prem zone"}: ${zone.name}`));
-    if (zone.detail) group.append(svg("text", { x: at.x + 14, y: at.y + 42, class: "detail" }, zone.detail));
-    zonesLayer.append(group);
-    let extra = 0;
-    for (const node of zone.nodes) {
-      const box = NODES[node.id] || { x: at.x + 20 + (extra++ % 2) * 210, y: at.y + 200, w: 190, h: 52 };
-      boxes[node.id] = box;
-      nodesLayer.append(drawNode(node, box, phaseState(node.phase), zone.id));
-    }
-  }
-  for (const node of data.controlPlanes) {
-    const box = NODES[node.id];
-    if (!box) continue;
-    boxes[node.id] = box;
-    nodesLayer.append(drawNode(node, box, phaseState(node.phase)));
-  }
-
-  const split = data.splits.reduce((max, s) => Math.max(max, s.weight), 0);
-  for (const link of data.links) {
-    const a = boxes[link.from];
-    const b = boxes[link.to];
-    if (!a || !b) continue;
-    const [x1, y1, x2, y2] = [a.x + a.w / 2, a.y + a.h / 2, b.x + b.w / 2, b.y + b.h / 2];
-    const toMicroservice = link.kind === "traffic" && link.to === "microservice";
-    // Traffic lines are as thick as the share of the migrated paths they carry.
-    const width = link.kind !== "traffic" ? 2 : toMicroservice ? 1.5 + (6 * split) / 100 : 1.5 + (6 * (100 - split)) / 100;
-    const group = svg("g", { class: `link ${link.kind} ${phaseState(link.phase)}`, "data-link": `${link.from}->${link.to}` });
-    group.append(svg("line", { x1, y1, x2, y2, "stroke-width": width.toFixed(1) }));
-    linksLayer.append(group);
-    const label = toMicroservice && data.splits.length > 0 ? `${link.label} · ${data.splits.map((s) => `${s.migration} ${s.weight}%`).join(", ")}` : link.label;
-    const vertical = Math.abs(x1 - x2) < 1;
-    labelsLayer.append(svg("text", { x: vertical ? x1 + 8 : (x1 + x2) / 2, y: vertical ? (y1 + y2) / 2 + 4 : (y1 + y2) / 2 - 6, class: `link-label ${vertical ? "" : "middle"}` }, label));
-  }
-  root.append(zonesLayer, linksLayer, nodesLayer, labelsLayer);
-
-  // The traffic split of each migration: monolith on the left, microservice on the right.
-  data.splits.forEach((s, i) => {
-    const y = 400 + i * 46;
-    const width = 920;
-    const toNew = (width * s.weight) / 100;
-    const group = svg("g", { class: `split ${s.source}`, "data-split": s.migration, "data-weight": s.weight });
-    group.append(svg("text", { x: 20, y, class: "split-label" }, `${s.migration}: ${s.pathPrefix} (${s.source === "deployed" ? "deployed" : "planned: run not deployed"})`));
-    group.append(svg("rect", { x: 20, y: y + 8, width: width - toNew, height: 22, class: "to-monolith" }));
-    group.append(svg("rect", { x: 20 + width - toNew, y: y + 8, width: toNew, height: 22, class: "to-microservice" }));
-    if (s.weight < 100) group.append(svg("text", { x: 28, y: y + 24, class: "split-text" }, `monolith ${100 - s.weight}%`));
-    if (s.weight > 0) group.append(svg("text", { x: 20 + width - 8, y: y + 24, class: "split-text end" }, `microservice ${s.weight}%`));
-    root.append(group);
-  });
-  root.setAttribute("viewBox", `0 0 960 ${Math.max(400, 400 + data.splits.length * 46)}`);
-}
-
-function drawNode(node, box, phaseState, zone) {
-  const group = svg("g", { "data-node": node.id, "data-in-zone": zone, class: `node ${node.kind} ${phaseState}` });
-  group.append(svg("title", {}, `${node.label}${node.detail ? `: ${node.detail}` : ""} (${node.phase}, ${STATE_TEXT[phaseState] || phaseState})`));
-  group.append(svg("rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 8 }));
-  group.append(svg("text", { x: box.x + 10, y: box.y + 24, class: "node-label" }, node.label));
-  if (node.detail) group.append(svg("text", { x: box.x + 10, y: box.y + 44, class: "detail" }, clip(node.detail, Math.floor(box.w / 6.4))));
-  return group;
-}
-
-const clip = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 // ---- wiring ---------------------------------------------------------------------------------
 

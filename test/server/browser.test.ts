@@ -91,6 +91,48 @@ describe("portal server: the dashboard in a real browser (headless Chromium)", f
     assert.deepEqual(problems, []);
   });
 
+  browserIt("the page's polls keep what an operator typed; a job's status line ends with its outcome; an error is said once", async () => {
+    const page = await open(OPERATOR);
+    const steps = '#migrations [data-migration="disputes"] [data-steps-input]';
+    await page.fill(steps, "10,25");
+    await page.locator('#migrations [data-migration="disputes"] input[type="range"]').fill("50");
+    // What the 5-second poll does, without waiting for it.
+    await page.evaluate("refresh()");
+    await page.evaluate("refresh()");
+    assert.equal(await page.inputValue(steps), "10,25");
+    assert.equal(await page.inputValue('#migrations [data-migration="disputes"] input[type="range"]'), "50");
+
+    await page.click('#timeline [data-phase="walk"] button[data-action="preview"]');
+    await page.waitForFunction(() => !/: (queued|started) \(job/.test(document.getElementById("message")!.textContent ?? ""));
+    assert.match((await page.textContent("#message"))!, /^journey preview walk: (gate-refused|succeeded)/);
+
+    // Run's weight is 0 and a shift never moves traffic back: refused with one message for the field.
+    await page.fill(steps, "");
+    await page.locator('#migrations [data-migration="disputes"] input[type="range"]').fill("0");
+    await page.click('#migrations [data-migration="disputes"] button[data-action="shift"]');
+    await page.waitForSelector("#message.error");
+    const message = (await page.textContent("#message"))!;
+    assert.match(message, /^could not start the job: 400 invalid request: steps must rise above disputes's current weight, 0%/);
+    assert.equal(message.split("must rise").length, 2, `said once: ${message}`);
+    // The browser logs the refused request itself; nothing else went wrong.
+    assert.deepEqual(problems.splice(0), ["console: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
+  });
+
+  browserIt("deployed and traffic read apart; nothing scrolls sideways at phone width", async () => {
+    const page = await open(READER);
+    const colour = (selector: string) => page.$eval(selector, (node) => getComputedStyle(node).backgroundColor);
+    assert.notEqual(await colour(".legend .key.deployed"), await colour(".legend .key.traffic"));
+    for (const width of [375, 320]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.waitForTimeout(50);
+      const [scrollWidth, clientWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(scrollWidth <= clientWidth, `at ${width}px the page is ${scrollWidth}px wide`);
+    }
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-phone.png"), fullPage: true });
+    assert.deepEqual(problems, []);
+  });
+
   browserIt("a read-only token sees the journey without operator controls", async () => {
     const page = await open(READER);
     assert.equal(await page.textContent("#whoami"), "bob (read-only)");
