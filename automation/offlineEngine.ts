@@ -22,6 +22,8 @@ export interface RecordedResource {
   secretOutputs: string[];
   /** URNs this resource waits for on create (and outlives on delete). */
   dependencies: string[];
+  /** Resource options that change how an update replaces it, when set. */
+  replacement?: { deleteBeforeReplace?: boolean; ignoreChanges?: string[] };
 }
 
 export interface PhaseEvaluation {
@@ -56,11 +58,19 @@ class RecordingMonitor extends MockMonitor {
           inputs: markSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
           secretOutputs: req.getAdditionalsecretoutputsList(),
           dependencies: req.getDependenciesList(),
+          ...replacementOptions(req),
         });
       }
       callback(err, resp);
     });
   }
+}
+
+function replacementOptions(req: any): Pick<RecordedResource, "replacement"> {
+  const deleteBeforeReplace = req.getDeletebeforereplace() === true;
+  const ignoreChanges: string[] = req.getIgnorechangesList();
+  if (!deleteBeforeReplace && ignoreChanges.length === 0) return {};
+  return { replacement: { ...(deleteBeforeReplace ? { deleteBeforeReplace } : {}), ...(ignoreChanges.length ? { ignoreChanges } : {}) } };
 }
 
 /** Turns the SDK's secret envelopes into this module's `{ [SECRET]: value }` markers. */

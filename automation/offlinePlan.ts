@@ -6,7 +6,7 @@ import { readStackFile, StackFile, stackRefName } from "./stackConfig";
 
 export interface OfflinePlan {
   mode: "offline";
-  phases: Array<PhaseEvaluation & { placeholderSecrets: string[]; durationMs: number }>;
+  phases: Array<PhaseEvaluation & { placeholderSecrets: string[]; placeholderImages?: string[]; durationMs: number }>;
 }
 
 export interface OfflinePlanOptions {
@@ -43,7 +43,7 @@ export async function offlinePlan(options: OfflinePlanOptions = {}): Promise<Off
       const refName = laterFile ? stackRefName(laterFile.config, phase) : defaultStackRef(PROJECT, phase);
       stackOutputs[refName] = asStackReferenceOutputs(evaluation.outputs);
     }
-    if (wanted.includes(phase)) phases.push({ ...evaluation, placeholderSecrets: file.placeholderSecrets, durationMs });
+    if (wanted.includes(phase)) phases.push({ ...evaluation, placeholderSecrets: file.placeholderSecrets, placeholderImages: file.placeholderImages, durationMs });
   }
   return { mode: "offline", phases };
 }

@@ -79,6 +79,7 @@ export function renderPlanText(plan: OfflinePlan): string {
     const own = ownResources(p.resources);
     out.push(`== ${p.phase} (stack ${p.stack}): ${own.length} resources, evaluated in ${p.durationMs} ms`);
     if (p.placeholderSecrets.length > 0) out.push(`   secrets not readable offline, stood in for: ${p.placeholderSecrets.join(", ")}`);
+    if (p.placeholderImages?.length) out.push(`   images to mirror and pin before deploying, stood in for: ${p.placeholderImages.join(", ")}`);
     out.push(renderTree(p.resources), "");
     out.push("   outputs:");
     for (const [key, value] of Object.entries(sanitize(p.outputs))) {

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseYaml } from "../render/yaml";
 import type { RawStackConfig } from "../config/load";
+import { phaseStackProblem } from "../config/crossKey";
 import { PHASES, Phase, PROJECT, SECRET_KEYS, SecretKey } from "../config/schema";
 import { defaultStackRef } from "../phases/contract";
 
@@ -23,6 +24,15 @@ export const OFFLINE_SECRET_PLACEHOLDERS: Record<SecretKey, string> = {
   meshLicense: '{"license":"offline placeholder"}',
 };
 
+/**
+ * Offline stand-ins for the images a stack file must pin but does not (the tutorial's are published
+ * only as `latest`): a reserved `.invalid` registry, so that nothing could ever pull them.
+ */
+export const OFFLINE_IMAGE_PLACEHOLDERS = {
+  crawl: { object: "monolith", image: { repository: "registry.invalid/mirror-of/djfreese/monolith", tag: "offline" } },
+  walk: { object: "microservice", image: { repository: "registry.invalid/mirror-of/djfreese/disputes", tag: "offline" } },
+} as const;
+
 export interface StackFile {
   phase: Phase;
   stack: string;
@@ -30,13 +40,20 @@ export interface StackFile {
   config: RawStackConfig;
   /** Secrets the file encrypts (`secure:`) or lacks, stood in for by placeholders in an offline run. */
   placeholderSecrets: SecretKey[];
+  /** Images the file leaves to the user to mirror (`monolith.image`), stood in for offline. */
+  placeholderImages?: string[];
 }
 
 /** Reads `Pulumi.<stack>.yaml` as the engine would hand it to the program, for an offline evaluation. */
 export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) throw new Error(`${file} does not exist: each phase is a stack with its own Pulumi.<stack>.yaml`);
-  const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+  let doc: any;
+  try {
+    doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+  } catch (err) {
+    throw new Error(`${file}: is not valid YAML: ${(err as Error).message}`);
+  }
   return stackConfigFromObject(stack, doc.config ?? {}, file);
 }
 
@@ -67,6 +84,8 @@ export function stackConfigFromObject(
   }
   const phase = values[`${PROJECT}:phase`] as Phase;
   if (!PHASES.includes(phase)) throw new Error(`${file}: ${PROJECT}:phase must be one of ${PHASES.join(", ")}; got ${JSON.stringify(phase)}`);
+  const contradiction = phaseStackProblem(stack, phase, file);
+  if (contradiction) throw new Error(`${file}: ${contradiction}`);
   for (const [name, rule] of Object.entries(SECRET_KEYS) as Array<[SecretKey, (typeof SECRET_KEYS)[SecretKey]]>) {
     const fullKey = `${PROJECT}:${name}`;
     if (rule.requiredIn.includes(phase) && values[fullKey] === undefined) {
@@ -75,7 +94,17 @@ export function stackConfigFromObject(
       placeholderSecrets.push(name);
     }
   }
-  return { phase, stack, file, config: { values, secretKeys }, placeholderSecrets };
+  const placeholderImages: string[] = [];
+  const stand = (OFFLINE_IMAGE_PLACEHOLDERS as Partial<Record<Phase, { object: string; image: object }>>)[phase];
+  if (stand) {
+    const fullKey = `${PROJECT}:${stand.object}`;
+    const current = values[fullKey] ? (JSON.parse(values[fullKey]) as Record<string, unknown>) : {};
+    if (current && typeof current === "object" && current.image === undefined) {
+      values[fullKey] = JSON.stringify({ ...current, image: stand.image });
+      placeholderImages.push(`${stand.object}.image`);
+    }
+  }
+  return { phase, stack, file, config: { values, secretKeys }, placeholderSecrets, placeholderImages };
 }
 
 /** The fully qualified names walk and run use to reach earlier stacks (config `stackRefs`, or the file-backend default). */

@@ -21,7 +21,8 @@ export interface HostArgs {
   /** Fixed private address, planned from the subnet, so that peers can be configured before boot. */
   privateIp: pulumi.Input<string>;
   instanceType: string;
-  amiId: pulumi.Input<string>;
+  /** From config `amiId`, or looked up (`ubuntuAmi`): a looked-up image is kept once the host exists. */
+  ami: HostAmi;
   keyName: pulumi.Input<string>;
   rootVolumeGiB: number;
   /** What the host installs at first boot, as cloud-init user-data (never secret). */
@@ -33,7 +34,15 @@ export interface HostArgs {
   /** Outbound flows beyond the VPC and HTTP(S), e.g. to a peered network. */
   extraOutbound?: Array<{ description: string; cidr: string }>;
   publicIp: boolean;
+  /** The host's public address is published or in a certificate: an Elastic IP keeps it across a stop/start. */
+  elasticIp?: boolean;
   tags: Record<string, string>;
+}
+
+export interface HostAmi {
+  id: pulumi.Input<string>;
+  /** True when the id comes from config; false when it is the newest image looked up at each run. */
+  pinned: boolean;
 }
 
 /**
@@ -48,7 +57,7 @@ export class Host extends pulumi.ComponentResource {
   public readonly publicIp: pulumi.Output<string>;
 
   constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:host:Host", name, { role: args.role, privateIp: args.privateIp, instanceType: args.instanceType }, opts);
+    super("journey:host:Host", name, { role: args.role, privateIp: args.privateIp, instanceType: args.instanceType, ami: args.ami.pinned ? args.ami.id : "newest Ubuntu 24.04 at first deployment, then kept (set amiId to pin)" }, opts);
     const tags = { ...args.tags, Name: name, Role: args.role };
 
     const group = new aws.ec2.SecurityGroup(
@@ -66,7 +75,7 @@ export class Host extends pulumi.ComponentResource {
     const instance = new aws.ec2.Instance(
       `${name}-instance`,
       {
-        ami: args.amiId,
+        ami: args.ami.id,
         instanceType: args.instanceType,
         subnetId: args.subnetId,
         privateIp: args.privateIp,
@@ -80,15 +89,30 @@ export class Host extends pulumi.ComponentResource {
         tags,
         volumeTags: tags,
       },
-      { parent: this },
+      { parent: this, ...instanceReplacement(args.ami.pinned) },
     );
+    const address = args.elasticIp ? new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", instance: instance.id, tags }, { parent: this }) : undefined;
 
     this.instanceId = instance.id;
     this.securityGroupId = group.id;
     this.privateIp = instance.privateIp;
-    this.publicIp = instance.publicIp;
+    this.publicIp = address ? address.publicIp : instance.publicIp;
     this.registerOutputs({ instanceId: this.instanceId, securityGroupId: this.securityGroupId, privateIp: this.privateIp, publicIp: this.publicIp });
   }
+}
+
+/**
+ * How a host is replaced. Its private address is fixed, and AWS refuses a second interface with the
+ * same address in the subnet, so the old instance goes first. A looked-up AMI is resolved once: a
+ * newer Ubuntu image does not replace a running host (pin `amiId` to choose when it changes).
+ */
+export function instanceReplacement(amiPinned: boolean): Pick<pulumi.CustomResourceOptions, "deleteBeforeReplace" | "ignoreChanges"> {
+  return { deleteBeforeReplace: true, ...(amiPinned ? {} : { ignoreChanges: ["ami"] }) };
+}
+
+/** The configured AMI, or the newest Ubuntu 24.04 looked up (kept once the host exists). */
+export function hostAmi(configured: string | undefined, opts?: pulumi.InvokeOptions): HostAmi {
+  return configured ? { id: configured, pinned: true } : { id: ubuntuAmi(opts), pinned: false };
 }
 
 type RuleArgs = Omit<aws.vpc.SecurityGroupIngressRuleArgs, "securityGroupId">;

@@ -13,7 +13,7 @@ export interface SshConnection {
 export interface HostFile {
   path: string;
   content: pulumi.Input<string>;
-  mode: "0600" | "0640" | "0644";
+  mode: "0600" | "0640" | "0644" | "0755";
   owner?: string;
   group?: string;
   /** The file is a Kuma resource manifest (e.g. a Dataplane); the offline plan also lists it under kuma/. */
@@ -28,6 +28,13 @@ export interface HostSoftwareArgs {
   files: HostFile[];
   /** systemd units (re)started whenever any file changes. */
   services: string[];
+  /** Public files fetched on the host over HTTPS after the bootstrap, e.g. a CA bundle its publisher serves. */
+  downloads?: HostDownload[];
+}
+
+export interface HostDownload {
+  url: string;
+  path: string;
 }
 
 /**
@@ -43,7 +50,7 @@ export class HostSoftware extends pulumi.ComponentResource {
 
     const bootstrap = new command.remote.Command(
       `${name}-bootstrap`,
-      { connection, create: "sudo bash -s", stdin: renderBootstrapScript(args.bootstrap), logging: "stderr" },
+      { connection, create: "sudo bash -s", stdin: renderBootstrapScript(args.bootstrap) + (args.downloads ?? []).map(downloadCommand).join(""), logging: "stderr" },
       { parent: this },
     );
 
@@ -52,16 +59,9 @@ export class HostSoftware extends pulumi.ComponentResource {
     );
 
     const fingerprint = pulumi.all(args.files.map((f) => f.content)).apply((contents) => contentFingerprint(contents));
-    const units = args.services.join(" ");
     const services = new command.remote.Command(
       `${name}-services`,
-      {
-        connection,
-        create: `sudo systemctl daemon-reload && sudo systemctl enable ${units} && sudo systemctl restart ${units} && sudo systemctl is-active ${units}`,
-        delete: `sudo systemctl disable --now ${units} || true`,
-        triggers: [fingerprint],
-        logging: "stdoutAndStderr",
-      },
+      { connection, ...serviceCommands(args.services), triggers: [fingerprint], logging: "stdoutAndStderr" },
       { parent: this, dependsOn: files },
     );
     this.servicesReady = services.stdout;
@@ -81,6 +81,26 @@ export class InstalledFile extends pulumi.ComponentResource {
     );
     this.registerOutputs({});
   }
+}
+
+/**
+ * The services' lifecycle. A changed file is an update that restarts the units and leaves them
+ * enabled: with `update` set, a change of `triggers` updates the command in place instead of
+ * replacing it (@pulumi/command 1.2.1, remote.Command `triggers`: "If the `update` command was
+ * provided the resource will be updated, otherwise it will be replaced using the `create`
+ * command"), so the `delete` below, which disables the units, runs only when they are removed.
+ */
+export function serviceCommands(services: string[]): { create: string; update: string; delete: string } {
+  const units = services.join(" ");
+  const start = `sudo systemctl daemon-reload && sudo systemctl enable ${units} && sudo systemctl restart ${units} && sudo systemctl is-active ${units}`;
+  return { create: start, update: start, delete: `sudo systemctl disable --now ${units} || true` };
+}
+
+/** HTTPS only (TLS 1.2+, verified against the host's CAs); a failed or empty download fails the step. */
+export function downloadCommand(d: HostDownload): string {
+  if (!/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9._\/-]+$/.test(d.url)) throw new Error(`download ${JSON.stringify(d.url)} must be a plain https URL`);
+  if (!/^\/[A-Za-z0-9._\/-]+$/.test(d.path)) throw new Error(`download path ${JSON.stringify(d.path)} must be an absolute path`);
+  return `install -d -m 0755 ${d.path.slice(0, d.path.lastIndexOf("/"))} && curl --fail --silent --show-error --proto =https --tlsv1.2 -o ${d.path}.new ${d.url} && grep -q 'BEGIN CERTIFICATE' ${d.path}.new && chmod 0644 ${d.path}.new && mv ${d.path}.new ${d.path}\n`;
 }
 
 export function installFileCommand(file: HostFile): string {

@@ -4,7 +4,7 @@ import * as tls from "@pulumi/tls";
 import { renderContainerUnit } from "../render/container";
 import { renderEnvFile } from "../render/envFile";
 import { DOCKER_HOST } from "../render/hosts";
-import { KONG_CLUSTER_DIR, KONG_CONTAINER_CLUSTER_DIR, KONG_CONTAINER_UID, KONG_PROXY_PORT, kongDataPlaneEnv } from "../render/kong";
+import { KONG_CLUSTER_DIR, KONG_CONTAINER_CLUSTER_DIR, KONG_KEY_OWNER_SCRIPT, KONG_KEY_OWNER_SCRIPT_TEXT, KONG_PROXY_PORT, kongDataPlaneEnv } from "../render/kong";
 import { KonnectControlPlane, KonnectDataPlaneCertificate } from "../providers/konnect/resources";
 import { HostSoftware, SshConnection } from "./hostSoftware";
 
@@ -61,8 +61,8 @@ export class KonnectGateway extends pulumi.ComponentResource {
       network: "host",
       envFile: "/etc/kong/kong.env",
       volumes: [{ hostPath: KONG_CLUSTER_DIR, containerPath: KONG_CONTAINER_CLUSTER_DIR, readOnly: true }],
+      hostPreStart: [[KONG_KEY_OWNER_SCRIPT, args.image, `${KONG_CLUSTER_DIR}/tls.key`]],
     });
-    const uid = String(KONG_CONTAINER_UID);
     new HostSoftware(
       `${name}-software`,
       {
@@ -71,7 +71,8 @@ export class KonnectGateway extends pulumi.ComponentResource {
         bootstrap: DOCKER_HOST("gateway"),
         files: [
           { path: `${KONG_CLUSTER_DIR}/tls.crt`, content: certificate.certPem, mode: "0644" },
-          { path: `${KONG_CLUSTER_DIR}/tls.key`, content: key.privateKeyPem, mode: "0600", owner: uid, group: uid },
+          { path: `${KONG_CLUSTER_DIR}/tls.key`, content: key.privateKeyPem, mode: "0600" },
+          { path: KONG_KEY_OWNER_SCRIPT, content: KONG_KEY_OWNER_SCRIPT_TEXT, mode: "0755" },
           { path: "/etc/kong/kong.env", content: env, mode: "0644" },
           { path: "/etc/systemd/system/kong-gateway.service", content: unit, mode: "0644" },
         ],

@@ -5,7 +5,7 @@ import { renderEnvFile } from "../render/envFile";
 import { DOCKER_HOST } from "../render/hosts";
 import { KUMA_CONTAINER_DIR, KUMA_PORTS, KUMA_UID, kumaControlPlaneEnv, kumaControlPlaneUnit } from "../render/meshHost";
 import { ControlPlanePki } from "./controlPlanePki";
-import { Host } from "./host";
+import { Host, HostAmi } from "./host";
 import { HostFile, HostSoftware, SshConnection } from "./hostSoftware";
 import { adminTokenCommand } from "./meshAdminToken";
 
@@ -16,7 +16,7 @@ export interface MeshGlobalControlPlaneArgs {
   privateIp: string;
   /** Private subnets in two AZs for the store. */
   databaseSubnetIds: pulumi.Input<string>[];
-  amiId: pulumi.Input<string>;
+  ami: HostAmi;
   keyName: pulumi.Input<string>;
   sshPrivateKey: pulumi.Input<string>;
   instanceType: string;
@@ -25,12 +25,29 @@ export interface MeshGlobalControlPlaneArgs {
   zoneCidrs: string[];
   pki: ControlPlanePki;
   image: string;
+  /** `engineVersion` a major ("16") or a minor ("16.9"): see rdsEngineSettings. */
   database: { instanceClass: string; engineVersion: string };
+  /** The AWS region: its RDS CA bundle verifies the store. */
+  region: string;
   license?: pulumi.Input<string>;
   tags: Record<string, string>;
 }
 
 const HOST_DIR = "/etc/kuma/global-cp";
+
+/** The CA RDS signs the store's certificate with, pinned on the instance; AWS's regional bundle holds it. */
+export const RDS_CA_IDENTIFIER = "rds-ca-rsa2048-g1";
+export const rdsCaBundleUrl = (region: string) => `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`;
+
+/**
+ * A major ("16") lets AWS keep the minor current (the provider accepts a version prefix when
+ * autoMinorVersionUpgrade is on: @pulumi/aws 7.48.0 rds.Instance `engineVersion`); a minor ("16.9")
+ * is pinned with automatic minor upgrades off, so that a refresh never finds a newer minor than the
+ * program's and tries to go back.
+ */
+export function rdsEngineSettings(engineVersion: string): { engineVersion: string; autoMinorVersionUpgrade: boolean } {
+  return { engineVersion, autoMinorVersionUpgrade: !engineVersion.includes(".") };
+}
 
 /**
  * The Kong Mesh global control plane in universal mode on its own host, with a durable Postgres
@@ -60,7 +77,7 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
         subnetId: args.subnetId,
         privateIp: args.privateIp,
         instanceType: args.instanceType,
-        amiId: args.amiId,
+        ami: args.ami,
         keyName: args.keyName,
         rootVolumeGiB: 20,
         bootstrap,
@@ -70,6 +87,7 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
           { description: "KDS from the zone control planes", fromPort: KUMA_PORTS.kds, cidrs: args.zoneCidrs },
         ],
         publicIp: true,
+        elasticIp: true,
         tags,
       },
       { parent: this },
@@ -87,7 +105,8 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
       `${name}-db`,
       {
         engine: "postgres",
-        engineVersion: args.database.engineVersion,
+        ...rdsEngineSettings(args.database.engineVersion),
+        caCertIdentifier: RDS_CA_IDENTIFIER,
         instanceClass: args.database.instanceClass,
         allocatedStorage: 20,
         storageType: "gp3",
@@ -112,7 +131,7 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
       renderEnvFile(
         kumaControlPlaneEnv({
           mode: "global",
-          store: { host: address, port: 5432, user: "kuma", password: pw, database: "kuma_global", tlsMode: "verifyNone" },
+          store: { host: address, port: 5432, user: "kuma", password: pw, database: "kuma_global", tlsMode: "verifyFull", caFile: `${KUMA_CONTAINER_DIR}/rds-ca.pem` },
           tls: { certFile: `${KUMA_CONTAINER_DIR}/tls.crt`, keyFile: `${KUMA_CONTAINER_DIR}/tls.key` },
           licenseFile: args.license ? `${KUMA_CONTAINER_DIR}/license.json` : undefined,
         }),
@@ -127,7 +146,7 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
       { path: "/etc/systemd/system/kuma-cp.service", content: kumaControlPlaneUnit({ image: args.image, hostDir: HOST_DIR, description: "Kong Mesh global control plane" }), mode: "0644" },
     ];
     const connection: SshConnection = { host: host.publicIp, user: "ubuntu", privateKey: args.sshPrivateKey };
-    const software = new HostSoftware(`${name}-software`, { connection, host: "mesh-global-cp", bootstrap, files, services: ["kuma-cp.service"] }, { parent: this });
+    const software = new HostSoftware(`${name}-software`, { connection, host: "mesh-global-cp", bootstrap, files, services: ["kuma-cp.service"], downloads: [{ url: rdsCaBundleUrl(args.region), path: `${HOST_DIR}/rds-ca.pem` }] }, { parent: this });
 
     this.adminToken = adminTokenCommand(`${name}-admin-token`, connection, { parent: this, dependsOn: [software] });
     this.apiUrl = pulumi.interpolate`https://${host.publicIp}:${KUMA_PORTS.apiTls}`;

@@ -31,11 +31,10 @@ export class Network extends pulumi.ComponentResource {
 
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tag("vpc") }, { parent: this });
     const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tag("igw") }, { parent: this });
-    const publicRoutes = new aws.ec2.RouteTable(
-      `${name}-public-rt`,
-      { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }], tags: tag("public-rt") },
-      { parent: this },
-    );
+    // Routes are standalone aws.ec2.Route resources only: walk adds peering routes to these tables,
+    // and inline `routes` would overwrite them (see NetworkPeering).
+    const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, tags: tag("public-rt") }, { parent: this });
+    new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: gateway.id }, { parent: this });
     const publicSubnets = args.publicSubnets.map((spec, i) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-public-${i + 1}`,
@@ -57,11 +56,8 @@ export class Network extends pulumi.ComponentResource {
     if (privateSubnets.length > 0) {
       const natAddress = new aws.ec2.Eip(`${name}-nat-eip`, { domain: "vpc", tags: tag("nat-eip") }, { parent: this });
       const nat = new aws.ec2.NatGateway(`${name}-nat`, { subnetId: publicSubnets[0].id, allocationId: natAddress.id, tags: tag("nat") }, { parent: this, dependsOn: [gateway] });
-      const privateRoutes = new aws.ec2.RouteTable(
-        `${name}-private-rt`,
-        { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: tag("private-rt") },
-        { parent: this },
-      );
+      const privateRoutes = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id, tags: tag("private-rt") }, { parent: this });
+      new aws.ec2.Route(`${name}-private-default`, { routeTableId: privateRoutes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, { parent: this });
       privateSubnets.forEach((subnet, i) =>
         new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}-rta`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, { parent: this }),
       );

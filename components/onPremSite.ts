@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { hostAddress } from "../config/cidr";
-import type { OnPremConfig } from "../config/schema";
+import { DEFAULT_ONPREM_CIDR, OnPremConfig } from "../config/schema";
 import type { HostBootstrap } from "../render/cloudInit";
-import { Host, InboundRule, ubuntuAmi } from "./host";
+import { Host, hostAmi, InboundRule } from "./host";
 import type { SshConnection } from "./hostSoftware";
 import { Network, planOnPremSubnets } from "./network";
 import { SshKeyPair } from "./sshKeyPair";
@@ -14,6 +14,8 @@ export interface SiteHostSpec {
   /** Inbound flows; `fromRoles` are resolved to the security groups of hosts declared before this one. */
   inbound: Array<InboundRule & { fromRoles?: string[] }>;
   publicIp: boolean;
+  /** The host's address is published (e.g. the gateway's proxy URL): it gets an Elastic IP. */
+  elasticIp?: boolean;
 }
 
 export interface OnPremSiteArgs {
@@ -23,6 +25,8 @@ export interface OnPremSiteArgs {
   sshPrivateKey?: pulumi.Input<string>;
   /** Networks allowed to SSH into the simulated hosts. */
   adminCidrs: string[];
+  /** Config `amiId`; without it the newest Ubuntu 24.04, kept once a host exists. */
+  amiId?: string;
   tags: Record<string, string>;
 }
 
@@ -71,18 +75,19 @@ export class OnPremSite extends pulumi.ComponentResource {
     }
 
     const azs = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
-    const subnetSpecs = onPrem.subnets ?? planOnPremSubnets(onPrem.vpcCidr).map((cidr) => ({ cidr, az: undefined }));
+    const vpcCidr = onPrem.vpcCidr ?? DEFAULT_ONPREM_CIDR;
+    const subnetSpecs = onPrem.subnets ?? planOnPremSubnets(vpcCidr).map((cidr) => ({ cidr, az: undefined }));
     this.subnetCidrs = subnetSpecs.map((s) => s.cidr);
     const network = new Network(
       `${name}-network`,
-      { cidr: onPrem.vpcCidr, publicSubnets: subnetSpecs.map((s, i) => ({ cidr: s.cidr, availabilityZone: s.az ?? azs.apply((names) => names[i]) })), tags: args.tags },
+      { cidr: vpcCidr, publicSubnets: subnetSpecs.map((s, i) => ({ cidr: s.cidr, availabilityZone: s.az ?? azs.apply((names) => names[i]) })), tags: args.tags },
       { parent: this },
     );
     this.network = network;
     const key = new SshKeyPair(`${name}-ssh`, { publicKey: onPrem.sshPublicKey, suppliedPrivateKey: args.sshPrivateKey, tags: args.tags }, { parent: this });
     this.sshPrivateKey = key.privateKeyPem;
     this.sshKeyName = key.keyName;
-    const amiId = ubuntuAmi({ parent: this });
+    const ami = hostAmi(args.amiId, { parent: this });
 
     args.hosts.forEach((spec, i) => {
       const subnetIndex = i % subnetSpecs.length;
@@ -96,17 +101,18 @@ export class OnPremSite extends pulumi.ComponentResource {
         {
           role: spec.role,
           vpcId: network.vpcId,
-          vpcCidr: onPrem.vpcCidr,
+          vpcCidr,
           subnetId: network.publicSubnetIds[subnetIndex],
           privateIp: hostAddress(subnetSpecs[subnetIndex].cidr, 10 + Math.floor(i / subnetSpecs.length)),
           instanceType: onPrem.instanceType,
-          amiId,
+          ami,
           keyName: key.keyName,
           rootVolumeGiB: onPrem.rootVolumeGiB,
           bootstrap: spec.bootstrap,
           adminCidrs: args.adminCidrs,
           inbound,
           publicIp: spec.publicIp,
+          elasticIp: spec.elasticIp,
           tags: args.tags,
         },
         { parent: this },

@@ -18,7 +18,7 @@ import {
   ProxyType,
 } from "../render/meshHost";
 import { ControlPlanePki } from "./controlPlanePki";
-import { Host } from "./host";
+import { Host, HostAmi } from "./host";
 import { HostFile, HostSoftware, SshConnection } from "./hostSoftware";
 import { adminTokenCommand } from "./meshAdminToken";
 
@@ -30,7 +30,7 @@ export type ZoneHostPlacement =
       vpcCidr: string;
       subnetId: pulumi.Input<string>;
       privateIp: pulumi.Input<string>;
-      amiId: pulumi.Input<string>;
+      ami: HostAmi;
       keyName: pulumi.Input<string>;
       instanceType: string;
       /** The cloud network: KDS to the global CP and cross-zone traffic to the cloud's ingress. */
@@ -85,7 +85,7 @@ export class UniversalZone extends pulumi.ComponentResource {
           subnetId: placement.subnetId,
           privateIp: placement.privateIp,
           instanceType: placement.instanceType,
-          amiId: placement.amiId,
+          ami: placement.ami,
           keyName: placement.keyName,
           rootVolumeGiB: 30,
           bootstrap,
@@ -97,6 +97,7 @@ export class UniversalZone extends pulumi.ComponentResource {
           ],
           extraOutbound: [{ description: "the cloud network: KDS and the cloud zone's ingress", cidr: placement.peerCidr }],
           publicIp: true,
+          elasticIp: true,
           tags: args.tags,
         },
         { parent: this },

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { konnectTokenProblem } from "../providers/konnect/client";
-import { AWS_REGIONS, configSchema, crossKeyProblems, JourneyConfig, Phase, PROJECT, SECRET_KEYS, SecretKey } from "./schema";
+import { AWS_REGIONS, configSchema, crossKeyProblems, DEFAULT_ONPREM_CIDR, JourneyConfig, Phase, phaseStackProblem, PROJECT, SECRET_KEYS, SecretKey } from "./schema";
 
 /** Stack config as the engine hands it over: full keys (`project:key`) to raw strings, and which keys are secret. */
 export interface RawStackConfig {
@@ -24,7 +24,7 @@ export class ConfigError extends Error {
  * Validates the whole stack config and reports every problem at once, each naming the key, the
  * value and what is allowed. Secret values are checked for presence and secrecy, never echoed.
  */
-export function validateConfig(raw: RawStackConfig): { config: JourneyConfig; secretValues: Partial<Record<SecretKey, string>> } {
+export function validateConfig(raw: RawStackConfig, stack?: string): { config: JourneyConfig; secretValues: Partial<Record<SecretKey, string>> } {
   const problems: string[] = [];
   const ours: Record<string, unknown> = {};
   const secretValues: Partial<Record<SecretKey, string>> = {};
@@ -52,7 +52,7 @@ export function validateConfig(raw: RawStackConfig): { config: JourneyConfig; se
 
   const parsed = configSchema.safeParse(ours, { reportInput: true });
   if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
-  for (const [path, input, message] of crossKeyProblems(ours)) {
+  for (const [path, input, message] of crossKeyProblems(ours, awsRegion)) {
     problems.push(input === undefined ? `${PROJECT}:${formatPath(path)}: ${message}` : `${PROJECT}:${formatPath(path)}: ${JSON.stringify(input)} ${message}`);
   }
 
@@ -66,20 +66,31 @@ export function validateConfig(raw: RawStackConfig): { config: JourneyConfig; se
   if (parsed.success && parsed.data.onPrem.mode === "existing" && !secretValues.onPremSshPrivateKey) {
     problems.push(`${PROJECT}:onPremSshPrivateKey: is required with onPrem.mode existing and missing; run \`pulumi config set --secret onPremSshPrivateKey < ~/.ssh/id_ed25519\``);
   }
+  if (phase === "walk" && !secretValues.meshLicense && (ours.mesh as { trial?: unknown } | undefined)?.trial !== true) {
+    problems.push(
+      `${PROJECT}:meshLicense: is required in the walk phase and missing; run \`pulumi config set --secret meshLicense < license.json\`, ` +
+        "or set mesh.trial: true to run on Kong Mesh's bundled trial licence (5 data plane proxies, 30 days; once it expires the control plane does not start)",
+    );
+  }
+  const stackProblem = phaseStackProblem(stack, phase);
+  if (stackProblem) problems.push(stackProblem);
   if (secretValues.konnectToken !== undefined && konnectTokenProblem(secretValues.konnectToken)) {
     problems.push(`${PROJECT}:konnectToken: [secret, not shown] is not a Konnect access token; allowed: a personal access token (kpat_...) or a system-account token (spat_...)`);
   }
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return { config: { ...parsed.data, awsRegion: awsRegion! }, secretValues };
+  const config: JourneyConfig = { ...parsed.data, awsRegion: awsRegion! };
+  if (config.phase === "crawl" && config.onPrem.mode === "simulated" && !config.onPrem.vpcCidr) config.onPrem = { ...config.onPrem, vpcCidr: DEFAULT_ONPREM_CIDR };
+  return { config, secretValues };
 }
+
 
 /** Reads and validates the running stack's config; the config problems end the program without a stack trace. */
 export function loadStackConfig(): { config: JourneyConfig; secrets: StackSecrets } {
   const runtimeConfig = pulumi.runtime.allConfig();
   const secretKeys = Object.keys(runtimeConfig).filter((k) => isConfigSecret(k));
   try {
-    const { config, secretValues } = validateConfig({ values: runtimeConfig, secretKeys });
+    const { config, secretValues } = validateConfig({ values: runtimeConfig, secretKeys }, pulumi.getStack());
     const secrets: StackSecrets = {};
     for (const [name, value] of Object.entries(secretValues)) secrets[name as SecretKey] = pulumi.secret(value);
     return { config, secrets };

@@ -1,19 +1,25 @@
 import { z } from "zod";
-import { cidrContains, cidrsOverlap, isAnywhere, isCidr } from "./cidr";
+import { isCidr, parseCidr } from "./cidr";
 import { KONNECT_REGIONS } from "../providers/konnect/client";
 import { AWS_REGIONS } from "./regions";
 import { IMAGES, VERSIONS } from "./versions";
+import { mirrorHint } from "./crossKey";
+export { crossKeyProblems, DEFAULT_ONPREM_CIDR, phaseStackProblem } from "./crossKey";
 
-/** Every stack config key of this program lives under this namespace, e.g. `cloud-migration-journey:phase`. */
-export const PROJECT = "cloud-migration-journey";
-export const PHASES = ["crawl", "walk", "run"] as const;
-export type Phase = (typeof PHASES)[number];
+import { PHASES, Phase, PROJECT } from "./project";
+export { PHASES, PROJECT };
+export type { Phase };
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const DURATION = /^\d+(ms|s|m|h)$/;
+/** A docker repository: `[registry[:port]/]path`, lower-case path components, nothing a shell or systemd would read. */
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const IMAGE_REPOSITORY = new RegExp(`^(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+/** Namespaces the cluster or the mesh own: a workload there would share their privileges and lifecycle. */
+export const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default", "kong-mesh-system"] as const;
 
 const label = (what: string, max = 63) =>
   z
@@ -25,12 +31,22 @@ const cidr = z.string().refine(isCidr, "must be an IPv4 CIDR block like 10.0.0.0
 const port = z.number().int("must be a whole number").min(1, "must be a port from 1 to 65535").max(65535, "must be a port from 1 to 65535");
 const duration = z.string().regex(DURATION, "must be a duration like 500ms, 5s, 1m or 720h");
 const nonEmpty = (what: string) => z.string().refine((s) => s.trim().length > 0, `must name ${what}; it is empty`);
+const repository = (what: string) =>
+  z.string().regex(IMAGE_REPOSITORY, `must be ${what}: an image repository like registry.example.com/team/name (lower-case, no spaces or shell characters)`);
+const stackName = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+){0,2}$/, `must name ${what} as <stack>, <org>/<stack> or <org>/<project>/<stack> (file backend: organization/cloud-migration-journey/<stack>)`);
+/** A VPC range AWS accepts (/16 to /28) that still holds the subnets the program cuts from it. */
+const sizedCidr = (longest: number, why: string) =>
+  cidr.refine((c) => {
+    const prefix = parseCidr(c)?.prefix;
+    return prefix === undefined || (prefix >= 16 && prefix <= longest);
+  }, `must be from /16 (the largest VPC AWS allows) to /${longest} (${why})`);
 
 /** A container image pinned to a version tag or a digest: never `latest`, never untagged. */
-const pinnedImage = (defaultRepository: string) =>
+const pinnedImage = (key: string, upstream: string) =>
   z
     .object({
-      repository: nonEmpty("an image repository").default(defaultRepository),
+      repository: repository("an image repository").optional(),
       tag: z
         .string()
         .regex(IMAGE_TAG, "must be an image tag such as 1.4.2")
@@ -41,14 +57,17 @@ const pinnedImage = (defaultRepository: string) =>
     .strict()
     .refine((i) => i.tag !== undefined || i.digest !== undefined, {
       message: "must be pinned: set `tag` (not 'latest') or `digest`",
-    });
+    })
+    .refine((i) => i.repository !== undefined, { message: mirrorHint(`${key}.repository`, upstream), path: ["repository"] })
+    .transform((i) => ({ ...i, repository: i.repository as string }));
 
-const subnet = z.object({ cidr, az: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone like us-west-2a").optional() }).strict();
+const subnet = z.object({ cidr: cidr.refine((c) => { const p = parseCidr(c)?.prefix; return p === undefined || (p >= 16 && p <= 27); }, "must be from /16 to /27 (hosts take addresses up to .20 of it)"), az: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone like us-west-2a").optional() }).strict();
 
 const simulatedOnPrem = z
   .object({
     mode: z.literal("simulated"),
-    vpcCidr: cidr.default("10.0.0.0/23"),
+    /** Crawl's; walk reads it from crawl's outputs, so walk need not (and must not contradict it). */
+    vpcCidr: sizedCidr(25, "two /26 subnets are cut from it").optional(),
     subnets: z.array(subnet).length(2, "must list exactly 2 subnets, one per availability zone").optional(),
     instanceType: nonEmpty("an EC2 instance type, e.g. t3.small").default("t3.small"),
     rootVolumeGiB: z.number().int().min(8, "must be at least 8 GiB").max(1024).default(20),
@@ -88,29 +107,31 @@ const migration = z
 export const configSchema = z
   .object({
     phase: z.enum(PHASES, { message: `must be one of ${PHASES.join(", ")}` }),
-    owner: nonEmpty("the owning team (tagged on every resource)"),
+    owner: nonEmpty("the owning team (tagged on every resource)").max(256, "must be at most 256 characters: AWS's limit for a tag value, and it is tagged on every resource"),
     namePrefix: label("the resource name prefix", 20).default("kmj"),
     adminCidrs: z.array(cidr).min(1, "must list at least one CIDR block allowed to administer hosts (SSH, control-plane APIs)"),
     allowPublicAdmin: z.boolean().default(false),
+    /** The hosts' image, pinned (AMI ids are per region); without it the newest Ubuntu 24.04, kept once a host exists. */
+    amiId: z.string().regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be an AMI id like ami-0123456789abcdef0 (of aws:region)").optional(),
     clientCidrs: z.array(cidr).min(1, "must list at least one CIDR block of API consumers").default(["0.0.0.0/0"]),
     stackRefs: z
-      .object({ crawl: nonEmpty("the crawl stack").optional(), walk: nonEmpty("the walk stack").optional() })
+      .object({ crawl: stackName("the crawl stack").optional(), walk: stackName("the walk stack").optional() })
       .strict()
       .default({}),
     onPrem: z.discriminatedUnion("mode", [simulatedOnPrem, existingOnPrem], {
       message: "must have mode 'simulated' (an on-prem data center simulated on AWS) or 'existing' (real hosts)",
-    }).default({ mode: "simulated", vpcCidr: "10.0.0.0/23", instanceType: "t3.small", rootVolumeGiB: 20 }),
+    }).default({ mode: "simulated", instanceType: "t3.small", rootVolumeGiB: 20 }),
     monolith: z
-      .object({ image: pinnedImage(IMAGES.monolith).optional(), port: port.default(8080), basePath: z.string().startsWith("/").default("/monolith/resources/") })
+      .object({ image: pinnedImage("monolith.image", IMAGES.monolith).optional(), port: port.default(8080), basePath: z.string().startsWith("/").default("/monolith/resources/") })
       .strict()
       .default({ port: 8080, basePath: "/monolith/resources/" }),
     konnect: z
       .object({
         region: z.enum(KONNECT_REGIONS, { message: `must be one of ${KONNECT_REGIONS.join(", ")}` }).default("us"),
-        baseUrl: z.url("must be an https URL").optional(),
+        baseUrl: z.url({ protocol: /^https$/, message: "must be an https URL: the Konnect token travels in every request to it" }).optional(),
         controlPlaneName: z.string().min(1).max(100).optional(),
         adoptExisting: z.boolean().default(false),
-        gatewayRepository: nonEmpty("the Kong Gateway image repository").default(IMAGES.kongGateway),
+        gatewayRepository: repository("the Kong Gateway image repository").default(IMAGES.kongGateway),
         gatewayVersion: version("3.14.0.13").default(VERSIONS.kongGateway),
         timeoutMs: z.number().int().min(1000).max(300000).default(30000),
       })
@@ -118,7 +139,7 @@ export const configSchema = z
       .default({ region: "us", adoptExisting: false, gatewayRepository: IMAGES.kongGateway, gatewayVersion: VERSIONS.kongGateway, timeoutMs: 30000 }),
     cloud: z
       .object({
-        vpcCidr: cidr.default("10.1.0.0/16"),
+        vpcCidr: sizedCidr(18, "two /24 and two /20 subnets are cut from it").default("10.1.0.0/16"),
         kubernetesVersion: version("1.34").default(VERSIONS.kubernetes),
         nodeInstanceType: nonEmpty("an EC2 instance type for EKS nodes").default("t3.medium"),
         nodes: z
@@ -136,16 +157,32 @@ export const configSchema = z
         onPremZone: label("the on-prem zone").default("on-prem"),
         cloudZone: label("the cloud zone").default("cloud"),
         databaseInstanceClass: nonEmpty("an RDS instance class").default("db.t4g.micro"),
+        /** The on-prem zone's Postgres container. */
         postgresVersion: version("16.4").default(VERSIONS.postgres),
+        /** RDS: a major ("16", minor upgrades by AWS) or a current minor ("16.9", minor upgrades off). */
+        databaseEngineVersion: z.string().regex(/^\d+(\.\d+)?$/, "must be a Postgres major like 16 (AWS applies minor upgrades) or a minor like 16.9 (pinned, upgrades off)").default(VERSIONS.rdsPostgres),
+        /** Run on Kong Mesh's bundled trial licence (5 data plane proxies, 30 days) instead of meshLicense. */
+        trial: z.boolean().default(false),
         tokenValidity: duration.default("8760h"),
       })
       .strict()
-      .default({ version: VERSIONS.kongMesh, onPremZone: "on-prem", cloudZone: "cloud", databaseInstanceClass: "db.t4g.micro", postgresVersion: VERSIONS.postgres, tokenValidity: "8760h" }),
+      .default({
+        version: VERSIONS.kongMesh,
+        onPremZone: "on-prem",
+        cloudZone: "cloud",
+        databaseInstanceClass: "db.t4g.micro",
+        postgresVersion: VERSIONS.postgres,
+        databaseEngineVersion: VERSIONS.rdsPostgres,
+        trial: false,
+        tokenValidity: "8760h",
+      }),
     microservice: z
       .object({
-        image: pinnedImage(IMAGES.disputes),
+        image: pinnedImage("microservice.image", IMAGES.disputes).optional(),
         name: label("the microservice").default("microservice"),
-        namespace: label("the microservice namespace").default("microservice"),
+        namespace: label("the microservice namespace")
+          .refine((n) => !(RESERVED_NAMESPACES as readonly string[]).includes(n), `is reserved for the cluster or the mesh; allowed: a namespace of the microservice's own, not ${RESERVED_NAMESPACES.join(", ")}`)
+          .default("microservice"),
         port: port.default(8080),
         healthPath: z.string().startsWith("/").default("/actuator/health"),
       })
@@ -179,53 +216,6 @@ export const configSchema = z
   })
   .strict();
 
-/**
- * Rules across keys, checked on the raw values so that they are reported together with every
- * other problem (schema refinements stop at the first invalid field). Returns [path, value, message].
- */
-export function crossKeyProblems(raw: Record<string, any>): Array<[PropertyKey[], unknown, string]> {
-  const problems: Array<[PropertyKey[], unknown, string]> = [];
-  const phase = raw.phase;
-  const adminCidrs: unknown[] = Array.isArray(raw.adminCidrs) ? raw.adminCidrs : [];
-  if (raw.allowPublicAdmin !== true) {
-    adminCidrs.forEach((block, i) => {
-      if (typeof block === "string" && isAnywhere(block)) {
-        problems.push([["adminCidrs", i], block, "opens SSH and the control-plane APIs to the whole internet; name your admin networks, or set allowPublicAdmin: true to accept the risk"]);
-      }
-    });
-  }
-  const onPrem = raw.onPrem ?? { mode: "simulated" };
-  const onPremCidr = typeof onPrem.vpcCidr === "string" ? onPrem.vpcCidr : "10.0.0.0/23";
-  if (onPrem.mode === "simulated" && Array.isArray(onPrem.subnets)) {
-    const cidrs: unknown[] = onPrem.subnets.map((s: any) => s?.cidr);
-    cidrs.forEach((block, i) => {
-      if (typeof block !== "string" || !isCidr(block) || !isCidr(onPremCidr)) return;
-      if (!cidrContains(onPremCidr, block)) problems.push([["onPrem", "subnets", i, "cidr"], block, `lies outside the on-prem VPC ${onPremCidr}`]);
-      cidrs.slice(0, i).forEach((other, j) => {
-        if (typeof other === "string" && isCidr(other) && cidrsOverlap(block, other)) {
-          problems.push([["onPrem", "subnets", i, "cidr"], block, `overlaps onPrem.subnets[${j}] (${other})`]);
-        }
-      });
-    });
-  }
-  const cloudCidr = typeof raw.cloud?.vpcCidr === "string" ? raw.cloud.vpcCidr : "10.1.0.0/16";
-  if (phase !== "crawl" && onPrem.mode === "simulated" && isCidr(onPremCidr) && isCidr(cloudCidr) && cidrsOverlap(onPremCidr, cloudCidr)) {
-    problems.push([["cloud", "vpcCidr"], cloudCidr, `overlaps the on-prem VPC ${onPremCidr}; the two networks are peered and need distinct ranges`]);
-  }
-  if (phase === "crawl" && raw.monolith?.image === undefined) {
-    problems.push([["monolith", "image"], undefined, "is required in the crawl phase: the pinned image of the monolith, e.g. {repository: docker.io/djfreese/monolith, tag: \"1.0.0\"}"]);
-  }
-  if (phase === "walk" && raw.microservice === undefined) {
-    problems.push([["microservice"], undefined, "is required in the walk phase: the image of the service that takes over from the monolith"]);
-  }
-  const seen = new Set<unknown>();
-  (Array.isArray(raw.migrations) ? raw.migrations : []).forEach((m: any, i: number) => {
-    if (seen.has(m?.name)) problems.push([["migrations", i, "name"], m?.name, "is used by an earlier migration; names must be unique"]);
-    seen.add(m?.name);
-  });
-  return problems;
-}
-
 export type JourneyConfig = z.output<typeof configSchema> & { awsRegion: string };
 export type OnPremConfig = JourneyConfig["onPrem"];
 export type Migration = JourneyConfig["migrations"][number];
@@ -240,7 +230,7 @@ export function imageRef(image: PinnedImage): string {
 export const SECRET_KEYS = {
   konnectToken: { requiredIn: ["crawl", "walk"] as Phase[], hint: "a Konnect personal (kpat_) or system-account (spat_) access token" },
   onPremSshPrivateKey: { requiredIn: [] as Phase[], hint: "the OpenSSH private key for existing on-prem hosts (onPrem.mode: existing)" },
-  meshLicense: { requiredIn: [] as Phase[], hint: "the Kong Mesh licence JSON (optional: without it Kong Mesh runs its bundled trial licence)" },
+  meshLicense: { requiredIn: [] as Phase[], hint: "the Kong Mesh licence JSON (required in walk unless mesh.trial: true)" },
 } as const;
 export type SecretKey = keyof typeof SECRET_KEYS;
 

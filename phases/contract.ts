@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Phase } from "../config/schema";
+import type { JourneyConfig, Phase } from "../config/schema";
+import { PROJECT } from "../config/project";
+import { cidrsOverlap, isCidr } from "../config/cidr";
 
 /**
  * What each phase exports and the next one reads through StackReference: one typed contract, so
@@ -33,6 +35,8 @@ export interface SmokeCheck {
 
 export interface CrawlOutputs {
   phase: "crawl";
+  /** The AWS region crawl runs in; walk must run in the same one (peering, private addresses). */
+  region?: string;
   network: { mode: "simulated" | "existing"; vpcId?: string; vpcCidr?: string; subnetIds: string[]; subnetCidrs: string[]; routeTableIds: string[] };
   hosts: { monolith: HostEndpoint; gateway: HostEndpoint };
   sshPrivateKey: string;
@@ -51,6 +55,8 @@ export interface WalkOutputs {
     globalControlPlaneUrl: string;
     onPremZone: string;
     cloudZone: string;
+    /** Which Kong Mesh licence the global control plane runs on: yours, or the bundled trial. */
+    licence?: string;
     /** Outbound ports of the gateway's sidecar on 127.0.0.1, by service. */
     gatewayOutbounds: Record<string, number>;
   };
@@ -96,4 +102,52 @@ export function readPhaseOutput<P extends Phase, K extends keyof PhaseOutputs[P]
 /** `organization/<project>/<stack>`: the file backend's fully qualified name; Pulumi Cloud users set `<org>/<project>/<stack>`. */
 export function defaultStackRef(project: string, stack: Phase): string {
   return `organization/${project}/${stack}`;
+}
+
+/**
+ * Reads an earlier phase's stack before any resource is declared, and says plainly when the
+ * reference points at no stack of that phase (instead of a serialisation error later).
+ */
+export async function readEarlierPhase<P extends Phase, K extends keyof PhaseOutputs[P] & string>(
+  ref: pulumi.StackReference,
+  refName: string,
+  phase: P,
+  keys: readonly K[],
+): Promise<Pick<PhaseOutputs[P], K>> {
+  const found = await ref.getOutputValue("phase");
+  if (found !== phase) {
+    const what = found === undefined ? "a stack without the outputs of a journey phase" : `the ${String(found)} stack`;
+    throw new pulumi.RunError(
+      `${PROJECT}:stackRefs.${phase}: ${JSON.stringify(refName)} points to ${what}, not to ${phase}; ` +
+        `allowed: the fully qualified name of the deployed ${phase} stack, e.g. ${defaultStackRef(PROJECT, phase)} (deploy ${phase} first)`,
+    );
+  }
+  const values = await Promise.all(keys.map((key) => ref.getOutputValue(key)));
+  return Object.fromEntries(keys.map((key, i) => [key, values[i]])) as Pick<PhaseOutputs[P], K>;
+}
+
+/** Walk against what crawl really deployed: walk restates nothing of crawl's network, and contradicts none of it. */
+export function walkContractProblems(config: JourneyConfig, crawl: Pick<CrawlOutputs, "network" | "region">): string[] {
+  const problems: string[] = [];
+  const key = (k: string) => `${PROJECT}:${k}`;
+  if (crawl.region && crawl.region !== config.awsRegion) {
+    problems.push(`aws:region: ${JSON.stringify(config.awsRegion)} is not crawl's region ${crawl.region}; allowed: ${crawl.region} (walk peers with crawl's network and reaches its hosts at private addresses)`);
+  }
+  if (config.onPrem.mode !== crawl.network.mode) {
+    problems.push(`${key("onPrem.mode")}: ${JSON.stringify(config.onPrem.mode)} contradicts crawl's on-prem mode ${JSON.stringify(crawl.network.mode)}; allowed: ${crawl.network.mode}`);
+  }
+  if (config.onPrem.mode === "simulated" && config.onPrem.vpcCidr !== undefined && config.onPrem.vpcCidr !== crawl.network.vpcCidr) {
+    problems.push(
+      `${key("onPrem.vpcCidr")}: ${JSON.stringify(config.onPrem.vpcCidr)} contradicts crawl's on-prem network ${crawl.network.vpcCidr}; ` +
+        "allowed: leave it out (walk reads crawl's network from its outputs) or the same value",
+    );
+  }
+  if (config.onPrem.mode === "simulated" && config.onPrem.subnets !== undefined) {
+    problems.push(`${key("onPrem.subnets")}: is crawl's to set; allowed: leave it out of walk's config (walk reads crawl's subnets from its outputs)`);
+  }
+  const onPremCidr = crawl.network.vpcCidr;
+  if (onPremCidr && isCidr(onPremCidr) && cidrsOverlap(onPremCidr, config.cloud.vpcCidr)) {
+    problems.push(`${key("cloud.vpcCidr")}: ${JSON.stringify(config.cloud.vpcCidr)} overlaps crawl's on-prem network ${onPremCidr}; the two networks are peered and need distinct ranges`);
+  }
+  return problems;
 }

@@ -21,12 +21,14 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
     onPrem: config.onPrem,
     sshPrivateKey: secrets.onPremSshPrivateKey,
     adminCidrs: config.adminCidrs,
+    amiId: config.amiId,
     tags: phaseTags(config, "crawl"),
     hosts: [
       {
         role: "gateway",
         bootstrap: DOCKER_HOST("gateway"),
         publicIp: true,
+        elasticIp: true,
         inbound: [
           { description: "API consumers: Kong proxy (HTTP)", fromPort: KONG_PROXY_PORT, cidrs: config.clientCidrs },
           { description: "API consumers: Kong proxy (HTTPS)", fromPort: KONG_PROXY_TLS_PORT, cidrs: config.clientCidrs },
@@ -78,6 +80,7 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
 
   return {
     phase: "crawl",
+    region: config.awsRegion,
     network: {
       mode: config.onPrem.mode,
       vpcId: site.network?.vpcId,

@@ -4,7 +4,7 @@ import { run } from "./run";
 import { walk } from "./walk";
 
 /** Declares the resources of the phase this stack is configured for and returns its outputs. */
-export function declarePhase(): Record<string, unknown> {
+export async function declarePhase(): Promise<Record<string, unknown>> {
   const { config, secrets } = loadStackConfig();
   switch (config.phase) {
     case "crawl":

@@ -4,7 +4,7 @@ import { JourneyConfig, Migration, PROJECT } from "../config/schema";
 import { Cutover } from "../components/cutover";
 import { KumaResource } from "../providers/kuma/resources";
 import { meshCircuitBreaker, monolithCatchAllRoute } from "../render/kuma";
-import { defaultStackRef, DeclaredOutputs, readPhaseOutput, SmokeCheck } from "./contract";
+import { defaultStackRef, DeclaredOutputs, readEarlierPhase, readPhaseOutput, SmokeCheck } from "./contract";
 import { cardApiChecks } from "./smoke";
 
 /**
@@ -12,10 +12,13 @@ import { cardApiChecks } from "./smoke";
  * microservice by weight, while API consumers keep calling the same gateway route. The stack owns
  * only the policies: moving forward or back is a change of one weight.
  */
-export function run(config: JourneyConfig, _secrets: StackSecrets): DeclaredOutputs<"run"> {
+export async function run(config: JourneyConfig, _secrets: StackSecrets): Promise<DeclaredOutputs<"run">> {
   const prefix = config.namePrefix;
-  const walkRef = new pulumi.StackReference(config.stackRefs.walk ?? defaultStackRef(PROJECT, "walk"));
-  const crawlRef = new pulumi.StackReference(config.stackRefs.crawl ?? defaultStackRef(PROJECT, "crawl"));
+  const walkRefName = config.stackRefs.walk ?? defaultStackRef(PROJECT, "walk");
+  const crawlRefName = config.stackRefs.crawl ?? defaultStackRef(PROJECT, "crawl");
+  const walkRef = new pulumi.StackReference(walkRefName);
+  const crawlRef = new pulumi.StackReference(crawlRefName);
+  await Promise.all([readEarlierPhase(walkRef, walkRefName, "walk", []), readEarlierPhase(crawlRef, crawlRefName, "crawl", [])]);
   const api = pulumi.secret(readPhaseOutput(walkRef, "walk", "kumaApi"));
   const microservice = readPhaseOutput(walkRef, "walk", "microservice").apply((m) => {
     const unknownTarget = config.migrations.find((migration) => migration.to !== m.name);

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { hostAddress } from "../config/cidr";
-import type { StackSecrets } from "../config/load";
+import { ConfigError, StackSecrets } from "../config/load";
 import { imageRef, JourneyConfig, PROJECT } from "../config/schema";
 import { IMAGES } from "../config/versions";
 import { CloudZone } from "../components/cloudZone";
 import { ControlPlanePki } from "../components/controlPlanePki";
 import { GatewayRoute } from "../components/gatewayRoute";
-import { ubuntuAmi } from "../components/host";
+import { HostAmi, hostAmi } from "../components/host";
 import { SshKeyPair } from "../components/sshKeyPair";
 import { MeshFoundation } from "../components/meshFoundation";
 import { MeshGlobalControlPlane } from "../components/meshGlobalControlPlane";
@@ -19,7 +19,7 @@ import * as aws from "@pulumi/aws";
 import { KumaZoneToken } from "../providers/kuma/resources";
 import { gatewayDataplane, MICROSERVICE_OUTBOUND_PORT, MONOLITH_INBOUND_PORT, MONOLITH_OUTBOUND_PORT, monolithDataplane } from "../render/kuma";
 import type { KubernetesService } from "../render/kuma";
-import { defaultStackRef, DeclaredOutputs, readPhaseOutput } from "./contract";
+import { CrawlOutputs, defaultStackRef, DeclaredOutputs, readEarlierPhase, readPhaseOutput, walkContractProblems } from "./contract";
 import { cardApiChecks } from "./smoke";
 import { phaseTags } from "./tags";
 
@@ -29,18 +29,23 @@ import { phaseTags } from "./tags";
  * the gateway's `/mesh` route through the mesh, and the microservice taking no traffic yet.
  * API consumers see no change; crawl's resources are read, never changed.
  */
-export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutputs<"walk"> {
+export async function walk(config: JourneyConfig, secrets: StackSecrets): Promise<DeclaredOutputs<"walk">> {
   const prefix = config.namePrefix;
   const tags = phaseTags(config, "walk");
   const mesh = config.mesh;
   const microserviceConfig = config.microservice!;
-  const crawlRef = new pulumi.StackReference(config.stackRefs.crawl ?? defaultStackRef(PROJECT, "crawl"));
-  const crawlNetwork = readPhaseOutput(crawlRef, "crawl", "network");
+  const crawlRefName = config.stackRefs.crawl ?? defaultStackRef(PROJECT, "crawl");
+  const crawlRef = new pulumi.StackReference(crawlRefName);
+  // Crawl's network, read and checked before any resource: walk restates none of it.
+  const crawlFacts = await readEarlierPhase(crawlRef, crawlRefName, "crawl", ["network", "region"]);
+  const contradictions = walkContractProblems(config, crawlFacts);
+  if (contradictions.length > 0) throw new pulumi.RunError(new ConfigError(contradictions).message);
+  const crawlNetwork = crawlFacts.network;
   const crawlHosts = readPhaseOutput(crawlRef, "crawl", "hosts");
   const crawlKonnect = readPhaseOutput(crawlRef, "crawl", "konnect");
   const sshPrivateKey = pulumi.secret(readPhaseOutput(crawlRef, "crawl", "sshPrivateKey"));
-  const simulated = config.onPrem.mode === "simulated";
-  const onPremCidr = config.onPrem.mode === "simulated" ? config.onPrem.vpcCidr : undefined;
+  const simulated = crawlNetwork.mode === "simulated";
+  const onPremCidr = simulated ? crawlNetwork.vpcCidr : undefined;
 
   // Cloud network, joined to the simulated data center; a real one connects over VPN or Direct Connect.
   const azs = aws.getAvailabilityZonesOutput({ state: "available" }).names;
@@ -56,7 +61,7 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
   });
   if (simulated && onPremCidr) {
     new NetworkPeering(`${prefix}-peering`, {
-      onPrem: { vpcId: crawlNetwork.apply((n) => n.vpcId!), cidr: onPremCidr, routeTableIds: [crawlNetwork.apply((n) => n.routeTableIds[0])] },
+      onPrem: { vpcId: crawlNetwork.vpcId!, cidr: onPremCidr, routeTableIds: [crawlNetwork.routeTableIds[0]] },
       cloud: { vpcId: cloud.vpcId, cidr: config.cloud.vpcCidr, routeTableIds: cloud.routeTableIds },
       tags,
     });
@@ -65,7 +70,7 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
 
   // Control planes: one private CA, the global CP in the cloud, the universal zone on-prem.
   const pki = new ControlPlanePki(`${prefix}-mesh-pki`, { organization: `${PROJECT} (${prefix})` });
-  const amiId = ubuntuAmi();
+  const ami = hostAmi(config.amiId);
   // The cloud's hosts get a key pair of walk's own; simulated on-prem hosts keep crawl's.
   const cloudKey = new SshKeyPair(`${prefix}-cloud-ssh`, { tags });
   const onPremKeyName = crawlRef.getOutput("sshKeyName") as pulumi.Output<string | undefined>;
@@ -75,7 +80,7 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
     subnetId: cloud.publicSubnetIds[0],
     privateIp: hostAddress(publicCidrs[0], 10),
     databaseSubnetIds: cloud.privateSubnetIds,
-    amiId,
+    ami,
     keyName: cloudKey.keyName,
     sshPrivateKey: cloudKey.privateKeyPem,
     instanceType: config.cloud.controlPlaneInstanceType,
@@ -83,7 +88,8 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
     zoneCidrs,
     pki,
     image: `${IMAGES.kumaControlPlane}:${mesh.version}`,
-    database: { instanceClass: mesh.databaseInstanceClass, engineVersion: mesh.postgresVersion },
+    database: { instanceClass: mesh.databaseInstanceClass, engineVersion: mesh.databaseEngineVersion },
+    region: config.awsRegion,
     license: secrets.meshLicense,
     tags,
   });
@@ -91,7 +97,7 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
 
   const zone = new UniversalZone(`${prefix}-mesh-onprem`, {
     zone: mesh.onPremZone,
-    placement: zonePlacement(config, crawlNetwork, onPremKeyName, amiId),
+    placement: zonePlacement(config, crawlNetwork, onPremKeyName, ami),
     sshPrivateKey,
     adminCidrs: config.adminCidrs,
     pki,
@@ -151,7 +157,7 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
   });
   const app = new Microservice(`${prefix}-microservice`, {
     ...microservice,
-    image: imageRef(microserviceConfig.image),
+    image: imageRef(microserviceConfig.image!),
     healthPath: microserviceConfig.healthPath,
     replicas: 2,
     provider: cloudZone.provider,
@@ -178,6 +184,7 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
       globalControlPlaneUrl: global.apiUrl,
       onPremZone: mesh.onPremZone,
       cloudZone: mesh.cloudZone,
+      licence: meshLicenceInUse(secrets.meshLicense !== undefined),
       gatewayOutbounds: { monolith: MONOLITH_OUTBOUND_PORT, microservice: MICROSERVICE_OUTBOUND_PORT },
     },
     kumaApi: globalApi,
@@ -200,11 +207,18 @@ export function walk(config: JourneyConfig, secrets: StackSecrets): DeclaredOutp
   };
 }
 
+/** What the plan says about the licence: a trial is named as one, with its limits. */
+export function meshLicenceInUse(licensed: boolean): string {
+  return licensed
+    ? "licensed: the meshLicense secret"
+    : "TRIAL: Kong Mesh's bundled trial licence (mesh.trial: true): 5 data plane proxies for 30 days, after which the control plane does not start; set meshLicense before then";
+}
+
 function zonePlacement(
   config: JourneyConfig,
-  crawlNetwork: pulumi.Output<{ vpcId?: string; vpcCidr?: string; subnetIds: string[]; subnetCidrs: string[] }>,
+  crawlNetwork: CrawlOutputs["network"],
   keyName: pulumi.Output<string | undefined>,
-  amiId: pulumi.Output<string>,
+  ami: HostAmi,
 ): ZoneHostPlacement {
   if (config.onPrem.mode === "existing") {
     const zoneHost = config.onPrem.hosts.zone;
@@ -213,11 +227,11 @@ function zonePlacement(
   }
   return {
     mode: "simulated",
-    vpcId: crawlNetwork.apply((n) => n.vpcId!),
-    vpcCidr: config.onPrem.vpcCidr,
-    subnetId: crawlNetwork.apply((n) => n.subnetIds[0]),
-    privateIp: crawlNetwork.apply((n) => hostAddress(n.subnetCidrs[0], 20)),
-    amiId,
+    vpcId: crawlNetwork.vpcId!,
+    vpcCidr: crawlNetwork.vpcCidr!,
+    subnetId: crawlNetwork.subnetIds[0],
+    privateIp: hostAddress(crawlNetwork.subnetCidrs[0], 20),
+    ami,
     keyName: keyName.apply((k) => {
       if (!k) throw new pulumi.RunError(`${PROJECT}:onPrem.mode: walk is "simulated" but crawl exports no SSH key pair; walk and crawl must use the same onPrem.mode`);
       return k;

@@ -14,6 +14,8 @@ export interface ContainerService {
   user?: string;
   /** Arguments after the image (the image's command). */
   args?: string[];
+  /** Commands on the host after the image is pulled and before every start (argv each). */
+  hostPreStart?: string[][];
   /** A one-shot run of the same image before every start, e.g. `["migrate", "up"]`. */
   preStartArgs?: string[];
   /** Units on the same host this one starts after, e.g. its control plane. */
@@ -40,12 +42,13 @@ export function renderContainerUnit(c: ContainerService): string {
     requires: ["docker.service"],
     wants: ["network-online.target"],
     execStartPre: [
-      `-/usr/bin/docker rm --force ${c.name}`,
-      `-/usr/bin/docker pull ${c.image}`,
+      `-${systemdCommandLine(["/usr/bin/docker", "rm", "--force", c.name])}`,
+      `-${systemdCommandLine(["/usr/bin/docker", "pull", c.image])}`,
+      ...(c.hostPreStart ?? []).map(systemdCommandLine),
       ...(c.preStartArgs ? [systemdCommandLine(dockerRunArgs(c, `${c.name}-prestart`, c.preStartArgs))] : []),
     ],
     execStart: systemdCommandLine(dockerRunArgs(c)),
-    execStop: `/usr/bin/docker stop ${c.name}`,
+    execStop: systemdCommandLine(["/usr/bin/docker", "stop", c.name]),
     restart: "always",
   };
   return renderServiceUnit(unit);

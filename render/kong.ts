@@ -3,8 +3,23 @@
 export const KONG_CLUSTER_DIR = "/etc/kong/cluster";
 /** Inside the container: the cluster certificate directory is mounted read-only here. */
 export const KONG_CONTAINER_CLUSTER_DIR = "/kong/cluster";
-/** The `kong` user of the kong/kong-gateway images; it must be able to read the private key. */
-export const KONG_CONTAINER_UID = 1000;
+/**
+ * Hands the cluster key to the user the pinned image runs as, read from that image at every start
+ * (`id -u`/`id -g` with the image's own USER): the kong user's uid comes from the Kong package's
+ * `useradd` in the image (Kong/docker-kong ubuntu/Dockerfile installs kong.deb and runs as `USER
+ * kong` without fixing a uid), so it differs between base images (1000 is `ubuntu` on 24.04).
+ */
+export const KONG_KEY_OWNER_SCRIPT = "/usr/local/sbin/kong-cluster-key-owner";
+export const KONG_KEY_OWNER_SCRIPT_TEXT = [
+  "#!/bin/sh",
+  "# Usage: kong-cluster-key-owner <image> <key file>. Run by kong-gateway.service before every start.",
+  "set -eu",
+  'uid="$(/usr/bin/docker run --rm --entrypoint id "$1" -u)"',
+  'gid="$(/usr/bin/docker run --rm --entrypoint id "$1" -g)"',
+  'chown "$uid:$gid" "$2"',
+  'chmod 0600 "$2"',
+  "",
+].join("\n");
 export const KONG_PROXY_PORT = 8000;
 export const KONG_PROXY_TLS_PORT = 8443;
 export const KONG_STATUS_PORT = 8100;

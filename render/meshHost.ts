@@ -15,8 +15,10 @@ export interface PostgresStore {
   user: string;
   password: string;
   database: string;
-  /** `verifyNone` encrypts without verifying (RDS); `disable` only for a store on loopback. */
+  /** `verifyFull` with `caFile` for RDS; `disable` only for a store on loopback. */
   tlsMode: "disable" | "verifyNone" | "verifyCa" | "verifyFull";
+  /** The CA bundle (inside the container) that verifies the server; required by verifyCa and verifyFull. */
+  caFile?: string;
 }
 
 export interface ControlPlaneSettings {
@@ -42,6 +44,7 @@ export interface ZoneControlPlaneSettings extends ControlPlaneSettings {
 }
 
 export function kumaControlPlaneEnv(s: GlobalControlPlaneSettings | ZoneControlPlaneSettings): Record<string, string> {
+  if (s.store.tlsMode.startsWith("verify") && s.store.tlsMode !== "verifyNone" && !s.store.caFile) throw new Error(`store tlsMode ${s.store.tlsMode} needs caFile: the CA bundle that verifies the server`);
   const common: Record<string, string> = {
     KUMA_MODE: s.mode,
     KUMA_ENVIRONMENT: "universal",
@@ -52,6 +55,7 @@ export function kumaControlPlaneEnv(s: GlobalControlPlaneSettings | ZoneControlP
     KUMA_STORE_POSTGRES_PASSWORD: s.store.password,
     KUMA_STORE_POSTGRES_DB_NAME: s.store.database,
     KUMA_STORE_POSTGRES_TLS_MODE: s.store.tlsMode,
+    ...(s.store.caFile ? { KUMA_STORE_POSTGRES_TLS_CA_PATH: s.store.caFile } : {}),
     KUMA_GENERAL_TLS_CERT_FILE: s.tls.certFile,
     KUMA_GENERAL_TLS_KEY_FILE: s.tls.keyFile,
     KUMA_API_SERVER_HTTPS_TLS_CERT_FILE: s.tls.certFile,

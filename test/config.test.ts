@@ -11,7 +11,7 @@ function valid(overrides: Record<string, unknown> = {}, secretKeys = [P("konnect
     [P("phase")]: "crawl",
     [P("owner")]: "platform-team",
     [P("adminCidrs")]: ["203.0.113.0/24"],
-    [P("monolith")]: { image: { tag: "1.0.0" } },
+    [P("monolith")]: { image: { repository: "registry.example.com/team/monolith", tag: "1.0.0" } },
     [P("konnectToken")]: TOKEN,
     ...overrides,
   };
@@ -78,7 +78,7 @@ describe("stack config validation", () => {
   it("refuses an empty instance type", () =>
     expectOne(valid({ [P("onPrem")]: { mode: "simulated", instanceType: " " } }), P("onPrem.instanceType"), '" "', /must name an EC2 instance type/));
 
-  it("refuses a bad port", () => expectOne(valid({ [P("monolith")]: { image: { tag: "1.0.0" }, port: 70000 } }), P("monolith.port"), "70000", /port from 1 to 65535/));
+  it("refuses a bad port", () => expectOne(valid({ [P("monolith")]: { image: { repository: "registry.example.com/team/monolith", tag: "1.0.0" }, port: 70000 } }), P("monolith.port"), "70000", /port from 1 to 65535/));
 
   it("refuses a missing required secret", () =>
     expectOne(valid({ [P("konnectToken")]: undefined }), P("konnectToken"), undefined, /required in the crawl phase.*pulumi config set --secret konnectToken/, []));
@@ -110,8 +110,8 @@ describe("stack config validation", () => {
   });
 
   it("refuses an unpinned image", () => {
-    expectOne(valid({ [P("monolith")]: { image: { tag: "latest" } } }), P("monolith.image.tag"), '"latest"', /must pin a version/);
-    expectOne(valid({ [P("monolith")]: { image: {} } }), P("monolith.image"), undefined, /must be pinned/);
+    expectOne(valid({ [P("monolith")]: { image: { repository: "registry.example.com/team/monolith", tag: "latest" } } }), P("monolith.image.tag"), '"latest"', /must pin a version/);
+    expectOne(valid({ [P("monolith")]: { image: { repository: "registry.example.com/team/monolith" } } }), P("monolith.image"), undefined, /must be pinned/);
   });
 
   it("names unknown keys and suggests the right one", () => {
@@ -121,7 +121,7 @@ describe("stack config validation", () => {
   });
 
   it("requires the microservice from walk on, and distinct cloud and on-prem ranges", () => {
-    const found = problems(valid({ [P("phase")]: "walk", [P("cloud")]: { vpcCidr: "10.0.0.0/16" } }));
+    const found = problems(valid({ [P("phase")]: "walk", [P("onPrem")]: { mode: "simulated", vpcCidr: "10.0.0.0/23" }, [P("cloud")]: { vpcCidr: "10.0.0.0/16" } }));
     assert.ok(found.some((p) => p.startsWith(`${P("microservice")}: is required in the walk phase`)), found.join("\n"));
     assert.ok(found.some((p) => p.startsWith(`${P("cloud.vpcCidr")}: "10.0.0.0/16" overlaps the on-prem VPC`)), found.join("\n"));
   });

@@ -5,7 +5,8 @@ import { podSpecOf, WORKLOAD_TYPES } from "./kubernetes";
 /** Why a container image reference is not pinned; undefined when it is (a version tag or a sha256 digest). */
 export function imageProblem(ref: string): string | undefined {
   const trimmed = ref.trim();
-  if (mentionsUnknown(trimmed) || trimmed === "") return undefined;
+  // A shell parameter ("$1") names its image where the script is called, and is checked there.
+  if (mentionsUnknown(trimmed) || trimmed === "" || trimmed.startsWith("$")) return undefined;
   const at = trimmed.indexOf("@");
   if (at >= 0) return /^sha256:[a-f0-9]{64}$/.test(trimmed.slice(at + 1)) ? undefined : "has a malformed digest";
   const last = trimmed.slice(trimmed.lastIndexOf("/") + 1);

@@ -63,7 +63,7 @@ describe("policy pack on the whole journey (offline adapter)", () => {
     assert.equal(violationsOf(mtls, "kuma-no-allow-all-traffic").length, 2, "both permissions become unenforced");
     const imds = mutated("walk", (r) => r.type === "aws:ec2/instance:Instance", (i) => (i.metadataOptions.httpTokens = "optional"));
     assert.equal(violationsOf(imds, "ec2-imdsv2-required").length, 1);
-    const image = mutated("crawl", (r) => r.type === "journey:host:File" && r.inputs.path === "/etc/systemd/system/monolith.service", (i) => (i.content = i.content.replace(/monolith:1\.0\.0/g, "monolith:latest")));
+    const image = mutated("crawl", (r) => r.type === "journey:host:File" && r.inputs.path === "/etc/systemd/system/monolith.service", (i) => (i.content = i.content.replace(/monolith:offline/g, "monolith:latest")));
     assert.equal(violationsOf(image, "container-images-pinned").length, 2, "docker pull and docker run");
     const injector = mutated("walk", (r) => r.type === "kubernetes:helm.sh/v3:Release", (i) => (i.values.kuma.controlPlane.injectorFailurePolicy = "Ignore"));
     assert.equal(violationsOf(injector, "kuma-injector-fails-closed").length, 1);

@@ -17,7 +17,7 @@ describe("portal server: topology from the plan", function () {
     const [onPrem, cloud] = topology.zones;
     assert.equal(onPrem.detail, "simulated data center · 10.0.0.0/23");
     assert.equal(cloud.detail, "10.1.0.0/16");
-    assert.match(onPrem.nodes[0].detail!, /^10\.0\.0\.74:8080 · docker\.io\/djfreese\/monolith:1\.0\.0$/);
+    assert.match(onPrem.nodes[0].detail!, /^10\.0\.0\.74:8080 · registry\.invalid\/mirror-of\/djfreese\/monolith:offline$/);
     assert.equal(cloud.nodes[1].label, "microservice");
     assert.deepEqual(topology.controlPlanes.map((n) => [n.id, n.phase]), [["konnect-cp", "crawl"], ["global-cp", "walk"]]);
     assert.match(topology.controlPlanes[0].detail!, /kmj-migration · region us/);
