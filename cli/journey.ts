@@ -124,7 +124,7 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
   ): Promise<void> {
     const journey = makeJourney({ offline: !!opts.offline, interactive, smokeTimeoutMs: opts.checksTimeout, ...mode });
     const quiet: Renderer = { onEvent: () => undefined, close: () => undefined };
-    const renderer: Renderer = opts.json ? new NdjsonRenderer(io.out) : interactive ? new BarsRenderer(terminal) : opts.quiet ? quiet : new PlainRenderer(io.out);
+    const renderer: Renderer = opts.json ? new NdjsonRenderer(io.out) : opts.quiet ? quiet : interactive ? new BarsRenderer(terminal) : new PlainRenderer(io.out);
     const unsubscribe = journey.subscribe((event) => renderer.onEvent(event));
     const cancellation = cancelOn(deps.signal, io.err);
     try {

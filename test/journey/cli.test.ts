@@ -150,6 +150,12 @@ describe("journey CLI", function () {
     assert.doesNotMatch(out, /deployed but not verified|rollback --yes/);
     assert.ok(out.split("\n").length < 30, `a summary, not every resource (${out.split("\n").length} lines)`);
     assert.match(out, /`journey rehearse --verbose` prints every resource of every step/);
+
+    let drawn = "";
+    const terminal: TerminalStream = { isTTY: true, columns: 120, write: (s: string) => ((drawn += s), true) };
+    const onTerminal = await journey(["rehearse"], { terminal, journey: () => fakeJourney().journey, phases: ["crawl", "walk", "run"] });
+    assert.equal(onTerminal.code, 0);
+    assert.equal(drawn, "", "a terminal gets the summary too, not every resource");
   });
 
   it("--version prints the package's version; help shows durations as written", async () => {
