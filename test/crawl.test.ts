@@ -164,7 +164,7 @@ describe("crawl phase (offline, under the shared mocks)", () => {
       assert.deepEqual([service.name, service.protocol, service.host, service.port, service.path], ["monolith", "http", "10.0.0.74", 8080, "/monolith/resources/"]);
       const route = ofType(crawl.resources, "pulumi-nodejs:dynamic/konnect:Route")[0].inputs;
       assert.deepEqual(route.paths, ["/onprem"]);
-      assert.equal(route.serviceId, "[unknown.kmj-onprem-route-service.serviceId]");
+      assert.equal(route.serviceId, "[unknown.kmj-onprem-route-service.id]");
       assert.equal(route.stripPath, true);
     });
 
@@ -178,7 +178,7 @@ describe("crawl phase (offline, under the shared mocks)", () => {
     it("pins the certificate the gateway presents", () => {
       const pin = ofType(crawl.resources, "pulumi-nodejs:dynamic/konnect:DataPlaneCertificate")[0].inputs;
       assert.equal(pin.cert, "[unknown.kmj-gateway-cluster-cert.certPem]");
-      assert.equal(pin.controlPlaneId, "[unknown.kmj-gateway-control-plane.controlPlaneId]");
+      assert.equal(pin.controlPlaneId, "[unknown.kmj-gateway-control-plane.id]");
     });
   });
 

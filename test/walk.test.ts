@@ -191,7 +191,7 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
     it("the Konnect service monolith-mesh goes through the sidecar: http://127.0.0.1:33033/monolith/resources/, route /mesh", () => {
       const [service] = ofType(walk.resources, "pulumi-nodejs:dynamic/konnect:GatewayService");
       assert.deepEqual([service.inputs.name, service.inputs.host, service.inputs.port, service.inputs.path], ["monolith-mesh", "127.0.0.1", 33033, "/monolith/resources/"]);
-      assert.equal(service.inputs.controlPlaneId, "[unknown.kmj-gateway-control-plane.controlPlaneId]");
+      assert.equal(service.inputs.controlPlaneId, "[unknown.kmj-gateway-control-plane.id]");
       const [route] = ofType(walk.resources, "pulumi-nodejs:dynamic/konnect:Route");
       assert.deepEqual(route.inputs.paths, ["/mesh"]);
     });

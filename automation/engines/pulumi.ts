@@ -30,6 +30,7 @@ import { KeyedSerial } from "./serial";
  * - PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE: the passphrase secrets provider;
  * - JOURNEY_SECRETS_PROVIDER: another secrets provider for new stacks, e.g. `awskms://alias/journey`;
  * - JOURNEY_PULUMI_ROOT: a pinned CLI installation (`<root>/bin/pulumi`) instead of `pulumi` on PATH;
+ * - JOURNEY_PROJECT_DIR: the project folder (Pulumi.yaml and the stack files) instead of this one;
  * - KONNECT_TOKEN, KONG_MESH_LICENSE, ONPREM_SSH_PRIVATE_KEY: set as secret config of the phases that read them;
  * - everything the CLI and the providers read themselves (PULUMI_ACCESS_TOKEN, AWS_*).
  */
@@ -72,8 +73,8 @@ export class PulumiEngine implements Engine {
   private readonly stacks = new Map<Phase, Stack>();
 
   constructor(private readonly options: PulumiEngineOptions = {}) {
-    this.workDir = path.resolve(options.workDir ?? PROJECT_DIR);
     this.env = options.env ?? process.env;
+    this.workDir = path.resolve(options.workDir ?? (this.env.JOURNEY_PROJECT_DIR || PROJECT_DIR));
   }
 
   get backendUrl(): string {

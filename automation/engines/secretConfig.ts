@@ -11,7 +11,7 @@ export function setSecretConfig(ws: LocalWorkspace, stackName: string, key: stri
   const env: NodeJS.ProcessEnv = { ...process.env, ...ws.envVars, PULUMI_AUTOMATION_API: "true" };
   if (ws.pulumiHome) env.PULUMI_HOME = ws.pulumiHome;
   if (cli.includes("/")) env.PATH = `${cli.slice(0, cli.lastIndexOf("/"))}:${env.PATH ?? ""}`;
-  const args = ["config", "set", "--secret", "--non-interactive", "--stack", stackName, key];
+  const args = ["config", "set", key, "--stack", stackName, "--secret", "--non-interactive"];
   return new Promise((resolve, reject) => {
     const child = spawn(cli, args, { cwd: ws.workDir, env, stdio: ["pipe", "ignore", "pipe"] });
     let stderr = "";

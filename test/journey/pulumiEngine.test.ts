@@ -66,7 +66,7 @@ describe("Pulumi engine against a recorded pulumi CLI double", function () {
 
     assert.deepEqual(double.argvOf("stack", "select"), [["stack", "select", "--stack", "crawl", "--non-interactive"]]);
     assert.deepEqual(double.argvOf("stack", "init"), [["stack", "init", "crawl", "--secrets-provider", "awskms://alias/journey", "--non-interactive"]]);
-    assert.deepEqual(double.argvOf("config", "set"), [["config", "set", "cloud-migration-journey:konnectToken", "--stack", "crawl", "--secret", "--non-interactive", "--", SECRET_TOKEN]]);
+    assert.deepEqual(double.argvOf("config", "set"), [["config", "set", "cloud-migration-journey:konnectToken", "--stack", "crawl", "--secret", "--non-interactive"]], "the value goes on stdin, never on a command line");
     assert.deepEqual(double.argvOf("up"), [
       ["up", "--yes", "--skip-preview", "--message", "journey up crawl", "--color", "never", "--exec-kind", "auto.local", "--event-log", "tcp://127.0.0.1:<port>", "--stack", "crawl", "--non-interactive"],
     ]);

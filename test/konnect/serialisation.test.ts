@@ -132,7 +132,7 @@ describe("Konnect resources", () => {
       assert.ok(!JSON.stringify(inputs).includes(TOKEN));
     }
     const routeInputs = registered.find((r) => r.type.endsWith(":Route"))!.inputs;
-    assert.equal(routeInputs.controlPlaneId, "[unknown.cp.controlPlaneId]", "a parent's id arrives as its output, so Pulumi orders the two");
-    assert.equal(routeInputs.serviceId, "[unknown.svc.serviceId]");
+    assert.equal(routeInputs.controlPlaneId, "[unknown.cp.id]", "a parent's id arrives as its resource id, so Pulumi orders the two and knows it in a preview of an update");
+    assert.equal(routeInputs.serviceId, "[unknown.svc.id]");
   });
 });
