@@ -18,7 +18,7 @@ import type { ChangeCounts, Emit, JourneyListener, Operation, PhaseAction } from
 import { JourneyEvents } from "./events";
 import { mentionsUnknown } from "../mocks";
 import { dnsProbe, isInCluster, LoadBalancerProbe, loadBalancerHostnames } from "./loadBalancers";
-import { checkStepsAbove, deployedWeights, lastUndoableShift, migrationsOf, validateBake, validateSteps, WeightChange, weightChangeMessage } from "./migrations";
+import { checkStepsAbove, DEFAULT_STEPS, deployedWeights, lastUndoableShift, migrationsOf, validateBake, validateSteps, WeightChange, weightChangeMessage } from "./migrations";
 import {
   DEFAULT_SMOKE_POLICY,
   describeReport,
@@ -94,8 +94,6 @@ export interface CancelReport {
   cancelled: string[];
 }
 
-/** The traffic steps `status` suggests for a migration. */
-export const DEFAULT_STEPS = [10, 25, 50, 100];
 
 interface OperationContext {
   signal: AbortSignal;

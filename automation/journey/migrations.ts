@@ -59,6 +59,9 @@ export function deployedWeights(outputs: Record<string, unknown>): Map<string, n
   return weights;
 }
 
+/** The traffic steps `status` suggests for a migration. */
+export const DEFAULT_STEPS = [10, 25, 50, 100];
+
 /** Longest bake per step the journey takes (the portal API's cap too). */
 export const MAX_BAKE_MS = 24 * 3_600_000;
 
@@ -82,7 +85,8 @@ export function checkStepsAbove(migration: string, current: number, steps: numbe
   validateSteps(steps);
   if (steps[0] > current) return;
   const above = steps.filter((s) => s > current);
-  const hint = current >= 100 ? "it takes all its traffic already" : above.length > 0 ? `e.g. --steps ${above.join(",")}` : `e.g. --steps ${Math.min(100, current + 10)}`;
+  const suggested = above.length > 0 ? above : DEFAULT_STEPS.filter((s) => s > current);
+  const hint = current >= 100 ? "it takes all its traffic already" : `e.g. --steps ${suggested.join(",")}`;
   throw new UsageError(
     `${migration} is at ${current}%: a shift's steps must rise above that, but ${steps.join(",")} starts at ${steps[0]}% (a shift never moves traffic back; \`journey rollback\` does); ${hint}`,
   );

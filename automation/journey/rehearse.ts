@@ -2,7 +2,8 @@ import type { Phase } from "../../config/schema";
 import { JourneyError } from "./errors";
 import { formatDuration } from "./clock";
 import type { Outcome, SummaryEvent } from "./events";
-import { DEFAULT_STEPS, Journey } from "./journey";
+import { Journey } from "./journey";
+import { DEFAULT_STEPS } from "./migrations";
 
 export interface RehearsalOptions {
   /** The phases the project has stacks for, in order. */

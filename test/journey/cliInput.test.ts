@@ -78,7 +78,7 @@ describe("journey CLI: --offline keeps the session's stacks in a local file", fu
 
     const back = await journey(["shift", "disputes", "--steps", "10", "--offline"], deps);
     assert.equal(back.code, 2);
-    assert.match(back.out, /disputes is at 25%: a shift's steps must rise above that, but 10 starts at 10% \(a shift never moves traffic back; `journey rollback` does\); e\.g\. --steps 35/);
+    assert.match(back.out, /disputes is at 25%: a shift's steps must rise above that, but 10 starts at 10% \(a shift never moves traffic back; `journey rollback` does\); e\.g\. --steps 50,100/);
 
     const status = await journey(["status", "--offline"], deps);
     assert.match(status.out, /crawl {2}deployed/);
