@@ -58,7 +58,7 @@ export function renderStatus(status: JourneyStatus): string {
     if (p.checks) parts.push(`smoke checks ${describeReport(p.checks)}`);
     if (p.weights && Object.keys(p.weights).length > 0) parts.push(`weights ${Object.entries(p.weights).map(([m, w]) => `${m} ${w}%`).join(", ")}`);
     if (p.lastUpdate) parts.push(`last update ${p.lastUpdate.result}${p.lastUpdate.message ? ` ("${p.lastUpdate.message}")` : ""}`);
-    if (p.updateInProgress) parts.push("AN UPDATE IS RUNNING");
+    if (p.updateInProgress) parts.push(p.lockHolder ? `LOCKED by ${p.lockHolder} (a killed run's lock: \`journey cancel ${p.phase}\`)` : "AN UPDATE IS RUNNING");
     lines.push(parts.join("; "));
   }
   lines.push(`next: ${status.next}`, "");

@@ -49,6 +49,8 @@ export interface StackState {
   outputs: Record<string, unknown>;
   /** The backend reports an update running on the stack (or a lock left behind). */
   updateInProgress: boolean;
+  /** Who holds the lock, where the backend says (file backends: user@host (pid) since when). */
+  lockHolder?: string;
 }
 
 export interface UpdateRecord {

@@ -17,6 +17,7 @@ import { PROJECT_DIR } from "../stackConfig";
 import type { DeployedResource, DestroyOptions, Engine, OperationOptions, PhaseResult, StackState, UpdateRecord, UpResult } from "./engine";
 import { stackNameOf } from "./engine";
 import { EngineEventTranslator } from "./pulumiEvents";
+import { fileBackendLockHolders } from "./fileLocks";
 import { setSecretConfig } from "./secretConfig";
 import { KeyedSerial } from "./serial";
 
@@ -101,7 +102,7 @@ export class PulumiEngine implements Engine {
       exists: true,
       resourceCount: summary.resourceCount ?? 0,
       outputs: markSecrets(outputs),
-      updateInProgress: summary.updateInProgress ?? false,
+      ...this.lockState(phase, summary.updateInProgress ?? false),
     };
   }
 
@@ -248,6 +249,12 @@ export class PulumiEngine implements Engine {
     const file = path.join(this.workDir, `Pulumi.${stackNameOf(phase)}.yaml`);
     if (!fs.existsSync(file)) return undefined;
     return (parseYaml(fs.readFileSync(file, "utf8")) ?? {}).secretsprovider;
+  }
+
+  /** Pulumi Cloud reports a running update; a file backend only keeps the lock files, which name their holder. */
+  private lockState(phase: Phase, updateInProgress: boolean): Pick<StackState, "updateInProgress" | "lockHolder"> {
+    const holders = fileBackendLockHolders(this.backendUrl, PROJECT, stackNameOf(phase));
+    return { updateInProgress: updateInProgress || holders.length > 0, ...(holders.length > 0 ? { lockHolder: holders.join("; ") } : {}) };
   }
 
   private interrupt(options: OperationOptions): AbortSignal | undefined {

@@ -31,9 +31,9 @@ export class EngineEventTranslator {
     else if (event.summaryEvent) this.changes = event.summaryEvent.resourceChanges;
     else if (event.diagnosticEvent) {
       const { severity, message, urn, ephemeral } = event.diagnosticEvent;
-      // Debug diagnostics are the SDK's own RPC traces (the CLI hides them without --debug); they
-      // print resource state as it is, secrets in plaintext included.
-      if (severity === "debug") return;
+      // Debug diagnostics (the SDK's types leave them out, the engine sends them) are the SDK's own RPC
+      // traces, hidden by the CLI without --debug; they print resource state, secrets in plaintext included.
+      if ((severity as string) === "debug") return;
       this.diagnostic(SEVERITY[severity] ?? "info", message, urn, ephemeral);
     } else if (event.policyEvent) {
       const { enforcementLevel, policyPackName, policyName, message, resourceUrn } = event.policyEvent;

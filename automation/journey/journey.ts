@@ -54,6 +54,8 @@ export interface PhaseStatus {
   state: "deployed" | "partial" | "not-deployed";
   resourceCount: number;
   updateInProgress: boolean;
+  /** Who holds the stack's lock, where the backend says. */
+  lockHolder?: string;
   lastUpdate?: UpdateRecord;
   checks?: SmokeReport;
   /** Run's traffic weights per migration, as deployed. */
@@ -155,6 +157,7 @@ export class Journey {
           state: deployed ? "deployed" : state.resourceCount > 0 ? "partial" : "not-deployed",
           resourceCount: state.resourceCount,
           updateInProgress: state.updateInProgress,
+          ...(state.lockHolder ? { lockHolder: state.lockHolder } : {}),
           lastUpdate: state.exists ? (await this.engine.history(phase, 1))[0] : undefined,
         };
         if (deployed && options.checks !== false) status.checks = await this.verify(phase, state.outputs, ctx, { timeoutMs: 0, intervalMs: 0 });
