@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KumaConnectionArgs, KumaResource } from "../providers/kuma/resources";
-import { KubernetesService, meshHttpRoute, meshRetry, meshTimeout, Retries, Timeouts } from "../render/kuma";
+import { EarlyAccess, KubernetesService, meshHttpRoute, meshRetry, meshTimeout, Retries, Timeouts } from "../render/kuma";
 
 export interface CutoverArgs {
   api: pulumi.Input<KumaConnectionArgs>;
-  migration: { name: string; pathPrefix: string; rewritePrefix: string; weight: number };
+  migration: { name: string; pathPrefix: string; rewritePrefix: string; weight: number; earlyAccess?: EarlyAccess };
   /** The service that takes over, as walk exports it. */
   microservice: pulumi.Input<KubernetesService>;
   timeouts: Partial<Timeouts>;

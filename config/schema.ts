@@ -4,6 +4,7 @@ import { KONNECT_REGIONS } from "../providers/konnect/client";
 import { AWS_REGIONS } from "./regions";
 import { IMAGES, VERSIONS } from "./versions";
 import { mirrorHint } from "./crossKey";
+import { EARLY_ACCESS_VALUE, KONG_REQUEST_ID_HEADER } from "../render/kuma/httpRoutes";
 export { crossKeyProblems, DEFAULT_ONPREM_CIDR, phaseStackProblem } from "./crossKey";
 
 import { PHASES, Phase, PROJECT } from "./project";
@@ -94,6 +95,22 @@ const existingOnPrem = z
   })
   .strict();
 
+/** Callers who reach a migration's microservice whatever its weight (render/kuma meshHttpRoute). */
+const earlyAccess = z
+  .object({
+    header: z
+      .string()
+      .max(256, "must be at most 256 characters")
+      .regex(/^[a-z0-9!#$%&'*+\-.^_`|~]+$/, "must be a lower-case HTTP header name like x-journey-early-access")
+      .refine((h) => h !== KONG_REQUEST_ID_HEADER, `must not be ${KONG_REQUEST_ID_HEADER}: its random values split the weighted traffic`),
+    values: z
+      .array(z.string().regex(EARLY_ACCESS_VALUE, "must be 1 to 128 letters, digits or ._~+/=:@- (matched exactly)"))
+      .min(1, "must list at least one header value, e.g. [qa]")
+      .refine((v) => new Set(v).size === v.length, "must not list a value twice"),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
 const migration = z
   .object({
     name: label("the migration"),
@@ -101,6 +118,7 @@ const migration = z
     rewritePrefix: z.string().startsWith("/", "must start with '/'"),
     to: label("the target service in walk's outputs").default("microservice"),
     weight: z.number().int("must be a whole number").min(0, "must be from 0 to 100").max(100, "must be from 0 to 100"),
+    earlyAccess: earlyAccess.optional(),
   })
   .strict();
 

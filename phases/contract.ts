@@ -74,7 +74,8 @@ export interface WalkOutputs {
 
 export interface RunOutputs {
   phase: "run";
-  migrations: Array<{ name: string; weight: number; pathPrefix: string; rewritePrefix: string; route: string }>;
+  /** `earlyAccess`: present while its rule routes those callers to the microservice. */
+  migrations: Array<{ name: string; weight: number; pathPrefix: string; rewritePrefix: string; route: string; earlyAccess?: { header: string; values: string[] } }>;
   smokeChecks: SmokeCheck[];
 }
 

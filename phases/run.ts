@@ -59,7 +59,14 @@ export async function run(config: JourneyConfig, _secrets: StackSecrets): Promis
   const proxyUrl = readPhaseOutput(crawlRef, "crawl", "gatewayProxyUrl");
   return {
     phase: "run",
-    migrations: config.migrations.map((m, i) => ({ name: m.name, weight: m.weight, pathPrefix: m.pathPrefix, rewritePrefix: m.rewritePrefix, route: cutovers[i].routeName })),
+    migrations: config.migrations.map((m, i) => ({
+      name: m.name,
+      weight: m.weight,
+      pathPrefix: m.pathPrefix,
+      rewritePrefix: m.rewritePrefix,
+      route: cutovers[i].routeName,
+      ...(m.earlyAccess?.enabled ? { earlyAccess: { header: m.earlyAccess.header, values: m.earlyAccess.values } } : {}),
+    })),
     smokeChecks: proxyUrl.apply((url) => cutoverChecks(url, config.migrations, config.monolith.basePath)),
   };
 }

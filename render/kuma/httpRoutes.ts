@@ -1,6 +1,6 @@
 import { GATEWAY_SERVICE, MONOLITH_SERVICE, ServiceRef, meshServiceRef, proxiesOf } from "./services";
 import { BackendRef, DEFAULT_MESH, HttpRouteMatch, HttpRouteRule, MeshHTTPRoute, UrlRewriteFilter } from "./types";
-import { KumaInputError, assertHeaderName, assertInteger, assertPathPrefix, assertResourceName } from "./validate";
+import { KumaInputError, assertDistinct, assertHeaderName, assertInteger, assertPathPrefix, assertResourceName } from "./validate";
 
 /**
  * Header Kong Gateway 3.5+ sends upstream by default (kong.conf `headers_upstream = x-kong-request-id`):
@@ -31,7 +31,19 @@ export interface Migration {
   monolith?: ServiceRef;
   /** Random per-request header that splits traffic when the path is rewritten. Default KONG_REQUEST_ID_HEADER. */
   splitHeader?: string;
+  /** Callers who reach the microservice whatever the weight: requests whose `header` is exactly one of `values`. */
+  earlyAccess?: EarlyAccess;
 }
+
+export interface EarlyAccess {
+  header: string;
+  values: string[];
+  /** Default true; false keeps the configuration without routing anyone by it. */
+  enabled?: boolean;
+}
+
+/** What an early-access header value may be: a visible token, so that it is matched exactly as typed. */
+export const EARLY_ACCESS_VALUE = /^[A-Za-z0-9._~+/=:@-]{1,128}$/;
 
 /**
  * The cutover route for one migrated path, applied to the gateway's outbound to the monolith.
@@ -53,6 +65,10 @@ export interface Migration {
  *   `weight`% slice of the random request id space) rewrites and sends to the microservice; the plain
  *   prefix rule sends the rest, unchanged, to the monolith. A request without the header goes to the
  *   monolith. Kong adds the header on every request it proxies, so the slice is `weight`% of traffic.
+ *
+ * With `earlyAccess` enabled, one more rule matches the prefix and the header exactly equal to one
+ * of its values (a match per value) and sends those requests to the microservice, rewritten, at
+ * every weight. At weight 100 it is left out: the prefix rule already does the same.
  *
  * Other paths are not matched here; `monolithCatchAllRoute` keeps them on the monolith.
  */
@@ -77,6 +93,9 @@ export function meshHttpRoute(migration: Migration): MeshHTTPRoute {
     default: { ...(rewrite.length > 0 ? { filters: rewrite } : {}), backendRefs: [{ ...microservice, weight: 1 }] },
   });
 
+  const early = earlyAccessMatches(field("earlyAccess"), migration.earlyAccess, prefix, splitHeader);
+  const earlyRules = early.length > 0 && weight < 100 ? [{ ...toMicroservice(prefix), matches: early }] : [];
+
   let rules: HttpRouteRule[];
   if (weight === 0) {
     rules = [toMonolith(prefix)];
@@ -95,9 +114,24 @@ export function meshHttpRoute(migration: Migration): MeshHTTPRoute {
     name: assertResourceName(field("name"), migration.name),
     spec: {
       targetRef: proxiesOf(migration.gateway ?? GATEWAY_SERVICE, field("gateway")),
-      to: [{ targetRef: monolith, rules }],
+      to: [{ targetRef: monolith, rules: [...earlyRules, ...rules] }],
     },
   };
+}
+
+function earlyAccessMatches(field: string, earlyAccess: EarlyAccess | undefined, prefix: HttpRouteMatch, splitHeader: string): HttpRouteMatch[] {
+  if (!earlyAccess || earlyAccess.enabled === false) return [];
+  const header = assertHeaderName(`${field}.header`, earlyAccess.header);
+  if (header === splitHeader) throw new KumaInputError(`${field}.header`, header, `must differ from the split header ${splitHeader}, whose random values choose the weighted share`);
+  const values = earlyAccess.values;
+  if (!Array.isArray(values) || values.length === 0) throw new KumaInputError(`${field}.values`, values, "must list at least one header value, e.g. [qa]");
+  values.forEach((value, i) => {
+    if (typeof value !== "string" || !EARLY_ACCESS_VALUE.test(value)) {
+      throw new KumaInputError(`${field}.values[${i}]`, value, "must be 1 to 128 letters, digits or ._~+/=:@- (matched exactly)");
+    }
+  });
+  assertDistinct(`${field}.values`, values);
+  return values.map((value) => ({ ...prefix, headers: [{ name: header, type: "Exact" as const, value }] }));
 }
 
 export interface CatchAllRouteArgs {
