@@ -204,6 +204,10 @@ export class KumaResource extends pulumi.dynamic.Resource {
       KUMA_MODULE,
       "Resource",
     );
+    // The CP's warnings (deprecated fields and kinds) as the update's own warnings, where people look.
+    this.warnings.apply((warnings) => {
+      if (Array.isArray(warnings)) warnings.forEach((warning) => pulumi.log.warn(`Kuma control plane: ${warning}`, this));
+    });
   }
 }
 

@@ -14,6 +14,10 @@ const KUMA_TOKEN = "kuma-admin-CANARYtoken0123456789";
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nCANARYrealrunkey\n-----END OPENSSH PRIVATE KEY-----";
 const SERVED_ONLY = ["labels", "creationTime", "modificationTime", "kri"];
 const MICROSERVICE = "microservice_microservice_svc_8080";
+/** Warnings the control plane may return that do not fail the test, each with why. */
+const EXPECTED_WARNINGS: Record<string, string> = {
+  "Kuma control plane: targetRef kind MeshService is deprecated (injected)": "injected by the test to prove warnings reach journey's output",
+};
 
 interface JourneyRun extends CliResult {
   events: Array<Record<string, any>>;
@@ -40,11 +44,13 @@ describe("the run phase on the real Pulumi engine, driven by journey (kuma-cp st
   let mesh: MeshStandIn;
   let project: string;
   const printed: string[] = [];
+  const warnings: string[] = [];
 
   const journey = async (...args: string[]): Promise<JourneyRun> => {
     const result = await run(process.execPath, [path.join(REPO, "bin/journey.js"), ...args, "--json"], REPO, sandbox.processEnv({ JOURNEY_PROJECT_DIR: project, CI: "true" }));
     printed.push(result.stdout, result.stderr);
     const events = result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+    warnings.push(...events.filter((e) => e.type === "diagnostic" && e.severity === "warning").map((e) => e.message as string));
     return { ...result, events };
   };
   const held = (): Record<string, unknown> =>
@@ -80,7 +86,10 @@ describe("the run phase on the real Pulumi engine, driven by journey (kuma-cp st
     await kuma?.close();
     sandbox?.dispose();
   });
-  afterEach(() => assert.deepEqual(kuma.violations, [], "every request keeps to Kuma's published REST contract"));
+  afterEach(() => {
+    assert.deepEqual(kuma.violations, [], "every request keeps to Kuma's published REST contract");
+    assert.deepEqual(warnings.splice(0).filter((w) => !(w in EXPECTED_WARNINGS)), [], "a warning the control plane returned that nobody expected");
+  });
 
   it("journey up run: the control plane holds exactly the policies the offline plan renders at weight 0", async () => {
     const up = await journey("up", "run");
@@ -102,9 +111,11 @@ describe("the run phase on the real Pulumi engine, driven by journey (kuma-cp st
     });
   }
 
-  it("journey rollback sets the last shift back: 100% back to 50%", async () => {
-    const rollback = await journey("rollback");
+  it("journey rollback sets the last shift back: 100% back to 50%, and the control plane's warnings reach its output", async () => {
+    kuma.putWarnings = ["targetRef kind MeshService is deprecated (injected)"];
+    const rollback = await journey("rollback").finally(() => (kuma.putWarnings = []));
     assert.equal(rollback.code, 0, rollback.stdout + rollback.stderr);
+    assert.ok(warnings.includes(Object.keys(EXPECTED_WARNINGS)[0]), "the CP's warning is a warning diagnostic of the update");
     assert.deepEqual(held(), await renderedAt(50));
   });
 
