@@ -202,12 +202,14 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
 
   journeyCommand("shift", "Move a migration's traffic to the new service step by step: set run's weight, apply, bake, check; on a failing check set the last good weight back (exit 3)")
     .argument("<migration>", "the migration's name in run's config (cloud-migration-journey:migrations)")
-    .requiredOption("--steps <percentages>", "weights to step through, rising, each above the weight deployed now, e.g. 10,25,50,100", stepsOption)
+    .option("--steps <percentages>", "weights to step through, rising, each above the weight deployed now, e.g. 10,25,50,100", stepsOption)
+    .option("--early-access", "first turn on the migration's early access (migrations[].earlyAccess in run's config): those callers reach the microservice whatever the weight; bake and check it like a step")
     .addOption(durationFlag("--bake <duration>", "how long each step takes traffic before its smoke checks (at most 24h)", bakeOption, "5m"))
     .option("--checks-timeout <duration>", "retry failing smoke checks for this long (e.g. 2m)", durationOption)
-    .action((migration: string, opts: CommonOptions & { steps: number[]; bake: number }) =>
-      execute(opts, (journey, signal) => journey.shift(migration, opts.steps, { bakeMs: opts.bake, signal })),
-    );
+    .action((migration: string, opts: CommonOptions & { steps?: number[]; bake: number; earlyAccess?: boolean }) => {
+      if (!opts.steps && !opts.earlyAccess) throw new UsageError("shift needs --steps (e.g. --steps 10,25,50,100), --early-access, or both");
+      return execute(opts, (journey, signal) => journey.shift(migration, opts.steps ?? [], { bakeMs: opts.bake, earlyAccess: opts.earlyAccess, signal }));
+    });
 
   journeyCommand("rollback", "One step back: the last shift back to its previous weight or, with --yes, destroy the newest phase")
     .option("--yes", "confirm destroying the newest phase when no shift is left to undo")

@@ -53,6 +53,8 @@ export class EventText {
       }
       case "weight":
         return `${event.migration}: ${this.offline ? "would set" : "setting"} weight ${event.from}% -> ${event.to}% (${event.reason})`;
+      case "early-access":
+        return `${event.migration}: ${event.reason === "already-on" ? "early access is on already" : `${this.offline ? "would turn" : "turning"} early access ${event.enabled ? "on" : "off"}${event.reason === "revert" ? " again (revert)" : ""}`} for ${event.header}: ${event.values.join(", ")}`;
       case "waiting":
         if (event.durationMs === 0) return `  ${event.detail}`;
         return `${event.real ? "waiting" : "would wait"} ${event.what === "load-balancers" ? "up to " : ""}${formatDuration(event.durationMs)} ${event.detail}`;

@@ -100,6 +100,16 @@ export interface WeightEvent {
   reason: "shift" | "revert" | "rollback";
 }
 
+/** A migration's early-access rule turned on or off (`already-on`: nothing to change). */
+export interface EarlyAccessEvent {
+  type: "early-access";
+  migration: string;
+  header: string;
+  values: string[];
+  enabled: boolean;
+  reason: "shift" | "revert" | "already-on";
+}
+
 export interface WaitingEvent {
   type: "waiting";
   phase?: Phase;
@@ -129,6 +139,7 @@ export type JourneyEventBody =
   | GateEvent
   | SmokeCheckEvent
   | WeightEvent
+  | EarlyAccessEvent
   | WaitingEvent
   | SummaryEvent;
 

@@ -18,6 +18,7 @@ import type { ChangeCounts, Emit, JourneyListener, Operation, PhaseAction } from
 import { JourneyEvents } from "./events";
 import { mentionsUnknown } from "../mocks";
 import { dnsProbe, isInCluster, LoadBalancerProbe, loadBalancerHostnames } from "./loadBalancers";
+import { earlyAccessMessage, earlyAccessOf, EarlyAccessStep, shiftCommand } from "./earlyAccess";
 import { checkStepsAbove, DEFAULT_STEPS, deployedWeights, lastUndoableShift, migrationsOf, validateBake, validateSteps, WeightChange, weightChangeMessage } from "./migrations";
 import {
   DEFAULT_SMOKE_POLICY,
@@ -236,15 +237,16 @@ export class Journey {
    * run's weight, applies it, bakes, and runs run's smoke checks. On a failing check the last good
    * weight is applied again and the operation ends `rolled-back`.
    */
-  shift(migration: string, steps: number[], options: Cancellable & { bakeMs: number }): Promise<ShiftReport> {
-    const command = `journey shift ${migration} --steps ${steps.join(",")} --bake ${formatDuration(options.bakeMs)}`;
+  shift(migration: string, steps: number[], options: Cancellable & { bakeMs: number; earlyAccess?: boolean }): Promise<ShiftReport> {
+    const command = shiftCommand(migration, steps, options);
     return this.operate("shift", command, [RUN], options.signal, async (ctx) => {
-      validateSteps(steps);
+      if (!options.earlyAccess || steps.length > 0) validateSteps(steps);
       validateBake(options.bakeMs);
       const run = await this.requireDeployed(RUN, RUN);
       const { index, configured } = await this.findMigration(migration);
       let lastGood = deployedWeights(run.outputs).get(migration) ?? configured.weight;
-      checkStepsAbove(migration, lastGood, steps);
+      if (steps.length > 0) checkStepsAbove(migration, lastGood, steps);
+      const earlyAccess = options.earlyAccess ? earlyAccessOf(migration, index, configured, run.outputs) : undefined;
 
       const baseline = await this.verify(RUN, run.outputs, ctx);
       if (baseline.verdict === "failed") {
@@ -252,6 +254,7 @@ export class Journey {
       }
       this.emit({ type: "gate", phase: RUN, requires: RUN, verdict: baseline.verdict === "passed" ? "passed" : "unverified", reason: `run before shifting: ${describeReport(baseline)}` });
 
+      if (earlyAccess) await this.earlyAccessStep(index, earlyAccess, lastGood, options.bakeMs, command, ctx);
       const applied: number[] = [];
       for (const to of steps) {
         const outputs = await this.changeWeight(index, { kind: "shift", migration, from: lastGood, to }, ctx);
@@ -473,23 +476,45 @@ export class Journey {
    * resource is updated in place; otherwise the config is set back and nothing is applied.
    */
   private async changeWeight(index: number, change: WeightChange, ctx: OperationContext): Promise<Record<string, unknown>> {
-    const path = `migrations[${index}].weight`;
     this.emit({ type: "weight", migration: change.migration, from: change.from, to: change.to, reason: change.kind });
-    await this.engine.setConfig(RUN, path, change.to);
+    return this.changeRunInPlace(`migrations[${index}].weight`, change.from, change.to, { what: `${change.migration}'s weight`, kind: "a weight change" }, weightChangeMessage(change), ctx);
+  }
+
+  private async changeRunInPlace<V extends number | boolean>(path: string, from: V, to: V, label: { what: string; kind: string }, message: string, ctx: OperationContext): Promise<Record<string, unknown>> {
+    await this.engine.setConfig(RUN, path, to);
     try {
       const { changes } = await this.runPhase(RUN, "preview", ctx, (o) => this.engine.preview(RUN, o));
       const changed = Object.entries(changes).filter(([op, n]) => op !== "same" && n! > 0);
       if (changed.length !== 1 || changes.update !== 1) {
-        throw new EngineError(
-          `refused to change ${change.migration}'s weight: the preview says it ${describeChanges(changes, "preview")}, but a weight change must update exactly one resource in place`,
-        );
+        throw new EngineError(`refused to change ${label.what}: the preview says it ${describeChanges(changes, "preview")}, but ${label.kind} must update exactly one resource in place`);
       }
-      const { outputs } = await this.runPhase(RUN, "up", ctx, (o) => this.engine.up(RUN, { ...o, message: weightChangeMessage(change) }));
+      const { outputs } = await this.runPhase(RUN, "up", ctx, (o) => this.engine.up(RUN, { ...o, message }));
       return outputs;
     } catch (err) {
-      if (!ctx.signal.aborted) await this.engine.setConfig(RUN, path, change.from);
+      if (!ctx.signal.aborted) await this.engine.setConfig(RUN, path, from);
       throw err;
     }
+  }
+
+  /** Turns a migration's early access on (one resource in place), bakes and checks; a failing check turns it off again. */
+  private async earlyAccessStep(index: number, step: EarlyAccessStep, weight: number, bakeMs: number, command: string, ctx: OperationContext): Promise<void> {
+    const { migration, header, values } = step;
+    const path = `migrations[${index}].earlyAccess.enabled`;
+    if (step.deployed) {
+      this.emit({ type: "early-access", migration, header, values, enabled: true, reason: "already-on" });
+      return;
+    }
+    this.emit({ type: "early-access", migration, header, values, enabled: true, reason: "shift" });
+    const outputs = await this.changeRunInPlace(path, false, true, { what: `${migration}'s early access`, kind: "turning early access on" }, earlyAccessMessage(migration, true), ctx);
+    ctx.where = `${migration} has early access on for ${header}, applied but not verified yet`;
+    this.emit({ type: "waiting", phase: RUN, what: "bake", durationMs: bakeMs, real: this.clock.waits, detail: `while callers with ${header}: ${values.join(", ")} reach ${migration}'s microservice (everyone else at ${weight}%), then run's smoke checks` });
+    await this.clock.sleep(bakeMs, ctx.signal);
+    const checks = await this.verify(RUN, outputs, ctx);
+    if (checks.verdict !== "failed") return;
+    const failed = failedChecks(checks);
+    this.emit({ type: "early-access", migration, header, values, enabled: false, reason: "revert" });
+    await this.changeRunInPlace(path, true, false, { what: `${migration}'s early access`, kind: "turning early access off" }, earlyAccessMessage(migration, false), ctx);
+    throw new RolledBackError(`smoke check failed with early access on: ${failed.join("; ")}. ${migration}'s early access is off again; it stays at ${weight}%.`, failed, weight, `fix the failing check, then \`${command}\``);
   }
 
   /** The newest phase whose stack holds resources, deployed or partly. */

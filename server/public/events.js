@@ -35,6 +35,8 @@ function eventText(e) {
       return `  smoke ${e.phase} | ${e.check}: ${e.status === "not-run" ? "NOT RUN" : e.status}${e.detail ? ` - ${e.detail}` : ""}`;
     case "weight":
       return `${e.migration}: weight ${e.from}% -> ${e.to}% (${e.reason})`;
+    case "early-access":
+      return `${e.migration}: early access ${e.enabled ? "on" : "off"} for ${e.header}: ${e.values.join(", ")} (${e.reason})`;
     case "waiting":
       return `${e.real ? "waiting" : "would wait"} ${Math.round(e.durationMs / 1000)}s ${e.detail}`;
     case "summary":

@@ -62,7 +62,8 @@ export function fakeProgram(options: FakeProgramOptions = {}): () => Record<stri
         const migrations = config.requireObject<Migration[]>("migrations");
         for (const m of migrations) {
           for (let i = 0; i < (options.resourcesPerWeight ?? 1); i++) {
-            resource("pulumi-nodejs:dynamic/kuma:Resource", `${m.name}-route${i || ""}`, { kind: "MeshHTTPRoute", weight: m.weight, mesh: walk.requireOutput("phase") });
+            const early = m.earlyAccess && m.earlyAccess.enabled !== false ? { earlyAccess: m.earlyAccess.values } : {};
+            resource("pulumi-nodejs:dynamic/kuma:Resource", `${m.name}-route${i || ""}`, { kind: "MeshHTTPRoute", weight: m.weight, mesh: walk.requireOutput("phase"), ...early });
           }
           resource("pulumi-nodejs:dynamic/kuma:Resource", `${m.name}-timeouts`, { kind: "MeshTimeout" });
         }
