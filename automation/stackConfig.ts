@@ -22,6 +22,7 @@ export const OFFLINE_SECRET_PLACEHOLDERS: Record<SecretKey, string> = {
   konnectToken: `kpat_${"offlineplaceholder".padEnd(36, "0")}`,
   onPremSshPrivateKey: "offline placeholder for the on-prem SSH private key",
   meshLicense: '{"license":"offline placeholder"}',
+  notifyUrl: "https://notify.invalid/offline-placeholder",
 };
 
 /**

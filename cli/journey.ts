@@ -16,6 +16,7 @@ import { PROJECT_DIR } from "../automation/stackConfig";
 import type { OfflineEngineOptions } from "../automation/engines/offline";
 import { fileSession, offlineStatePath } from "../automation/engines/offlineSession";
 import { bakeOption, durationFlag, durationOption, ensureWritableFolder, portOption, stepsOption } from "./options";
+import { notifierFromConfig, notifierFromFlags } from "./notify";
 import { Io, printPlanDiff, renderRehearsal, renderStatus, runPolicyPack } from "./reports";
 import { BarsRenderer, NdjsonRenderer, PlainRenderer, Renderer, TerminalStream } from "./renderers";
 
@@ -65,6 +66,9 @@ interface CommonOptions {
   offline?: boolean;
   json?: boolean;
   checksTimeout?: number;
+  notify?: string;
+  /** Read run's secret notifyUrl when neither --notify nor JOURNEY_NOTIFY_URL names a webhook. */
+  notifyFromConfig?: boolean;
 }
 
 const HELP_AFTER = `
@@ -115,7 +119,8 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
       .command(name)
       .description(description)
       .option("--offline", "run on the offline engine: nothing is deployed, smoke checks are NOT RUN; stacks kept for the session in .journey/offline-state.json")
-      .option("--json", "print the events as NDJSON on stdout (one JSON object per line), the result last");
+      .option("--json", "print the events as NDJSON on stdout (one JSON object per line), the result last")
+      .option("--notify <url>", "post each step, gate decision and rollback as JSON to this webhook (https, or http on loopback); also JOURNEY_NOTIFY_URL or run's secret notifyUrl");
 
   async function execute<T>(
     opts: CommonOptions & { quiet?: boolean },
@@ -123,7 +128,10 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     report?: (result: T) => string,
     mode: Partial<JourneyMode> = { session: true },
   ): Promise<void> {
+    const flagged = notifierFromFlags(opts.notify, env, io);
     const journey = makeJourney({ offline: !!opts.offline, interactive, smokeTimeoutMs: opts.checksTimeout, ...mode });
+    const notifier = flagged ?? (opts.notifyFromConfig ? await notifierFromConfig(journey, io) : undefined);
+    const unnotify = notifier ? journey.subscribe(notifier.listener) : () => undefined;
     const quiet: Renderer = { onEvent: () => undefined, close: () => undefined };
     const renderer: Renderer = opts.json ? new NdjsonRenderer(io.out) : opts.quiet ? quiet : interactive ? new BarsRenderer(terminal) : new PlainRenderer(io.out);
     const unsubscribe = journey.subscribe((event) => renderer.onEvent(event));
@@ -141,6 +149,8 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
       setExit(EXIT_CODE[err.outcome]);
     } finally {
       unsubscribe();
+      unnotify();
+      await notifier?.flush();
       cancellation.dispose();
       await journey.dispose();
     }
@@ -198,7 +208,7 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
   journeyCommand("up", "Deploy a phase: refused unless the phase before it is deployed and its smoke checks pass; done when the phase's own smoke checks pass")
     .addArgument(phaseArgument("the phase to deploy"))
     .option("--checks-timeout <duration>", "retry failing smoke checks for this long (e.g. 10m)", durationOption)
-    .action((phase: Phase, opts: CommonOptions) => execute(opts, (journey, signal) => journey.up(phase, { signal })));
+    .action((phase: Phase, opts: CommonOptions) => execute({ ...opts, notifyFromConfig: true }, (journey, signal) => journey.up(phase, { signal })));
 
   journeyCommand("shift", "Move a migration's traffic to the new service step by step: set run's weight, apply, bake, check; on a failing check set the last good weight back (exit 3)")
     .argument("<migration>", "the migration's name in run's config (cloud-migration-journey:migrations)")
@@ -208,18 +218,18 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     .option("--checks-timeout <duration>", "retry failing smoke checks for this long (e.g. 2m)", durationOption)
     .action((migration: string, opts: CommonOptions & { steps?: number[]; bake: number; earlyAccess?: boolean }) => {
       if (!opts.steps && !opts.earlyAccess) throw new UsageError("shift needs --steps (e.g. --steps 10,25,50,100), --early-access, or both");
-      return execute(opts, (journey, signal) => journey.shift(migration, opts.steps ?? [], { bakeMs: opts.bake, earlyAccess: opts.earlyAccess, signal }));
+      return execute({ ...opts, notifyFromConfig: true }, (journey, signal) => journey.shift(migration, opts.steps ?? [], { bakeMs: opts.bake, earlyAccess: opts.earlyAccess, signal }));
     });
 
   journeyCommand("rollback", "One step back: the last shift back to its previous weight or, with --yes, destroy the newest phase")
     .option("--yes", "confirm destroying the newest phase when no shift is left to undo")
-    .action((opts: CommonOptions & { yes?: boolean }) => execute(opts, (journey, signal) => journey.rollback({ confirmDestroy: opts.yes, signal })));
+    .action((opts: CommonOptions & { yes?: boolean }) => execute({ ...opts, notifyFromConfig: true }, (journey, signal) => journey.rollback({ confirmDestroy: opts.yes, signal })));
 
   journeyCommand("destroy", "Destroy run, walk and crawl in that order, waiting for cloud load balancers to go before the network; skips what is gone, so it resumes after a failure")
     .option("--yes", "confirm: every phase's resources are deleted")
     .action((opts: CommonOptions & { yes?: boolean }) => {
       if (!opts.yes && !opts.offline) throw new UsageError("destroy deletes every phase's resources; run `journey destroy --yes` to confirm");
-      return execute(opts, (journey, signal) => journey.destroy({ signal }));
+      return execute({ ...opts, notifyFromConfig: true }, (journey, signal) => journey.destroy({ signal }));
     });
 
   journeyCommand("cancel", "Cancel the update running on a phase's stack, or clear the lock a crashed or killed run left behind")

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { konnectTokenProblem } from "../providers/konnect/client";
 import { AWS_REGIONS, configSchema, crossKeyProblems, DEFAULT_ONPREM_CIDR, JourneyConfig, Phase, phaseStackProblem, PROJECT, SECRET_KEYS, SecretKey } from "./schema";
+import { webhookUrlProblem } from "./webhook";
 
 /** Stack config as the engine hands it over: full keys (`project:key`) to raw strings, and which keys are secret. */
 export interface RawStackConfig {
@@ -78,6 +79,10 @@ export function validateConfig(raw: RawStackConfig, stack?: string): { config: J
     problems.push(`${PROJECT}:konnectToken: [secret, not shown] is not a Konnect access token; allowed: a personal access token (kpat_...) or a system-account token (spat_...)`);
   }
 
+  if (secretValues.notifyUrl !== undefined) {
+    const problem = webhookUrlProblem(secretValues.notifyUrl);
+    if (problem) problems.push(`${PROJECT}:notifyUrl: [secret, not shown] ${problem}`);
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const config: JourneyConfig = { ...parsed.data, awsRegion: awsRegion! };
   if (config.phase === "crawl" && config.onPrem.mode === "simulated" && !config.onPrem.vpcCidr) config.onPrem = { ...config.onPrem, vpcCidr: DEFAULT_ONPREM_CIDR };

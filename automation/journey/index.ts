@@ -13,6 +13,7 @@ export * from "./errors";
 export * from "./events";
 export * from "./journey";
 export * from "./migrations";
+export * from "./notify";
 export * from "./rehearse";
 export * from "./smoke";
 export type { DeployedResource, Engine, StackState, UpdateRecord } from "../engines/engine";

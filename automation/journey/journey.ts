@@ -198,6 +198,12 @@ export class Journey {
     return migrationsOf(await this.engine.readConfig(RUN, "migrations"));
   }
 
+  /** Run's secret `notifyUrl` (the webhook `journey` posts to), where its stack sets one. */
+  async notifyUrl(): Promise<string | undefined> {
+    const value = await this.engine.readConfig(RUN, "notifyUrl").catch(() => undefined);
+    return typeof value === "string" && value.length > 0 ? value : undefined;
+  }
+
   /** What `up` would change. Needs the earlier phase deployed, since the program reads its outputs. */
   preview(phase: Phase, options: Cancellable = {}): Promise<ChangeCounts> {
     return this.operate("preview", `journey preview ${phase}`, [phase], options.signal, async (ctx) => {

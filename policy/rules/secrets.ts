@@ -3,7 +3,7 @@ import { formatPath, Path, ResourceView, strings } from "../view";
 import type { KnownSecret, ResourceRule } from "./types";
 
 /** The program's secret stack config keys (config/schema.ts SECRET_KEYS); their values are looked for in plaintext. */
-export const SECRET_CONFIG_KEYS = ["konnectToken", "onPremSshPrivateKey", "meshLicense"] as const;
+export const SECRET_CONFIG_KEYS = ["konnectToken", "onPremSshPrivateKey", "meshLicense", "notifyUrl"] as const;
 
 /**
  * Shapes of secret material: the renderers' own (render/secretMaterial.ts: PEM private keys, Konnect

@@ -16,6 +16,7 @@ export const CANARY = {
   konnectToken: "kpat_CANARYkonnecttoken0123456789abcdef",
   onPremSshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nCANARYsshkey\n-----END OPENSSH PRIVATE KEY-----",
   meshLicense: '{"license":"CANARYmeshlicence"}',
+  notifyUrl: "https://hooks.example.com/services/CANARYnotifytoken",
 } satisfies Record<SecretKey, string>;
 
 export interface PhaseOverrides {
