@@ -11,6 +11,7 @@ import { JobManager, JobRefused } from "./jobs";
 import { eventsQuery, jobParams, lastEventId, parse, parseJobRequest, parseJsonBody, phasesQuery, ValidationError } from "./schemas";
 import type { JourneySource } from "./sources";
 import { topologyOf } from "./topology";
+import { openApiDocument } from "./openapi";
 
 /**
  * The portal API and the dashboard page, on fastify. Every `/api` route but `/api/health` needs a
@@ -166,6 +167,9 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
   }
 
   app.get("/api/health", { config: { access: "public" } }, async () => ({ ok: true, acceptingJobs: jobs.acceptingJobs, engine: source.kind }));
+
+  const openApi = openApiDocument(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).version);
+  app.get("/api/openapi.json", { config: { access: "public" } }, async () => openApi);
 
   app.get("/api/whoami", async (request) => ({ ...callers.get(request)!, engine: source.kind, engineDescription: source.describe() }));
 

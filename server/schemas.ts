@@ -92,7 +92,8 @@ export type JobRequest =
   | { kind: "shift"; migration: string; steps: number[]; bakeMs: number }
   | { kind: "rollback"; confirmDestroy: boolean };
 
-const BODIES = { preview: phaseTarget("preview"), up: phaseTarget("up"), shift: shiftBody, rollback: rollbackBody };
+/** Each job kind's body (also the OpenAPI document's request schemas, server/openapi.ts). */
+export const JOB_BODIES = { preview: phaseTarget("preview"), up: phaseTarget("up"), shift: shiftBody, rollback: rollbackBody };
 
 /** `POST /api/jobs`. */
 export function parseJobRequest(body: unknown): JobRequest {
@@ -101,7 +102,7 @@ export function parseJobRequest(body: unknown): JobRequest {
   if (typeof kind !== "string" || !(JOB_KINDS as readonly string[]).includes(kind)) {
     throw new ValidationError([{ field: "kind", message: `must be one of ${JOB_KINDS.join(", ")}` }]);
   }
-  return parse(BODIES[kind as JobKind], body) as JobRequest;
+  return parse(JOB_BODIES[kind as JobKind], body) as JobRequest;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
