@@ -17,6 +17,7 @@ import type { OfflineEngineOptions } from "../automation/engines/offline";
 import { fileSession, offlineStatePath } from "../automation/engines/offlineSession";
 import { bakeOption, durationFlag, durationOption, ensureWritableFolder, portOption, stepsOption } from "./options";
 import { notifierFromConfig, notifierFromFlags } from "./notify";
+import { countOption, GateFlags, gateOverrides, intervalOption, percentOption, urlOption } from "./gateOptions";
 import { Io, printPlanDiff, renderRehearsal, renderStatus, runPolicyPack } from "./reports";
 import { BarsRenderer, NdjsonRenderer, PlainRenderer, Renderer, TerminalStream } from "./renderers";
 
@@ -216,9 +217,17 @@ export function buildCli(io: Io, setExit: (code: number) => void, deps: CliDeps 
     .option("--early-access", "first turn on the migration's early access (migrations[].earlyAccess in run's config): those callers reach the microservice whatever the weight; bake and check it like a step")
     .addOption(durationFlag("--bake <duration>", "how long each step takes traffic before its smoke checks (at most 24h)", bakeOption, "5m"))
     .option("--checks-timeout <duration>", "retry failing smoke checks for this long (e.g. 2m)", durationOption)
-    .action((migration: string, opts: CommonOptions & { steps?: number[]; bake: number; earlyAccess?: boolean }) => {
+    .option("--prometheus <url>", "metric gates: the Prometheus HTTP API to read the gateway's traffic from (else run's metrics.prometheusUrl)", urlOption)
+    .option("--min-success-rate <percent>", "metric gate: fail a step when fewer of the microservice's requests succeed (not 5xx), e.g. 99.5", percentOption)
+    .option("--max-p99 <duration>", "metric gate: fail a step when the microservice's p99 latency is above this, e.g. 500ms", durationOption)
+    .option("--max-error-rate-above-monolith <points>", "metric gate: fail a step when the microservice's error rate exceeds the monolith's by more percentage points over the same window, e.g. 1", percentOption)
+    .option("--min-requests <n>", "metric gates: requests to the microservice needed to judge a step; below it the step holds (default 20)", countOption)
+    .option("--gate-hold <duration>", "metric gates: how long a step may hold for lack of requests before it fails (default 10m)", durationOption)
+    .option("--gate-interval <duration>", "metric gates: how often they are evaluated during a bake (default 5s, at least 1s)", intervalOption)
+    .action((migration: string, opts: CommonOptions & GateFlags & { steps?: number[]; bake: number; earlyAccess?: boolean }) => {
       if (!opts.steps && !opts.earlyAccess) throw new UsageError("shift needs --steps (e.g. --steps 10,25,50,100), --early-access, or both");
-      return execute({ ...opts, notifyFromConfig: true }, (journey, signal) => journey.shift(migration, opts.steps ?? [], { bakeMs: opts.bake, earlyAccess: opts.earlyAccess, signal }));
+      const gates = gateOverrides(opts);
+      return execute({ ...opts, notifyFromConfig: true }, (journey, signal) => journey.shift(migration, opts.steps ?? [], { bakeMs: opts.bake, earlyAccess: opts.earlyAccess, gates, signal }));
     });
 
   journeyCommand("rollback", "One step back: the last shift back to its previous weight or, with --yes, destroy the newest phase")

@@ -53,6 +53,8 @@ export class EventText {
       }
       case "weight":
         return `${event.migration}: ${this.offline ? "would set" : "setting"} weight ${event.from}% -> ${event.to}% (${event.reason})`;
+      case "metric-gate":
+        return `  gates ${event.verdict === "not-run" ? "NOT RUN" : event.verdict.toUpperCase()} ${event.migration} at ${event.weight}% (${formatDuration(event.windowMs)} of traffic): ${event.message}`;
       case "early-access":
         return `${event.migration}: ${event.reason === "already-on" ? "early access is on already" : `${this.offline ? "would turn" : "turning"} early access ${event.enabled ? "on" : "off"}${event.reason === "revert" ? " again (revert)" : ""}`} for ${event.header}: ${event.values.join(", ")}`;
       case "waiting":

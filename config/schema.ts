@@ -111,6 +111,20 @@ const earlyAccess = z
   })
   .strict();
 
+/** What a shift step must show on live traffic (automation/journey/gates.ts); needs `metrics.prometheusUrl`. */
+const percent = (what: string) => z.number({ message: `must be a number: ${what}` }).min(0, "must be from 0 to 100").max(100, "must be from 0 to 100");
+const metricGates = z
+  .object({
+    minSuccessRate: percent("the lowest share of the microservice's requests answered without a 5xx, in percent, e.g. 99.5").optional(),
+    maxP99: duration.optional(),
+    maxErrorRateAboveMonolith: percent("how many percentage points the microservice's error rate may exceed the monolith's, e.g. 1").optional(),
+    minRequests: z.number().int("must be a whole number").min(1, "must be at least 1: below it a step holds").default(20),
+    holdTimeout: duration.default("10m"),
+    interval: duration.refine((d) => !/^\d+ms$/.test(d) || Number(d.slice(0, -2)) >= 1000, "must be at least 1s").default("5s"),
+  })
+  .strict()
+  .refine((g) => g.minSuccessRate !== undefined || g.maxP99 !== undefined || g.maxErrorRateAboveMonolith !== undefined, "must set at least one of minSuccessRate, maxP99, maxErrorRateAboveMonolith");
+
 const migration = z
   .object({
     name: label("the migration"),
@@ -119,6 +133,7 @@ const migration = z
     to: label("the target service in walk's outputs").default("microservice"),
     weight: z.number().int("must be a whole number").min(0, "must be from 0 to 100").max(100, "must be from 0 to 100"),
     earlyAccess: earlyAccess.optional(),
+    gates: metricGates.optional(),
   })
   .strict();
 
@@ -207,6 +222,8 @@ export const configSchema = z
       .strict()
       .optional(),
     migrations: z.array(migration).default([]),
+    /** Where metric gates read live traffic: the Prometheus HTTP API. */
+    metrics: z.object({ prometheusUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090" }) }).strict().optional(),
     resilience: z
       .object({
         connectTimeout: duration.default("2s"),

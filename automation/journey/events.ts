@@ -1,6 +1,7 @@
 import type { OpType } from "@pulumi/pulumi/automation";
 import type { Phase } from "../../config/schema";
 import type { SmokeCheck } from "../../phases/contract";
+import type { GateResult } from "./gates";
 
 /**
  * What a journey operation reports while it runs: one typed union for every subscriber (the CLI's
@@ -110,6 +111,18 @@ export interface EarlyAccessEvent {
   reason: "shift" | "revert" | "already-on";
 }
 
+/** Metric gates judged a step's live traffic (`hold`: too few requests yet; `not-run`: no metrics to read). */
+export interface MetricGateEvent {
+  type: "metric-gate";
+  migration: string;
+  weight: number;
+  verdict: "pass" | "hold" | "fail" | "not-run";
+  results: GateResult[];
+  message: string;
+  /** The traffic judged: since the step began. */
+  windowMs: number;
+}
+
 export interface WaitingEvent {
   type: "waiting";
   phase?: Phase;
@@ -140,6 +153,7 @@ export type JourneyEventBody =
   | SmokeCheckEvent
   | WeightEvent
   | EarlyAccessEvent
+  | MetricGateEvent
   | WaitingEvent
   | SummaryEvent;
 

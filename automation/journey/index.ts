@@ -14,6 +14,9 @@ export * from "./events";
 export * from "./journey";
 export * from "./migrations";
 export * from "./notify";
+export * from "./gates";
+export * from "./bake";
+export * from "./prometheus";
 export * from "./rehearse";
 export * from "./smoke";
 export type { DeployedResource, Engine, StackState, UpdateRecord } from "../engines/engine";
@@ -26,8 +29,8 @@ type JourneyExtras = Omit<JourneyOptions, "engine">;
 
 /** The real journey: the Pulumi engine, smoke checks over HTTP, real waits. */
 export function pulumiJourney(options: PulumiEngineOptions & JourneyExtras = {}): Journey {
-  const { smoke, smokePolicy, clock, loadBalancerProbe, loadBalancerTimeoutMs, ...engine } = options;
-  return new Journey({ engine: new PulumiEngine(engine), smoke, smokePolicy, clock, loadBalancerProbe, loadBalancerTimeoutMs });
+  const { smoke, smokePolicy, clock, loadBalancerProbe, loadBalancerTimeoutMs, metrics, ...engine } = options;
+  return new Journey({ engine: new PulumiEngine(engine), smoke, smokePolicy, clock, loadBalancerProbe, loadBalancerTimeoutMs, metrics });
 }
 
 /**
@@ -35,9 +38,10 @@ export function pulumiJourney(options: PulumiEngineOptions & JourneyExtras = {})
  * reported as not run; bake times and load-balancer waits reported, not spent.
  */
 export function offlineJourney(options: OfflineEngineOptions & JourneyExtras = {}): Journey {
-  const { smoke, smokePolicy, clock, loadBalancerProbe, loadBalancerTimeoutMs, ...engine } = options;
+  const { smoke, smokePolicy, clock, loadBalancerProbe, loadBalancerTimeoutMs, metrics, ...engine } = options;
   return new Journey({
     engine: new OfflineEngine(engine),
+    metrics,
     smoke: smoke ?? offlineSmokeRunner,
     smokePolicy,
     clock: clock ?? virtualClock(),

@@ -18,6 +18,8 @@ import type { ChangeCounts, Emit, JourneyListener, Operation, PhaseAction } from
 import { JourneyEvents } from "./events";
 import { mentionsUnknown } from "../mocks";
 import { dnsProbe, isInCluster, LoadBalancerProbe, loadBalancerHostnames } from "./loadBalancers";
+import { bakeWithGates, GateOverrides, resolveGates } from "./bake";
+import { gateTargets, MetricsSource, PrometheusSource } from "./prometheus";
 import { earlyAccessMessage, earlyAccessOf, EarlyAccessStep, shiftCommand } from "./earlyAccess";
 import { checkStepsAbove, DEFAULT_STEPS, deployedWeights, lastUndoableShift, migrationsOf, validateBake, validateSteps, WeightChange, weightChangeMessage } from "./migrations";
 import {
@@ -41,6 +43,8 @@ export interface JourneyOptions {
   loadBalancerProbe?: LoadBalancerProbe;
   /** How long destroy waits for a phase's load balancers to go before it destroys the network. */
   loadBalancerTimeoutMs?: number;
+  /** Where metric gates read traffic, by Prometheus URL; default the Prometheus HTTP API, none offline (gates not run). */
+  metrics?: (prometheusUrl: string) => MetricsSource;
 }
 
 export interface Cancellable {
@@ -131,6 +135,7 @@ export class Journey {
   private readonly clock: Clock;
   private readonly probe: LoadBalancerProbe;
   private readonly loadBalancerTimeoutMs: number;
+  private readonly metrics?: (prometheusUrl: string) => MetricsSource;
 
   constructor(options: JourneyOptions) {
     this.engine = options.engine;
@@ -139,6 +144,7 @@ export class Journey {
     this.clock = options.clock ?? realClock;
     this.probe = options.loadBalancerProbe ?? dnsProbe;
     this.loadBalancerTimeoutMs = options.loadBalancerTimeoutMs ?? 15 * 60_000;
+    this.metrics = options.metrics ?? (options.engine.kind === "offline" ? undefined : (url) => new PrometheusSource(url));
   }
 
   subscribe(listener: JourneyListener): () => void {
@@ -243,7 +249,7 @@ export class Journey {
    * run's weight, applies it, bakes, and runs run's smoke checks. On a failing check the last good
    * weight is applied again and the operation ends `rolled-back`.
    */
-  shift(migration: string, steps: number[], options: Cancellable & { bakeMs: number; earlyAccess?: boolean }): Promise<ShiftReport> {
+  shift(migration: string, steps: number[], options: Cancellable & { bakeMs: number; earlyAccess?: boolean; gates?: GateOverrides }): Promise<ShiftReport> {
     const command = shiftCommand(migration, steps, options);
     return this.operate("shift", command, [RUN], options.signal, async (ctx) => {
       if (!options.earlyAccess || steps.length > 0) validateSteps(steps);
@@ -253,6 +259,8 @@ export class Journey {
       let lastGood = deployedWeights(run.outputs).get(migration) ?? configured.weight;
       if (steps.length > 0) checkStepsAbove(migration, lastGood, steps);
       const earlyAccess = options.earlyAccess ? earlyAccessOf(migration, index, configured, run.outputs) : undefined;
+      const gates = resolveGates(index, configured, await this.engine.readConfig(RUN, "metrics"), options.gates);
+      const targets = gates ? gateTargets((await this.engine.inspect("walk")).outputs) : undefined;
 
       const baseline = await this.verify(RUN, run.outputs, ctx);
       if (baseline.verdict === "failed") {
@@ -265,8 +273,20 @@ export class Journey {
       for (const to of steps) {
         const outputs = await this.changeWeight(index, { kind: "shift", migration, from: lastGood, to }, ctx);
         ctx.where = `${migration} is at ${to}%, applied but not verified yet; \`journey rollback\` takes it back to ${lastGood}%`;
-        this.emit({ type: "waiting", phase: RUN, what: "bake", durationMs: options.bakeMs, real: this.clock.waits, detail: `while ${migration} takes ${to}% of the traffic, then run's smoke checks` });
-        await this.clock.sleep(options.bakeMs, ctx.signal);
+        const watched = gates ? `, its metric gates judged every ${formatDuration(gates.intervalMs)}` : "";
+        this.emit({ type: "waiting", phase: RUN, what: "bake", durationMs: options.bakeMs, real: this.clock.waits, detail: `while ${migration} takes ${to}% of the traffic${watched}, then run's smoke checks` });
+        if (gates && targets) {
+          const bake = { gates, source: this.metrics?.(gates.prometheusUrl), targets, clock: this.clock, signal: ctx.signal, emit: this.emit, migration, weight: to, bakeMs: options.bakeMs };
+          const failedGate = await bakeWithGates(bake);
+          if (failedGate) {
+            await this.changeWeight(index, { kind: "revert", migration, from: to, to: lastGood }, ctx);
+            const gate = failedGate.deciding?.gate ?? "metrics";
+            const detail = failedGate.message.replace(/^gate failed: /, "");
+            throw new RolledBackError(`metric gate failed at ${to}%: ${detail}. ${migration} is back at ${lastGood}%.`, [gate], lastGood, `find why the microservice failed its gate, then \`${command}\``);
+          }
+        } else {
+          await this.clock.sleep(options.bakeMs, ctx.signal);
+        }
         const checks = await this.verify(RUN, outputs, ctx);
         if (checks.verdict === "failed") {
           const failed = failedChecks(checks);

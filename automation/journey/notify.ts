@@ -3,7 +3,7 @@ import { UsageError } from "./errors";
 import type { JourneyEvent } from "./events";
 
 /** Events a webhook hears: each step, each gate decision, each rollback, and how the operation ended. */
-export const NOTIFIED_EVENTS: ReadonlySet<JourneyEvent["type"]> = new Set<JourneyEvent["type"]>(["operation-started", "weight", "early-access", "gate", "summary"]);
+export const NOTIFIED_EVENTS: ReadonlySet<JourneyEvent["type"]> = new Set<JourneyEvent["type"]>(["operation-started", "weight", "early-access", "gate", "metric-gate", "summary"]);
 
 /** The JSON body of each post. `text` is one line for chat webhooks; `event` is the journey event itself. */
 export interface Notification {
@@ -90,6 +90,8 @@ export function describeNotification(event: JourneyEvent): string {
       return `${event.migration}: weight ${event.from}% -> ${event.to}% (${event.reason})`;
     case "early-access":
       return `${event.migration}: early access ${event.enabled ? "on" : "off"} for ${event.header} (${event.reason})`;
+    case "metric-gate":
+      return `${event.migration} at ${event.weight}%: metric gates ${event.verdict}: ${event.message}`;
     case "gate":
       return `gate ${event.requires} -> ${event.phase}: ${event.verdict}: ${event.reason}`;
     case "summary":

@@ -35,6 +35,8 @@ function eventText(e) {
       return `  smoke ${e.phase} | ${e.check}: ${e.status === "not-run" ? "NOT RUN" : e.status}${e.detail ? ` - ${e.detail}` : ""}`;
     case "weight":
       return `${e.migration}: weight ${e.from}% -> ${e.to}% (${e.reason})`;
+    case "metric-gate":
+      return `  gates ${e.verdict === "not-run" ? "NOT RUN" : e.verdict.toUpperCase()} ${e.migration} at ${e.weight}%: ${e.message}`;
     case "early-access":
       return `${e.migration}: early access ${e.enabled ? "on" : "off"} for ${e.header}: ${e.values.join(", ")} (${e.reason})`;
     case "waiting":

@@ -3,7 +3,7 @@ import type { Migration, Phase } from "../../../config/schema";
 import { PROJECT } from "../../../config/schema";
 import type { SmokeCheck } from "../../../phases/contract";
 import { offlineJourney } from "../../../automation/journey";
-import type { CheckAttempt, Journey, JourneyEvent, SmokeCheckRunner } from "../../../automation/journey";
+import type { CheckAttempt, Journey, JourneyEvent, MetricsSource, SmokeCheckRunner } from "../../../automation/journey";
 import type { OfflineStep } from "../../../automation/engines/offline";
 import { stackConfigFromObject, StackFile } from "../../../automation/stackConfig";
 
@@ -115,6 +115,7 @@ export function fakeJourney(
     beforeStep?: (step: OfflineStep) => void | Promise<void>;
     stackFiles?: Record<Phase, StackFile>;
     loadBalancerProbe?: (hostname: string) => Promise<boolean>;
+    metrics?: (prometheusUrl: string) => MetricsSource;
   } = {},
 ): FakeJourney {
   const runner = options.runner ?? new ScriptedRunner();
@@ -125,6 +126,7 @@ export function fakeJourney(
     smokePolicy: { timeoutMs: 60_000, intervalMs: 10_000 },
     beforeStep: options.beforeStep,
     loadBalancerProbe: options.loadBalancerProbe ?? (async () => true),
+    metrics: options.metrics,
   });
   const events: JourneyEvent[] = [];
   journey.subscribe((e) => events.push(e));
