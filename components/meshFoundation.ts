@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KumaConnectionArgs, KumaResource } from "../providers/kuma/resources";
-import { KubernetesService, mesh, meshTrafficPermissions } from "../render/kuma";
+import { KubernetesService, mesh, meshMetric, meshTrafficPermissions } from "../render/kuma";
 
 /**
  * The `default` mesh with builtin mTLS and cross-zone traffic through the zone egress, and
  * traffic permissions that allow exactly gateway -> monolith and gateway -> microservice
- * (everything else is denied once mTLS is on). Applied to the global CP, which syncs the zones.
+ * (everything else is denied once mTLS is on), and the gateway sidecar's metrics that the metric
+ * gates of `journey shift` read. Applied to the global CP, which syncs the zones.
  */
 export class MeshFoundation extends pulumi.ComponentResource {
   public readonly meshName: string;
@@ -19,6 +20,8 @@ export class MeshFoundation extends pulumi.ComponentResource {
     for (const permission of meshTrafficPermissions({ microservice: args.microservice })) {
       new KumaResource(`${name}-${permission.name}`, { connection: args.api, resource: permission }, { parent: this, dependsOn: [meshResource] });
     }
+    const metrics = meshMetric();
+    new KumaResource(`${name}-${metrics.name}`, { connection: args.api, resource: metrics }, { parent: this, dependsOn: [meshResource] });
     this.meshName = theMesh.name;
     this.registerOutputs({ meshName: this.meshName });
   }

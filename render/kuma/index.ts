@@ -9,3 +9,4 @@ export * from "./httpRoutes";
 export * from "./resilience";
 export * from "./kubernetes";
 export * from "./tokens";
+export * from "./metrics";

@@ -25,6 +25,7 @@ export const KUMA_TYPES = {
   MeshTimeout: { plural: "meshtimeouts", scope: "Mesh", format: "policy", kubernetesScope: "Namespaced" },
   MeshRetry: { plural: "meshretries", scope: "Mesh", format: "policy", kubernetesScope: "Namespaced" },
   MeshCircuitBreaker: { plural: "meshcircuitbreakers", scope: "Mesh", format: "policy", kubernetesScope: "Namespaced" },
+  MeshMetric: { plural: "meshmetrics", scope: "Mesh", format: "policy", kubernetesScope: "Namespaced" },
 } as const satisfies Record<string, KumaTypeInfo>;
 
 export type KumaType = keyof typeof KUMA_TYPES;
@@ -157,6 +158,15 @@ export type MeshTimeout = PolicyResource<"MeshTimeout", ToPolicySpec<TimeoutConf
 export type MeshRetry = PolicyResource<"MeshRetry", ToPolicySpec<RetryConf>>;
 export type MeshCircuitBreaker = PolicyResource<"MeshCircuitBreaker", ToPolicySpec<CircuitBreakerConf>>;
 
+export interface MeshMetricSpec {
+  targetRef: TargetRef;
+  default: {
+    sidecar?: { profiles?: { appendProfiles?: { name: "All" | "Basic" | "None" }[] } };
+    backends: { type: "Prometheus"; prometheus: { port: number; path: string } }[];
+  };
+}
+export type MeshMetric = PolicyResource<"MeshMetric", MeshMetricSpec>;
+
 // ---- legacy-format resources -----------------------------------------------------------------
 
 export type MeshServicesMode = "Disabled" | "Everywhere" | "ReachableBackends" | "Exclusive";
@@ -226,4 +236,5 @@ export type KumaResource =
   | MeshHTTPRoute
   | MeshTimeout
   | MeshRetry
-  | MeshCircuitBreaker;
+  | MeshCircuitBreaker
+  | MeshMetric;

@@ -6,6 +6,7 @@ import {
   mesh,
   meshCircuitBreaker,
   meshHttpRoute,
+  meshMetric,
   meshRetry,
   meshTimeout,
   meshTrafficPermissions,
@@ -36,5 +37,7 @@ export function everyRenderedResource(): { title: string; resource: KumaResource
     { title: "meshTimeout()", resource: meshTimeout({ name: "gateway-to-microservice", microservice: MICROSERVICE, routes: [route.name] }) },
     { title: "meshRetry()", resource: meshRetry({ name: "gateway-to-microservice", microservice: MICROSERVICE, routes: [route.name] }) },
     { title: "meshCircuitBreaker()", resource: meshCircuitBreaker({ name: "gateway-to-microservice", microservice: MICROSERVICE }) },
+    { title: "meshMetric()", resource: meshMetric() },
+    { title: "meshHttpRoute(weight 0, early access)", resource: meshHttpRoute(disputes(0, { earlyAccess: { header: "x-journey-early-access", values: ["qa"] } })) },
   ];
 }
