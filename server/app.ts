@@ -216,7 +216,7 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
     const read = await readStatus().catch(() => undefined);
     const run = read?.status.phases.find((p) => p.phase === "run");
     const current = run?.weights?.[migration] ?? read?.migrations.find((m) => m.name === migration)?.configuredWeight;
-    if (current === undefined || steps[0] > current) return;
+    if (current === undefined || steps.length === 0 || steps[0] > current) return;
     throw new ValidationError([{ field: "steps", message: `must rise above ${migration}'s current weight, ${current}%: a shift never moves traffic back (a rollback job does); got [${steps.join(", ")}]` }]);
   }
 

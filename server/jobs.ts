@@ -1,4 +1,6 @@
 import { PHASES, Phase } from "../config/schema";
+import { shiftCommand } from "../automation/journey/earlyAccess";
+import { gateFlags } from "../automation/journey/bake";
 import { formatDuration } from "../automation/journey/clock";
 import { JourneyError, RolledBackError, SmokeChecksFailedError, StackLockedError } from "../automation/journey/errors";
 import type { Journey } from "../automation/journey/journey";
@@ -275,7 +277,7 @@ function operate(journey: Journey, request: JobRequest, signal: AbortSignal): Pr
     case "up":
       return journey.up(request.phase, { signal });
     case "shift":
-      return journey.shift(request.migration, request.steps, { bakeMs: request.bakeMs, signal });
+      return journey.shift(request.migration, request.steps, { bakeMs: request.bakeMs, earlyAccess: request.earlyAccess, gates: request.gates, signal });
     case "rollback":
       return journey.rollback({ confirmDestroy: request.confirmDestroy, signal });
   }
@@ -300,7 +302,7 @@ export function commandOf(request: JobRequest): string {
     case "up":
       return `journey ${request.kind} ${request.phase}`;
     case "shift":
-      return `journey shift ${request.migration} --steps ${request.steps.join(",")} --bake ${formatDuration(request.bakeMs)}`;
+      return `${shiftCommand(request.migration, request.steps, request)}${gateFlags(request.gates)}`;
     case "rollback":
       return `journey rollback${request.confirmDestroy ? " --yes" : ""}`;
   }

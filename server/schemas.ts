@@ -3,6 +3,7 @@ import { PHASES, Phase } from "../config/schema";
 import { stackNameOf } from "../automation/engines/engine";
 import { parseDuration } from "../automation/journey/clock";
 import { MAX_BAKE_MS } from "../automation/journey/migrations";
+import type { GateOverrides } from "../automation/journey/bake";
 
 /**
  * Every input of the API, validated before anything runs: request bodies, path parameters, query
@@ -64,20 +65,62 @@ const bake = z
     }
   });
 
+const gateDuration = z
+  .string()
+  .max(32, "is too long")
+  .transform((text, ctx) => {
+    try {
+      return parseDuration(text);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+const percent = z.number({ message: "must be a number" }).min(0, "must be from 0 to 100").max(100, "must be from 0 to 100");
+
+/** Metric gates of a shift, over the migration's config (`journey shift --min-success-rate` and the others). */
+const shiftGates = z
+  .object({
+    prometheusUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL of the Prometheus HTTP API" }).optional(),
+    minSuccessRate: percent.optional(),
+    maxP99: gateDuration.optional(),
+    maxErrorRateAboveMonolith: percent.optional(),
+    minRequests: z.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").optional(),
+    holdTimeout: gateDuration.optional(),
+    interval: gateDuration.refine((ms) => ms >= 1000, "must be at least 1s").optional(),
+  })
+  .strict()
+  .transform((g) => {
+    const entries = Object.entries({ prometheusUrl: g.prometheusUrl, minSuccessRate: g.minSuccessRate, maxP99Ms: g.maxP99, maxErrorRateAboveMonolith: g.maxErrorRateAboveMonolith, minRequests: g.minRequests, holdTimeoutMs: g.holdTimeout, intervalMs: g.interval });
+    return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as GateOverrides;
+  });
+
 const shiftBody = z
   .object({
     kind: z.literal("shift"),
     migration: z.string().max(63, "must be at most 63 characters").regex(RFC1123_LABEL, "must be a migration name (an RFC 1123 label, as in run's config)"),
     steps: z
       .array(weight)
-      .min(1, "needs at least one weight, e.g. [10, 25, 50, 100]")
       .max(20, "at most 20 steps")
       .refine((steps) => steps.every((s, i) => i === 0 || s > steps[i - 1]), { message: "must rise, each weight above the one before, e.g. [10, 25, 50, 100]" }),
     /** Duration each step takes traffic before its smoke checks, e.g. `5m` (offline: reported, not waited). */
     bake: bake.optional(),
+    /** Turn the migration's early access on first (`journey shift --early-access`). */
+    earlyAccess: z.boolean({ message: "must be true or false" }).optional(),
+    gates: shiftGates.optional(),
   })
   .strict()
-  .transform((body) => ({ kind: "shift" as const, migration: body.migration, steps: body.steps, bakeMs: body.bake ?? 5 * 60_000 }));
+  .superRefine((body, ctx) => {
+    if (body.steps.length === 0 && !body.earlyAccess) ctx.addIssue({ code: "custom", path: ["steps"], message: "needs at least one weight, e.g. [10, 25, 50, 100]" });
+  })
+  .transform((body) => ({
+    kind: "shift" as const,
+    migration: body.migration,
+    steps: body.steps,
+    bakeMs: body.bake ?? 5 * 60_000,
+    ...(body.earlyAccess ? { earlyAccess: true } : {}),
+    ...(body.gates && Object.keys(body.gates).length > 0 ? { gates: body.gates } : {}),
+  }));
 
 const rollbackBody = z
   .object({ kind: z.literal("rollback"), confirmDestroy: z.boolean({ message: "must be true or false" }).optional() })
@@ -89,7 +132,7 @@ export type JobKind = (typeof JOB_KINDS)[number];
 
 export type JobRequest =
   | { kind: "preview" | "up"; phase: Phase }
-  | { kind: "shift"; migration: string; steps: number[]; bakeMs: number }
+  | { kind: "shift"; migration: string; steps: number[]; bakeMs: number; earlyAccess?: boolean; gates?: GateOverrides }
   | { kind: "rollback"; confirmDestroy: boolean };
 
 /** Each job kind's body (also the OpenAPI document's request schemas, server/openapi.ts). */

@@ -83,3 +83,16 @@ export async function bakeWithGates(b: GatedBake): Promise<GateDecision | undefi
     }
   }
 }
+
+/** The `journey shift` flags that give these overrides, e.g. ` --min-success-rate 99.5 --max-p99 500ms`. */
+export function gateFlags(gates: GateOverrides = {}): string {
+  const flags: string[] = [];
+  if (gates.prometheusUrl !== undefined) flags.push(`--prometheus ${gates.prometheusUrl}`);
+  if (gates.minSuccessRate !== undefined) flags.push(`--min-success-rate ${gates.minSuccessRate}`);
+  if (gates.maxP99Ms !== undefined) flags.push(`--max-p99 ${formatDuration(gates.maxP99Ms)}`);
+  if (gates.maxErrorRateAboveMonolith !== undefined) flags.push(`--max-error-rate-above-monolith ${gates.maxErrorRateAboveMonolith}`);
+  if (gates.minRequests !== undefined) flags.push(`--min-requests ${gates.minRequests}`);
+  if (gates.holdTimeoutMs !== undefined) flags.push(`--gate-hold ${formatDuration(gates.holdTimeoutMs)}`);
+  if (gates.intervalMs !== undefined) flags.push(`--gate-interval ${formatDuration(gates.intervalMs)}`);
+  return flags.map((f) => ` ${f}`).join("");
+}

@@ -43,7 +43,8 @@ describe("portal API: the OpenAPI 3 document at /api/openapi.json", function () 
 
   it("takes its request schemas from the routes' own zod schemas: the job bodies and the query", () => {
     assert.deepEqual(Object.keys(doc.components.schemas).filter((k) => k.endsWith("Job") && k !== "Job").sort(), ["PreviewJob", "RollbackJob", "ShiftJob", "UpJob"]);
-    assert.deepEqual(doc.components.schemas.ShiftJob.properties.steps, { minItems: 1, maxItems: 20, type: "array", items: { type: "integer", minimum: 0, maximum: 100 } });
+    assert.deepEqual(doc.components.schemas.ShiftJob.properties.steps, { maxItems: 20, type: "array", items: { type: "integer", minimum: 0, maximum: 100 } });
+    assert.deepEqual(Object.keys(doc.components.schemas.ShiftJob.properties.gates.properties).sort(), ["holdTimeout", "interval", "maxErrorRateAboveMonolith", "maxP99", "minRequests", "minSuccessRate", "prometheusUrl"]);
     assert.equal(doc.components.schemas.ShiftJob.additionalProperties, false);
     assert.deepEqual(doc.paths["/api/phases"].get.parameters.map((p: any) => [p.name, p.in, p.schema.enum]), [["checks", "query", ["true", "false"]]]);
   });
@@ -65,5 +66,34 @@ describe("portal API: the OpenAPI 3 document at /api/openapi.json", function () 
     assert.deepEqual(contract.validateResponseBody(contract.match("GET", "/api/health")!, 200, health.body), []);
     const unauthorised = await t.call("GET", "/api/jobs", { as: "none" });
     assert.deepEqual(contract.validateResponseBody(contract.match("GET", "/api/jobs")!, unauthorised.status, unauthorised.body), []);
+  });
+});
+
+describe("portal API: shift jobs with early access and metric gates", function () {
+  this.timeout(20_000);
+  let t: TestServer;
+  before(async () => (t = await startServer()));
+  after(() => t.close());
+
+  it("takes earlyAccess and gates, and names them in the job's command", async () => {
+    for (const phase of ["crawl", "walk", "run"]) await t.finished((await t.call("POST", "/api/jobs", { body: { kind: "up", phase } })).body.id);
+    const body = { kind: "shift", migration: "disputes", steps: [10], bake: "1m", gates: { minSuccessRate: 99.5, maxP99: "500ms", interval: "2s" } };
+    const posted = await t.call("POST", "/api/jobs", { body });
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    assert.equal(posted.body.command, "journey shift disputes --steps 10 --bake 1m --min-success-rate 99.5 --max-p99 500ms --gate-interval 2s");
+    const job = await t.finished(posted.body.id);
+    assert.equal(job.outcome, "usage", "the fake run config names no Prometheus");
+    assert.match(job.error.message, /set cloud-migration-journey:metrics\.prometheusUrl in run's config or pass --prometheus <url>/);
+  });
+
+  it("refuses bad gates naming each field, and an empty shift without earlyAccess", async () => {
+    const refused = await t.call("POST", "/api/jobs", { body: { kind: "shift", migration: "disputes", steps: [10], gates: { minSuccessRate: 120, interval: "100ms", extra: 1 } } });
+    assert.equal(refused.status, 400);
+    const fields = Object.fromEntries(refused.body.fields.map((f: any) => [f.field, f.message]));
+    assert.equal(fields["gates.minSuccessRate"], "must be from 0 to 100");
+    assert.equal(fields["gates.extra"], "is not a field of this request");
+    const early = await t.call("POST", "/api/jobs", { body: { kind: "shift", migration: "disputes", steps: [], earlyAccess: true } });
+    assert.notEqual(early.status, 400, JSON.stringify(early.body));
+    assert.equal(early.body.command, "journey shift disputes --early-access --bake 5m");
   });
 });
