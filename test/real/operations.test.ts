@@ -4,7 +4,7 @@ import * as path from "path";
 import { startKumaServer, KumaServer } from "../support/kumaServer";
 import { MeshStandIn } from "./support/meshStandIn";
 import { REPO } from "./support/peers";
-import { PulumiSandbox } from "./support/sandbox";
+import { PulumiSandbox, track } from "./support/sandbox";
 import { crawlStandIn } from "./support/standInStacks";
 
 const KONNECT_TOKEN = "kpat_CANARYoperations0123456789abcdefABCD";
@@ -20,7 +20,7 @@ class JourneyProcess {
 
   constructor(sandbox: PulumiSandbox, project: string, args: string[]) {
     const env = sandbox.processEnv({ JOURNEY_PROJECT_DIR: project, CI: "true", KONNECT_TOKEN, ONPREM_SSH_PRIVATE_KEY: SSH_KEY });
-    this.child = spawn(process.execPath, [path.join(REPO, "bin/journey.js"), ...args], { cwd: REPO, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = track(spawn(process.execPath, [path.join(REPO, "bin/journey.js"), ...args], { cwd: REPO, env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
     this.child.stdout!.on("data", (chunk: Buffer) => (this.stdout += chunk.toString("utf8")));
     this.child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString("utf8")));
     this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));

@@ -1,4 +1,4 @@
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -7,7 +7,28 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { pulumiRoot, REPO } from "./peers";
 
 const live = new Set<PulumiSandbox>();
-process.on("exit", () => live.forEach((sandbox) => sandbox.dispose()));
+const children = new Set<ChildProcess>();
+/** On any exit, even an interrupted one: no process left running, no folder left behind. */
+process.on("exit", () => {
+  children.forEach((child) => killTree(child));
+  live.forEach((sandbox) => sandbox.dispose());
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+
+/** Spawned processes are group leaders, so that their own children (the Pulumi CLI, its plugins) go with them. */
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  return child;
+}
+
+function killTree(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
 
 export interface CliResult {
   code: number | null;
@@ -84,14 +105,14 @@ export class PulumiSandbox {
 
 export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = track(spawn(command, args, { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] }));
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? "");
+    child.stdin!.end(input ?? "");
   });
 }
 
