@@ -13,6 +13,9 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${JOURNEY_PEERS_DIR:-$repo/.peers}"
 mkdir -p "$cache"
+# One build at a time per cache: a second run waits, then finds the peers built.
+exec 9>"$cache/.lock"
+flock 9
 pins="$(cd "$repo" && node -r ts-node/register/transpile-only -p 'JSON.stringify(require("./config/versions").PEERS)')"
 pin() { node -p "JSON.parse(process.argv[1]).$1" "$pins"; }
 
