@@ -1,4 +1,0 @@
-export * from "./bodies";
-export * from "./client";
-export * from "./providers";
-export * from "./resources";
