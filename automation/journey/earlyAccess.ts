@@ -2,6 +2,8 @@ import type { Migration } from "../../config/schema";
 import { unwrapSecrets } from "../offlineEngine";
 import { formatDuration } from "./clock";
 import { UsageError } from "./errors";
+import { parseWeightChange, WeightChange } from "./migrations";
+import type { UpdateRecord } from "../engines/engine";
 
 /** A shift's early-access step: who gets in, and whether run's stack routes them already. */
 export interface EarlyAccessStep {
@@ -32,6 +34,34 @@ export function deployedEarlyAccess(outputs: Record<string, unknown>, name: stri
 /** Run's update message for the change, like weightChangeMessage: `journey early-access disputes off->on`. */
 export function earlyAccessMessage(migration: string, enabled: boolean): string {
   return `journey early-access ${migration} ${enabled ? "off->on" : "on->off"}`;
+}
+
+export function parseEarlyAccessChange(message: string | undefined): { migration: string; enabled: boolean } | undefined {
+  const match = /^journey early-access (\S+) (off->on|on->off)$/.exec(message?.trim() ?? "");
+  return match ? { migration: match[1], enabled: match[2] === "off->on" } : undefined;
+}
+
+/**
+ * What one step back undoes, from run's successful updates replayed oldest first (as
+ * lastUndoableShift does for weights): the last shift not yet undone, or an early access turned
+ * on and not yet off.
+ */
+export function lastUndoableChange(history: UpdateRecord[]): { weight: WeightChange } | { earlyAccessOn: string } | undefined {
+  const stack: Array<{ weight: WeightChange } | { earlyAccessOn: string }> = [];
+  for (const update of [...history].reverse()) {
+    if (update.kind !== "update" || update.result !== "succeeded") continue;
+    const top = stack[stack.length - 1];
+    const change = parseWeightChange(update.message);
+    if (change) {
+      if (change.kind === "shift") stack.push({ weight: change });
+      else if (top && "weight" in top && top.weight.migration === change.migration && top.weight.to === change.from && top.weight.from === change.to) stack.pop();
+      continue;
+    }
+    const early = parseEarlyAccessChange(update.message);
+    if (early?.enabled) stack.push({ earlyAccessOn: early.migration });
+    else if (early && top && "earlyAccessOn" in top && top.earlyAccessOn === early.migration) stack.pop();
+  }
+  return stack[stack.length - 1];
 }
 
 export function shiftCommand(migration: string, steps: number[], options: { bakeMs: number; earlyAccess?: boolean }): string {

@@ -108,7 +108,7 @@ export interface EarlyAccessEvent {
   header: string;
   values: string[];
   enabled: boolean;
-  reason: "shift" | "revert" | "already-on";
+  reason: "shift" | "revert" | "rollback" | "already-on";
 }
 
 /** Metric gates judged a step's live traffic (`hold`: too few requests yet; `not-run`: no metrics to read). */

@@ -20,8 +20,8 @@ import { mentionsUnknown } from "../mocks";
 import { dnsProbe, isInCluster, LoadBalancerProbe, loadBalancerHostnames } from "./loadBalancers";
 import { bakeWithGates, GateOverrides, resolveGates } from "./bake";
 import { gateTargets, MetricsSource, PrometheusSource } from "./prometheus";
-import { earlyAccessMessage, earlyAccessOf, EarlyAccessStep, shiftCommand } from "./earlyAccess";
-import { checkStepsAbove, DEFAULT_STEPS, deployedWeights, lastUndoableShift, migrationsOf, validateBake, validateSteps, WeightChange, weightChangeMessage } from "./migrations";
+import { earlyAccessMessage, earlyAccessOf, EarlyAccessStep, lastUndoableChange, shiftCommand } from "./earlyAccess";
+import { checkStepsAbove, DEFAULT_STEPS, deployedWeights, migrationsOf, validateBake, validateSteps, WeightChange, weightChangeMessage } from "./migrations";
 import {
   DEFAULT_SMOKE_POLICY,
   describeReport,
@@ -89,6 +89,7 @@ export interface ShiftReport {
 
 export type RollbackReport =
   | { kind: "weight"; migration: string; from: number; to: number; checks: SmokeReport }
+  | { kind: "early-access"; migration: string; checks: SmokeReport }
   | { kind: "phase"; phase: Phase }
   | { kind: "nothing" };
 
@@ -314,7 +315,9 @@ export class Journey {
     const command = `journey rollback${options.confirmDestroy ? " --yes" : ""}`;
     return this.operate<RollbackReport>("rollback", command, [...PHASES], options.signal, async (ctx) => {
       const run = await this.engine.inspect(RUN);
-      const shift = isDeployed(run) ? lastUndoableShift(await this.engine.history(RUN)) : undefined;
+      const undo = isDeployed(run) ? lastUndoableChange(await this.engine.history(RUN)) : undefined;
+      if (undo && "earlyAccessOn" in undo) return this.earlyAccessOff(undo.earlyAccessOn, ctx);
+      const shift = undo?.weight;
       if (shift) {
         const deployed = deployedWeights(run.outputs).get(shift.migration);
         if (deployed !== undefined && deployed !== shift.to) {
@@ -520,6 +523,21 @@ export class Journey {
       if (!ctx.signal.aborted) await this.engine.setConfig(RUN, path, from);
       throw err;
     }
+  }
+
+  /** `journey rollback` after a shift's early-access step: that rule off again, one resource in place. */
+  private async earlyAccessOff(migration: string, ctx: OperationContext): Promise<{ result: RollbackReport; message: string }> {
+    const { index, configured } = await this.findMigration(migration);
+    const early = configured.earlyAccess;
+    if (early) this.emit({ type: "early-access", migration, header: early.header, values: early.values, enabled: false, reason: "rollback" });
+    const label = { what: `${migration}'s early access`, kind: "turning early access off" };
+    const outputs = await this.changeRunInPlace(`migrations[${index}].earlyAccess.enabled`, true, false, label, earlyAccessMessage(migration, false), ctx);
+    const checks = await this.verify(RUN, outputs, ctx);
+    if (checks.verdict === "failed") {
+      const failed = failedChecks(checks);
+      throw new SmokeChecksFailedError(`${migration}'s early access is off again, but run's smoke checks fail (${failed.join("; ")})`, failed, "journey status");
+    }
+    return { result: { kind: "early-access", migration, checks }, message: `${migration}'s early access is off again; smoke checks ${describeReport(checks)}` };
   }
 
   /** Turns a migration's early access on (one resource in place), bakes and checks; a failing check turns it off again. */

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { EngineError, RolledBackError, UsageError } from "../../automation/journey";
+import { EngineError, RolledBackError, UpdateRecord, UsageError } from "../../automation/journey";
+import { lastUndoableChange } from "../../automation/journey/earlyAccess";
 import { CliDeps, main } from "../../cli/journey";
 import { FAIL, fakeJourney, fakeStackFiles, ofType, PASS, ScriptedRunner } from "./support/fakeProgram";
 
@@ -71,6 +72,27 @@ describe("journey shift --early-access", () => {
     const { journey } = await atRun({ resourcesPerWeight: 2 });
     await assert.rejects(journey.shift("disputes", [], { ...BAKE, earlyAccess: true }), (err: unknown) => err instanceof EngineError && /refused to change disputes's early access: the preview says it would update 2; .* but turning early access on must update exactly one resource in place/.test(err.message));
     assert.equal((await journey.migrations())[0].earlyAccess?.enabled, false);
+  });
+
+  it("journey rollback undoes the last change, early access included: the weight first, then the early access", async () => {
+    const { journey, events } = await atRun();
+    await journey.shift("disputes", [10], { ...BAKE, earlyAccess: true });
+    assert.deepEqual(await journey.rollback().then((r) => r.kind === "weight" && [r.from, r.to]), [10, 0]);
+    const report = await journey.rollback();
+    assert.equal(report.kind, "early-access");
+    assert.equal((await journey.migrations())[0].earlyAccess?.enabled, false);
+    assert.deepEqual(ofType(events, "early-access").map((e) => `${e.reason}:${e.enabled}`), ["shift:true", "rollback:false"]);
+    await assert.rejects(journey.rollback(), /no traffic shift is left to undo/);
+  });
+
+  it("lastUndoableChange: weights as lastUndoableShift reads them, early access on until turned off", () => {
+    const update = (message: string, result: "succeeded" | "failed" = "succeeded") => ({ kind: "update", result, message }) as UpdateRecord;
+    const newestFirst = (...messages: string[]) => messages.reverse().map((m) => update(m));
+    assert.deepEqual(lastUndoableChange(newestFirst("journey early-access disputes off->on", "journey shift disputes 0->10")), { weight: { kind: "shift", migration: "disputes", from: 0, to: 10 } });
+    assert.deepEqual(lastUndoableChange(newestFirst("journey early-access disputes off->on")), { earlyAccessOn: "disputes" });
+    assert.equal(lastUndoableChange(newestFirst("journey early-access disputes off->on", "journey early-access disputes on->off")), undefined);
+    assert.deepEqual(lastUndoableChange(newestFirst("journey early-access disputes off->on", "journey shift disputes 0->10", "journey rollback disputes 10->0")), { earlyAccessOn: "disputes" });
+    assert.equal(lastUndoableChange([update("journey early-access disputes off->on", "failed")]), undefined);
   });
 
   it("the CLI: --early-access alone is a shift; neither --steps nor --early-access is exit 2", async () => {
