@@ -3,7 +3,7 @@ import type { KonnectRegion } from "../providers/konnect/client";
 import * as tls from "@pulumi/tls";
 import { renderContainerUnit } from "../render/container";
 import { renderEnvFile } from "../render/envFile";
-import { DOCKER_HOST } from "../render/hosts";
+import { dockerHost } from "../render/hosts";
 import { KONG_CLUSTER_DIR, KONG_CONTAINER_CLUSTER_DIR, KONG_KEY_OWNER_SCRIPT, KONG_KEY_OWNER_SCRIPT_TEXT, KONG_PROXY_PORT, kongDataPlaneEnv } from "../render/kong";
 import { KonnectControlPlane, KonnectDataPlaneCertificate } from "../providers/konnect/resources";
 import { HostSoftware, SshConnection } from "./hostSoftware";
@@ -68,7 +68,7 @@ export class KonnectGateway extends pulumi.ComponentResource {
       {
         connection: args.connection,
         host: "gateway",
-        bootstrap: DOCKER_HOST("gateway"),
+        bootstrap: dockerHost("gateway"),
         files: [
           { path: `${KONG_CLUSTER_DIR}/tls.crt`, content: certificate.certPem, mode: "0644" },
           { path: `${KONG_CLUSTER_DIR}/tls.key`, content: key.privateKeyPem, mode: "0600" },

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { renderEnvFile } from "../render/envFile";
-import { DOCKER_HOST } from "../render/hosts";
+import { dockerHost } from "../render/hosts";
 import { KUMA_CONTAINER_DIR, KUMA_PORTS, KUMA_UID, kumaControlPlaneEnv, kumaControlPlaneUnit } from "../render/meshHost";
 import { ControlPlanePki } from "./controlPlanePki";
 import { Host, HostAmi } from "./host";
@@ -66,7 +66,7 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
   constructor(name: string, args: MeshGlobalControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("journey:mesh:GlobalControlPlane", name, { privateIp: args.privateIp, image: args.image }, opts);
     const tags = args.tags;
-    const bootstrap = DOCKER_HOST("mesh-global-cp");
+    const bootstrap = dockerHost("mesh-global-cp");
 
     const host = new Host(
       `${name}-host`,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { toYaml } from "../render/yaml";
 import { KumaConnectionArgs, KumaDataplaneToken } from "../providers/kuma/resources";
 import type { Dataplane } from "../render/kuma";
-import { DOCKER_HOST } from "../render/hosts";
+import { dockerHost } from "../render/hosts";
 import { DATAPLANE_FILES, KUMA_UID, kumaDataplaneUnit } from "../render/meshHost";
 import { HostSoftware, SshConnection } from "./hostSoftware";
 
@@ -49,7 +49,7 @@ export class MeshSidecar extends pulumi.ComponentResource {
       {
         connection: args.connection,
         host: args.host,
-        bootstrap: DOCKER_HOST(args.host),
+        bootstrap: dockerHost(args.host),
         files: [
           { path: `${HOST_DIR}/${DATAPLANE_FILES.resource}`, content: dataplane.apply((d) => toYaml(d)), mode: "0644", kumaResource: true },
           { path: `${HOST_DIR}/${DATAPLANE_FILES.token}`, content: token.token, mode: "0600", owner: uid, group: uid },

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { renderContainerUnit } from "../render/container";
-import { DOCKER_HOST } from "../render/hosts";
+import { dockerHost } from "../render/hosts";
 import { HostSoftware, SshConnection } from "./hostSoftware";
 
 export interface MonolithArgs {
@@ -26,7 +26,7 @@ export class Monolith extends pulumi.ComponentResource {
     });
     new HostSoftware(
       `${name}-software`,
-      { connection: args.connection, host: "monolith", bootstrap: DOCKER_HOST("monolith"), files: [{ path: "/etc/systemd/system/monolith.service", content: unit, mode: "0644" }], services: ["monolith.service"] },
+      { connection: args.connection, host: "monolith", bootstrap: dockerHost("monolith"), files: [{ path: "/etc/systemd/system/monolith.service", content: unit, mode: "0644" }], services: ["monolith.service"] },
       { parent: this },
     );
     this.upstreamUrl = pulumi.interpolate`http://${args.privateAddress}:${args.port}${args.basePath}`;

@@ -3,7 +3,7 @@ import * as random from "@pulumi/random";
 import { toYaml } from "../render/yaml";
 import { KumaZoneToken, KumaConnectionArgs } from "../providers/kuma/resources";
 import { renderEnvFile } from "../render/envFile";
-import { DOCKER_HOST } from "../render/hosts";
+import { dockerHost } from "../render/hosts";
 import { zoneEgress, zoneIngress, ZONE_EGRESS_PORT, ZONE_INGRESS_PORT } from "../render/kuma";
 import {
   DATAPLANE_FILES,
@@ -70,7 +70,7 @@ export class UniversalZone extends pulumi.ComponentResource {
   constructor(name: string, args: UniversalZoneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("journey:mesh:UniversalZone", name, { zone: args.zone, mode: args.placement.mode }, opts);
     const placement = args.placement;
-    const bootstrap = DOCKER_HOST("mesh-zone");
+    const bootstrap = dockerHost("mesh-zone");
 
     let publicAddress: pulumi.Output<string>;
     let privateAddress: pulumi.Output<string>;

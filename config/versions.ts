@@ -24,7 +24,6 @@ export const IMAGES = {
   disputes: "docker.io/djfreese/disputes",
 } as const;
 
-export const KONG_MESH_CHART = { repo: "https://kong.github.io/kong-mesh-charts", chart: "kong-mesh" } as const;
 
 /**
  * The real peers `npm run test:real` builds (peers/build.sh) and runs the program against. The CLI

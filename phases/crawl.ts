@@ -4,7 +4,7 @@ import { GatewayRoute, GatewayRouteArgs } from "../components/gatewayRoute";
 import { KonnectGateway } from "../components/konnectGateway";
 import { Monolith } from "../components/monolith";
 import { OnPremSite, SiteHost } from "../components/onPremSite";
-import { DOCKER_HOST } from "../render/hosts";
+import { dockerHost } from "../render/hosts";
 import { KONG_PROXY_PORT, KONG_PROXY_TLS_PORT } from "../render/kong";
 import type { DeclaredOutputs, DeepInput, HostEndpoint } from "./contract";
 import { cardApiChecks } from "./smoke";
@@ -26,7 +26,7 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
     hosts: [
       {
         role: "gateway",
-        bootstrap: DOCKER_HOST("gateway"),
+        bootstrap: dockerHost("gateway"),
         publicIp: true,
         elasticIp: true,
         inbound: [
@@ -36,7 +36,7 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
       },
       {
         role: "monolith",
-        bootstrap: DOCKER_HOST("monolith"),
+        bootstrap: dockerHost("monolith"),
         publicIp: true,
         inbound: [{ description: "the Kong gateway only", fromPort: config.monolith.port, fromRoles: ["gateway"] }],
       },

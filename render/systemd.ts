@@ -39,15 +39,6 @@ export function renderServiceUnit(unit: ServiceUnit): string {
   return lines.join("\n");
 }
 
-/** Sandboxing for long-running daemons that run as their own unprivileged user. */
-export const UNPRIVILEGED_HARDENING: Record<string, string> = {
-  NoNewPrivileges: "yes",
-  ProtectSystem: "full",
-  ProtectHome: "yes",
-  PrivateTmp: "yes",
-  LimitNOFILE: "65536",
-};
-
 /**
  * An ExecStart= command line from argv. systemd splits on spaces and understands double quotes
  * with C-style escapes; it is not a shell, so POSIX shell quoting (`\:`) would reach the program.

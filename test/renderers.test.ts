@@ -3,7 +3,7 @@ import * as YAML from "yaml";
 import { renderBootstrapScript, renderCloudConfig } from "../render/cloudInit";
 import { dockerRunArgs, renderContainerUnit } from "../render/container";
 import { renderEnvFile } from "../render/envFile";
-import { DOCKER_HOST } from "../render/hosts";
+import { dockerHost } from "../render/hosts";
 import { hostOf, kongDataPlaneEnv } from "../render/kong";
 import { renderServiceUnit, systemdCommandLine } from "../render/systemd";
 import { findSecretMaterial } from "../render/secretMaterial";
@@ -79,7 +79,7 @@ describe("renderers", () => {
   });
 
   describe("cloud-init", () => {
-    const userData = renderCloudConfig(DOCKER_HOST("monolith", ["kuma"]));
+    const userData = renderCloudConfig(dockerHost("monolith", ["kuma"]));
     it("is #cloud-config YAML with docker, no passwords, no root login", () => {
       assert.ok(userData.startsWith("#cloud-config\n"));
       const doc = YAML.parse(userData);
@@ -89,13 +89,13 @@ describe("renderers", () => {
       assert.deepEqual(doc.users[1], { name: "kuma", system: true, shell: "/usr/sbin/nologin", lock_passwd: true });
     });
     it("the bootstrap script does the same on existing hosts", () => {
-      const script = renderBootstrapScript(DOCKER_HOST("monolith", ["kuma"]));
+      const script = renderBootstrapScript(dockerHost("monolith", ["kuma"]));
       assert.match(script, /^set -euo pipefail/);
       assert.match(script, /apt-get install -y -q docker\.io ca-certificates curl jq/);
       assert.match(script, /useradd --system --shell \/usr\/sbin\/nologin kuma/);
     });
     it("refuses secret material in user-data", () =>
-      assert.throws(() => renderCloudConfig({ ...DOCKER_HOST("x"), hostname: "-----BEGIN PRIVATE KEY-----" }), /PEM private key in plaintext/));
+      assert.throws(() => renderCloudConfig({ ...dockerHost("x"), hostname: "-----BEGIN PRIVATE KEY-----" }), /PEM private key in plaintext/));
     itWithTool("cloud-init")("passes cloud-init schema", () => assert.deepEqual(cloudInitFindings(userData), []));
     itWithTool("cloud-init")("cloud-init schema catches a broken document (the check is real)", () =>
       assert.notDeepEqual(cloudInitFindings(userData.replace("ssh_pwauth: false", "ssh_pwauth: [1, 2]")), []));

@@ -86,6 +86,3 @@ export class EngineError extends JourneyError {
   }
 }
 
-export function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === "AbortError" || err instanceof CancelledError);
-}

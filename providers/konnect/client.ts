@@ -21,9 +21,6 @@ export function isKonnectRegion(value: unknown): value is KonnectRegion {
   return typeof value === "string" && (KONNECT_REGIONS as readonly string[]).includes(value);
 }
 
-/** Personal access tokens start `kpat_`, system-account tokens `spat_`. */
-export const KONNECT_TOKEN_PREFIXES = ["kpat_", "spat_"] as const;
-
 /** Why `token` cannot be a Konnect access token, or undefined when its shape is right. Never quotes the token. */
 export function konnectTokenProblem(token: string | undefined): string | undefined {
   if (token === undefined || token.trim() === "") return "no Konnect token is set";
