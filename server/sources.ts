@@ -19,18 +19,18 @@ export interface JourneySource {
   close(): Promise<void>;
 }
 
-type Extras = Pick<JourneyOptions, "smoke" | "smokePolicy" | "loadBalancerProbe">;
+type Extras = Pick<JourneyOptions, "smoke" | "smokePolicy" | "loadBalancerProbe" | "metrics">;
 
 /** The offline engine: one engine (one set of in-memory stacks) for the source's lifetime. */
 export function offlineSource(options: OfflineEngineOptions & Extras = {}): JourneySource {
-  const { smoke, smokePolicy, loadBalancerProbe, ...engineOptions } = options;
+  const { smoke, smokePolicy, loadBalancerProbe, metrics, ...engineOptions } = options;
   const engine = new OfflineEngine(engineOptions);
   return {
     kind: "offline",
     describe: () => engine.describe(),
     open: () => ({
       // Not offlineJourney(): that builds its own engine, and these journeys must share one.
-      journey: new Journey({ engine, smoke: smoke ?? offlineSmokeRunner, smokePolicy, clock: virtualClock(), loadBalancerProbe }),
+      journey: new Journey({ engine, smoke: smoke ?? offlineSmokeRunner, smokePolicy, clock: virtualClock(), loadBalancerProbe, metrics }),
       // Disposing a journey disposes its engine, which would drop the shared stacks.
       release: async () => undefined,
     }),

@@ -253,6 +253,7 @@ async function follow(id) {
   $("job-command").textContent = "";
   $("job-progress").value = 0;
   $("job-progress-text").textContent = "";
+  $("gates").hidden = true;
   setJob(await api("GET", `/api/jobs/${encodeURIComponent(id)}`).catch(() => undefined));
   let last = 0;
   let ended = false;
@@ -328,6 +329,7 @@ function showProgress(progress) {
 
 function onEvent(e) {
   const text = eventText(e);
+  if (e.type === "metric-gate") renderGates(e);
   if (e.type === "resource-step") showProgress({ phase: e.phase, action: e.action, done: e.progress.done, total: e.progress.total });
   if (e.type === "smoke-check" && e.status !== "retrying") {
     state.checks.set(`${e.phase}|${e.check}`, { phase: e.phase, check: e.check, status: e.status, detail: e.detail });
