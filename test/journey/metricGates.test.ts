@@ -138,6 +138,33 @@ describe("metric gates during a shift (fake Prometheus on 127.0.0.1, the real qu
     assert.deepEqual(ofType(events, "metric-gate").map((e) => e.verdict), ["not-run"]);
   });
 
+  it("--json: each judgement is an NDJSON metric-gate event, and --notify posts it to the webhook", async () => {
+    const failing: Scenario = (weight, service) => (service === MICROSERVICE ? { requests: 1000, errors: 50, latency: FAST } : healthy(weight, service));
+    const { journey, prometheus } = await gatedJourney(failing, { minSuccessRate: 99.5 });
+    const posted: any[] = [];
+    const hook = http.createServer((req, res) => {
+      let text = "";
+      req.on("data", (c) => (text += c)).on("end", () => {
+        posted.push(JSON.parse(text));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
+    close = async () => {
+      await prometheus.close();
+      await new Promise<void>((resolve) => hook.close(() => resolve()));
+    };
+    let out = "";
+    const notify = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    const code = await main(["node", "journey", "shift", "disputes", "--steps", "10", "--bake", "10s", "--json", "--notify", notify, "--offline"], { out: (s) => void (out += s), err: () => undefined }, { env: {}, terminal: { write: () => true }, journey: () => journey });
+    assert.equal(code, 3);
+    const failed = out.trim().split("\n").map((l) => JSON.parse(l)).find((e) => e.type === "metric-gate" && e.verdict === "fail");
+    assert.deepEqual(failed.results.find((r: any) => !r.ok), { gate: "success-rate", measured: 95, threshold: 99.5, unit: "%", ok: false });
+    const notified = posted.find((p) => p.event.type === "metric-gate");
+    assert.equal(notified.text, "disputes at 10%: metric gates fail: gate failed: success-rate 95% (threshold >= 99.5%)");
+    assert.equal(posted.at(-1).event.outcome, "rolled-back");
+  });
+
   it("the CLI: gate flags reach the shift, and the gate's failure is printed with its numbers (exit 3)", async () => {
     const failing: Scenario = (weight, service) => (service === MICROSERVICE ? { requests: 1000, errors: 50, latency: FAST } : healthy(weight, service));
     const { journey, prometheus } = await gatedJourney(failing, { maxP99: "1s" });
