@@ -14,7 +14,8 @@ export interface EarlyAccessStep {
 }
 
 /** The early access run's config gives a migration; refused, naming the key, when it has none. */
-export function earlyAccessOf(name: string, index: number, configured: Migration, outputs: Record<string, unknown>): EarlyAccessStep {
+export function earlyAccessOf(name: string, index: number, configured: Migration, outputs: Record<string, unknown>, weight: number): EarlyAccessStep {
+  if (weight >= 100) throw new UsageError(`${name} is at 100%: every caller reaches the microservice already, so there is no early access to give`);
   const early = configured.earlyAccess;
   if (!early || typeof early.header !== "string" || !Array.isArray(early.values)) {
     throw new UsageError(

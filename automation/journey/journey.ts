@@ -259,7 +259,7 @@ export class Journey {
       const { index, configured } = await this.findMigration(migration);
       let lastGood = deployedWeights(run.outputs).get(migration) ?? configured.weight;
       if (steps.length > 0) checkStepsAbove(migration, lastGood, steps);
-      const earlyAccess = options.earlyAccess ? earlyAccessOf(migration, index, configured, run.outputs) : undefined;
+      const earlyAccess = options.earlyAccess ? earlyAccessOf(migration, index, configured, run.outputs, lastGood) : undefined;
       const gates = resolveGates(index, configured, await this.engine.readConfig(RUN, "metrics"), options.gates);
       const targets = gates ? gateTargets((await this.engine.inspect("walk")).outputs) : undefined;
 

@@ -58,6 +58,12 @@ describe("journey shift --early-access", () => {
     assert.equal((await journey.migrations())[0].earlyAccess?.enabled, false);
   });
 
+  it("refuses early access for a migration at 100% (its route has no such rule there)", async () => {
+    const { journey } = await atRun();
+    await journey.shift("disputes", [100], BAKE);
+    await assert.rejects(journey.shift("disputes", [], { ...BAKE, earlyAccess: true }), (err: unknown) => err instanceof UsageError && /disputes is at 100%: every caller reaches the microservice already/.test(err.message));
+  });
+
   it("refuses a migration without early access in run's config, naming the key", async () => {
     const { journey } = fakeJourney();
     for (const phase of ["crawl", "walk", "run"] as const) await journey.up(phase);
