@@ -1,0 +1,147 @@
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as http from "http";
+import type { AddressInfo } from "net";
+import * as os from "os";
+import * as path from "path";
+import { MICROSERVICE, MONOLITH_SERVICE, kubernetesServiceTag, meshHttpRoute, monolithCatchAllRoute } from "../../render/kuma";
+import { PEERS } from "../../config/versions";
+import { disputes } from "../kuma/fixtures";
+import { envoyRoutes } from "./support/envoyRoutes";
+import { PEERS_DIR } from "./support/peers";
+import { track } from "./support/sandbox";
+
+/**
+ * Early access on a real Envoy (peers/build.sh envoy): the disputes route as Kuma would program the
+ * gateway sidecar's outbound to the monolith (support/envoyRoutes.ts), in front of two local
+ * upstreams. kuma-cp and kuma-dp are not built here, so the translation is Kuma's, restated.
+ */
+
+const ENVOY = path.join(PEERS_DIR, `envoy-${PEERS.envoy}`, "bin", "envoy");
+const DISPUTE = "/monolith/resources/card/dispute";
+const EARLY = { header: "x-journey-early-access", values: ["qa", "beta"] };
+const MICROSERVICE_CLUSTER = kubernetesServiceTag(MICROSERVICE);
+const describeWithEnvoy = fs.existsSync(ENVOY) ? describe : describe.skip;
+
+describeWithEnvoy(`early access by header on a real Envoy${fs.existsSync(ENVOY) ? "" : ` (skipped: ${ENVOY} is absent; npm run peers -- envoy)`}`, function () {
+  this.timeout(60_000);
+  const upstreams: http.Server[] = [];
+  const ports: Record<string, number> = {};
+  let dir: string;
+
+  before(async () => {
+    for (const service of [MONOLITH_SERVICE, MICROSERVICE_CLUSTER]) {
+      const server = http.createServer((req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ service, path: req.url })));
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      upstreams.push(server);
+      ports[service] = (server.address() as AddressInfo).port;
+    }
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-envoy-"));
+  });
+  after(async () => {
+    for (const server of upstreams) await new Promise<void>((resolve) => server.close(() => resolve()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Envoy with the gateway's outbound to the monolith programmed from these routes; resolves to its listener's URL and a stop function. */
+  async function envoyWith(weight: number): Promise<{ url: string; stop: () => void }> {
+    const [listen, admin] = [await freePort(), await freePort()];
+    const cluster = (name: string) => ({
+      name,
+      type: "STATIC",
+      connect_timeout: "1s",
+      load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: ports[name] } } } }] }] },
+    });
+    const routes = envoyRoutes([monolithCatchAllRoute(), meshHttpRoute(disputes(weight, { earlyAccess: EARLY }))], MONOLITH_SERVICE);
+    const config = {
+      admin: { address: { socket_address: { address: "127.0.0.1", port_value: admin } } },
+      static_resources: {
+        listeners: [
+          {
+            name: "outbound:monolith",
+            address: { socket_address: { address: "127.0.0.1", port_value: listen } },
+            filter_chains: [
+              {
+                filters: [
+                  {
+                    name: "envoy.filters.network.http_connection_manager",
+                    typed_config: {
+                      "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                      stat_prefix: "monolith",
+                      route_config: { name: "outbound:monolith", virtual_hosts: [{ name: "monolith", domains: ["*"], routes }] },
+                      http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }],
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+        clusters: [cluster(MONOLITH_SERVICE), cluster(MICROSERVICE_CLUSTER)],
+      },
+    };
+    const file = path.join(dir, `envoy-${weight}.json`);
+    fs.writeFileSync(file, JSON.stringify(config));
+    const child = track(spawn(ENVOY, ["-c", file, "--base-id", String(listen), "--log-level", "error"], { detached: true, stdio: "ignore" }));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const ready = await fetch(`http://127.0.0.1:${admin}/ready`).then((r) => r.ok, () => false);
+      if (ready) break;
+      if (Date.now() > deadline) throw new Error("envoy did not become ready");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { url: `http://127.0.0.1:${listen}`, stop: () => child.pid && process.kill(-child.pid, "SIGTERM") };
+  }
+
+  async function send(url: string, n: number, headers: Record<string, string> = {}): Promise<Map<string, Set<string>> & { counts: Map<string, number> }> {
+    const paths = new Map<string, Set<string>>() as Map<string, Set<string>> & { counts: Map<string, number> };
+    paths.counts = new Map();
+    for (let i = 0; i < n; i++) {
+      const response = await fetch(`${url}${DISPUTE}`, { headers: { "x-kong-request-id": randomBytes(16).toString("hex"), ...headers } });
+      const { service, path: received } = (await response.json()) as { service: string; path: string };
+      paths.counts.set(service, (paths.counts.get(service) ?? 0) + 1);
+      paths.set(service, (paths.get(service) ?? new Set()).add(received));
+    }
+    return paths;
+  }
+
+  it("at weight 0: 100% of the requests carrying an early-access value reach the microservice, rewritten; 0% of the others", async () => {
+    const envoy = await envoyWith(0);
+    try {
+      for (const value of EARLY.values) {
+        const early = await send(envoy.url, 50, { [EARLY.header]: value });
+        assert.deepEqual([...early.counts], [[MICROSERVICE_CLUSTER, 50]]);
+        assert.deepEqual([...early.get(MICROSERVICE_CLUSTER)!], ["/disputes"]);
+      }
+      for (const headers of [{}, { [EARLY.header]: "QA" }, { "x-other": "qa" }]) {
+        const others = await send(envoy.url, 50, headers);
+        assert.deepEqual([...others.counts], [[MONOLITH_SERVICE, 50]], JSON.stringify(headers));
+        assert.deepEqual([...others.get(MONOLITH_SERVICE)!], [DISPUTE]);
+      }
+    } finally {
+      envoy.stop();
+    }
+  });
+
+  it("at weight 50: early access still takes every marked request; the others split on the request id", async () => {
+    const envoy = await envoyWith(50);
+    try {
+      assert.deepEqual([...(await send(envoy.url, 40, { [EARLY.header]: "qa" })).counts], [[MICROSERVICE_CLUSTER, 40]]);
+      const others = await send(envoy.url, 200);
+      const share = (others.counts.get(MICROSERVICE_CLUSTER) ?? 0) / 200;
+      assert.ok(share > 0.35 && share < 0.65, `microservice share ${share}`);
+    } finally {
+      envoy.stop();
+    }
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
