@@ -93,7 +93,7 @@ export function describeResult(r: GateResult): string {
   return `${r.gate} ${value(r.measured)} (threshold ${op} ${value(r.threshold)})`;
 }
 
-/** Judges one window: hold below the minimum of requests, else fail on the first gate not met. */
+/** Judges one window: hold below the minimum of requests, fail on the first gate not met, hold while a gate has no data. */
 export function judge(gates: Omit<MetricGates, "prometheusUrl" | "holdTimeoutMs" | "intervalMs">, stats: WindowStats): GateDecision {
   const ms = stats.microservice;
   const volume: GateResult = { gate: "min-requests", measured: ms.requests, threshold: gates.minRequests, unit: "requests", ok: ms.requests >= gates.minRequests };
@@ -113,7 +113,10 @@ export function judge(gates: Omit<MetricGates, "prometheusUrl" | "holdTimeoutMs"
     const measured = errorRate(ms) - errorRate(stats.monolith);
     results.push({ gate: "relative-error-rate", measured, threshold: gates.maxErrorRateAboveMonolith, unit: "points", ok: measured <= gates.maxErrorRateAboveMonolith });
   }
-  const failed = results.find((r) => !r.ok);
+  const failed = results.find((r) => !r.ok && Number.isFinite(r.measured));
   if (failed) return { verdict: "fail", results, deciding: failed, message: `gate failed: ${describeResult(failed)}` };
+  // Envoy adds histogram samples to its stats only at each stats flush (5 s by default).
+  const missing = results.find((r) => !Number.isFinite(r.measured));
+  if (missing) return { verdict: "hold", results, deciding: missing, message: `holding: no data yet for ${missing.gate}` };
   return { verdict: "pass", results, message: `gates pass: ${results.map(describeResult).join("; ")}` };
 }

@@ -77,10 +77,11 @@ describe("metric gates: the math", () => {
       assert.equal(describeResult(d.deciding!), "relative-error-rate 2 points (threshold <= 1 points)");
     });
 
-    it("a p99 gate without a latency histogram fails rather than passing blind", () => {
+    it("a p99 gate without latency observations yet holds rather than passing blind; another gate's failure still fails", () => {
       const d = judge(GATES, { microservice: { requests: 100, errors: 0 }, monolith: { requests: 0, errors: 0 } });
-      assert.equal(d.verdict, "fail");
-      assert.equal(d.message, "gate failed: p99-latency no data (threshold <= 500ms)");
+      assert.equal(d.verdict, "hold");
+      assert.equal(d.message, "holding: no data yet for p99-latency");
+      assert.equal(judge(GATES, { microservice: { requests: 100, errors: 10 }, monolith: { requests: 0, errors: 0 } }).verdict, "fail");
     });
 
     it("property: holds exactly when the microservice has fewer requests than the minimum", () => {

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
@@ -7,11 +6,9 @@ import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { MICROSERVICE, MONOLITH_SERVICE, kubernetesServiceTag, meshHttpRoute, monolithCatchAllRoute } from "../../render/kuma";
-import { PEERS } from "../../config/versions";
 import { disputes } from "../kuma/fixtures";
 import { envoyRoutes } from "./support/envoyRoutes";
-import { PEERS_DIR } from "./support/peers";
-import { track } from "./support/sandbox";
+import { ENVOY, RunningEnvoy, startEnvoy } from "./support/envoy";
 
 /**
  * Early access on a real Envoy (peers/build.sh envoy): the disputes route as Kuma would program the
@@ -19,7 +16,6 @@ import { track } from "./support/sandbox";
  * upstreams. kuma-cp and kuma-dp are not built here, so the translation is Kuma's, restated.
  */
 
-const ENVOY = path.join(PEERS_DIR, `envoy-${PEERS.envoy}`, "bin", "envoy");
 const DISPUTE = "/monolith/resources/card/dispute";
 const EARLY = { header: "x-journey-early-access", values: ["qa", "beta"] };
 const MICROSERVICE_CLUSTER = kubernetesServiceTag(MICROSERVICE);
@@ -45,54 +41,9 @@ describeWithEnvoy(`early access by header on a real Envoy${fs.existsSync(ENVOY) 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Envoy with the gateway's outbound to the monolith programmed from these routes; resolves to its listener's URL and a stop function. */
-  async function envoyWith(weight: number): Promise<{ url: string; stop: () => void }> {
-    const [listen, admin] = [await freePort(), await freePort()];
-    const cluster = (name: string) => ({
-      name,
-      type: "STATIC",
-      connect_timeout: "1s",
-      load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: ports[name] } } } }] }] },
-    });
+  async function envoyWith(weight: number): Promise<RunningEnvoy> {
     const routes = envoyRoutes([monolithCatchAllRoute(), meshHttpRoute(disputes(weight, { earlyAccess: EARLY }))], MONOLITH_SERVICE);
-    const config = {
-      admin: { address: { socket_address: { address: "127.0.0.1", port_value: admin } } },
-      static_resources: {
-        listeners: [
-          {
-            name: "outbound:monolith",
-            address: { socket_address: { address: "127.0.0.1", port_value: listen } },
-            filter_chains: [
-              {
-                filters: [
-                  {
-                    name: "envoy.filters.network.http_connection_manager",
-                    typed_config: {
-                      "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-                      stat_prefix: "monolith",
-                      route_config: { name: "outbound:monolith", virtual_hosts: [{ name: "monolith", domains: ["*"], routes }] },
-                      http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }],
-                    },
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-        clusters: [cluster(MONOLITH_SERVICE), cluster(MICROSERVICE_CLUSTER)],
-      },
-    };
-    const file = path.join(dir, `envoy-${weight}.json`);
-    fs.writeFileSync(file, JSON.stringify(config));
-    const child = track(spawn(ENVOY, ["-c", file, "--base-id", String(listen), "--log-level", "error"], { detached: true, stdio: "ignore" }));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const ready = await fetch(`http://127.0.0.1:${admin}/ready`).then((r) => r.ok, () => false);
-      if (ready) break;
-      if (Date.now() > deadline) throw new Error("envoy did not become ready");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return { url: `http://127.0.0.1:${listen}`, stop: () => child.pid && process.kill(-child.pid, "SIGTERM") };
+    return startEnvoy(dir, routes, ports);
   }
 
   async function send(url: string, n: number, headers: Record<string, string> = {}): Promise<Map<string, Set<string>> & { counts: Map<string, number> }> {
@@ -137,11 +88,3 @@ describeWithEnvoy(`early access by header on a real Envoy${fs.existsSync(ENVOY) 
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import type { AddressInfo } from "net";
@@ -9,7 +8,7 @@ import { offlineJourney, PrometheusSource, realClock, RolledBackError } from "..
 import type { JourneyEvent } from "../../automation/journey";
 import { PROJECT } from "../../config/schema";
 import { fakeProgram, fakeStackFiles, ScriptedRunner } from "../journey/support/fakeProgram";
-import { track } from "./support/sandbox";
+import { hasPrometheus, RunningPrometheus, scraped, startPrometheus } from "./support/prometheus";
 
 /**
  * Metric gates against a real Prometheus (Debian's `prometheus`) scraping, every second, a stand-in
@@ -58,7 +57,6 @@ class EnvoyStandIn {
   }
 }
 
-const hasPrometheus = spawnSync("prometheus", ["--version"]).status === 0;
 const describeWithPrometheus = hasPrometheus ? describe : describe.skip;
 
 describeWithPrometheus(`metric gates against a real Prometheus scraping Envoy-format stats${hasPrometheus ? "" : " (skipped: no prometheus on PATH; apt-get install -y prometheus)"}`, function () {
@@ -67,33 +65,21 @@ describeWithPrometheus(`metric gates against a real Prometheus scraping Envoy-fo
   let exporter: http.Server;
   let dir: string;
   let prometheusUrl: string;
-  let child: ReturnType<typeof spawn>;
+  let prometheus: RunningPrometheus;
 
   before(async () => {
     exporter = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(standIn.exposition()));
     await new Promise<void>((resolve) => exporter.listen(0, "127.0.0.1", resolve));
-    const exporterPort = (exporter.address() as AddressInfo).port;
-    const promPort = await freePort();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-prometheus-"));
-    fs.writeFileSync(
-      path.join(dir, "prometheus.yml"),
-      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: gateway-sidecar\n    static_configs:\n      - targets: ["127.0.0.1:${exporterPort}"]\n`,
-    );
-    child = track(
-      spawn("prometheus", [`--config.file=${path.join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${path.join(dir, "data")}`, `--web.listen-address=127.0.0.1:${promPort}`], { detached: true, stdio: "ignore" }),
-    );
-    prometheusUrl = `http://127.0.0.1:${promPort}`;
-    await waitFor(async () => (await fetch(`${prometheusUrl}/-/ready`)).ok, 30_000, "prometheus ready");
+    prometheus = await startPrometheus(dir, `127.0.0.1:${(exporter.address() as AddressInfo).port}`);
+    prometheusUrl = prometheus.url;
     standIn.start();
-    await waitFor(async () => {
-      const body = await (await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent("envoy_cluster_upstream_rq_xx")}`)).json();
-      return body.data.result.length > 0;
-    }, 30_000, "the first scrape");
+    await scraped(prometheusUrl, "envoy_cluster_upstream_rq_xx");
   });
 
   after(async () => {
     standIn.stop();
-    if (child?.pid) process.kill(-child.pid, "SIGTERM");
+    prometheus?.stop();
     await new Promise<void>((resolve) => exporter.close(() => resolve()));
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -153,24 +139,3 @@ describeWithPrometheus(`metric gates against a real Prometheus scraping Envoy-fo
     standIn.latencyMs = 20;
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
