@@ -9,6 +9,7 @@ import { MICROSERVICE, MONOLITH_SERVICE, kubernetesServiceTag, meshHttpRoute, mo
 import { disputes } from "../kuma/fixtures";
 import { envoyRoutes } from "./support/envoyRoutes";
 import { ENVOY, RunningEnvoy, startEnvoy } from "./support/envoy";
+import { describeWithPeers } from "./support/peers";
 
 /**
  * Early access on a real Envoy (peers/build.sh envoy): the disputes route as Kuma would program the
@@ -19,9 +20,7 @@ import { ENVOY, RunningEnvoy, startEnvoy } from "./support/envoy";
 const DISPUTE = "/monolith/resources/card/dispute";
 const EARLY = { header: "x-journey-early-access", values: ["qa", "beta"] };
 const MICROSERVICE_CLUSTER = kubernetesServiceTag(MICROSERVICE);
-const describeWithEnvoy = fs.existsSync(ENVOY) ? describe : describe.skip;
-
-describeWithEnvoy(`early access by header on a real Envoy${fs.existsSync(ENVOY) ? "" : ` (skipped: ${ENVOY} is absent; npm run peers -- envoy)`}`, function () {
+describeWithPeers(fs.existsSync(ENVOY), `${ENVOY} is absent; npm run -s peers -- envoy`, "early access by header on a real Envoy", function () {
   this.timeout(60_000);
   const upstreams: http.Server[] = [];
   const ports: Record<string, number> = {};

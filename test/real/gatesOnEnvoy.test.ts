@@ -13,6 +13,7 @@ import { disputes } from "../kuma/fixtures";
 import { ENVOY, RunningEnvoy, startEnvoy } from "./support/envoy";
 import { envoyRoutes } from "./support/envoyRoutes";
 import { hasPrometheus, RunningPrometheus, scraped, startPrometheus } from "./support/prometheus";
+import { describeWithPeers } from "./support/peers";
 
 /**
  * The gates on real Envoy stats: continuous traffic through a real Envoy programmed like the
@@ -25,7 +26,7 @@ const MICROSERVICE_CLUSTER = kubernetesServiceTag(MICROSERVICE);
 const DISPUTE = "/monolith/resources/card/dispute";
 const ready = fs.existsSync(ENVOY) && hasPrometheus;
 
-(ready ? describe : describe.skip)(`metric gates on a real Envoy's stats through a real Prometheus${ready ? "" : " (skipped: needs the Envoy peer and Debian's prometheus)"}`, function () {
+describeWithPeers(ready, "needs the Envoy peer and Debian's prometheus", "metric gates on a real Envoy's stats through a real Prometheus", function () {
   this.timeout(120_000);
   let errorShare = 0;
   let dir: string;

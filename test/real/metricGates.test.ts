@@ -9,6 +9,7 @@ import type { JourneyEvent } from "../../automation/journey";
 import { PROJECT } from "../../config/schema";
 import { fakeProgram, fakeStackFiles, ScriptedRunner } from "../journey/support/fakeProgram";
 import { hasPrometheus, RunningPrometheus, scraped, startPrometheus } from "./support/prometheus";
+import { describeWithPeers } from "./support/peers";
 
 /**
  * Metric gates against a real Prometheus (Debian's `prometheus`) scraping, every second, a stand-in
@@ -57,9 +58,7 @@ class EnvoyStandIn {
   }
 }
 
-const describeWithPrometheus = hasPrometheus ? describe : describe.skip;
-
-describeWithPrometheus(`metric gates against a real Prometheus scraping Envoy-format stats${hasPrometheus ? "" : " (skipped: no prometheus on PATH; apt-get install -y prometheus)"}`, function () {
+describeWithPeers(hasPrometheus, "no prometheus on PATH; apt-get install -y prometheus", "metric gates against a real Prometheus scraping Envoy-format stats", function () {
   this.timeout(120_000);
   const standIn = new EnvoyStandIn();
   let exporter: http.Server;
