@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CliDeps, main } from "../../cli/journey";
@@ -13,6 +14,9 @@ interface Run {
 }
 
 let calls = 0;
+after(() => {
+  for (let i = 1; i <= calls; i++) fs.rmSync(path.join(os.tmpdir(), `journey-cli-test-${process.pid}-${i}`), { recursive: true, force: true });
+});
 
 async function journey(args: string[], deps: CliDeps = {}): Promise<Run> {
   let out = "";

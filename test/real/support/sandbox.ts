@@ -42,8 +42,9 @@ export interface CliResult {
  * machine never share one; it is removed when disposed, or when the test process exits.
  */
 export class PulumiSandbox {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-real-"));
+  // The peer first: a sandbox that cannot run leaves no folder behind.
   readonly root = pulumiRoot();
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-real-"));
   readonly backendUrl = `file://${path.join(this.dir, "state")}`;
   readonly env: Record<string, string>;
 
