@@ -41,6 +41,7 @@ const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "Ama
  * over verified TLS.
  */
 export class CloudZone extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:cloud:Zone";
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly provider: k8s.Provider;
   public readonly meshRelease: k8s.helm.v3.Release;
@@ -48,7 +49,7 @@ export class CloudZone extends pulumi.ComponentResource {
   public readonly loadBalancers: pulumi.Output<string[]>;
 
   constructor(name: string, args: CloudZoneArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:cloud:Zone", name, { zone: args.zone, kubernetesVersion: args.kubernetesVersion, meshVersion: args.meshVersion }, opts);
+    super(CloudZone.TYPE, name, { zone: args.zone, kubernetesVersion: args.kubernetesVersion, meshVersion: args.meshVersion }, opts);
     const tags = args.tags;
 
     const secretsKey = new aws.kms.Key(`${name}-secrets-key`, { description: `${name}: EKS secrets envelope encryption`, enableKeyRotation: true, tags }, { parent: this });

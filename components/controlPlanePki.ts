@@ -13,11 +13,12 @@ export interface ServerCertificate {
  * plane they talk to (the tutorial skipped verification).
  */
 export class ControlPlanePki extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:mesh:ControlPlanePki";
   public readonly caCertPem: pulumi.Output<string>;
   private readonly caKeyPem: pulumi.Output<string>;
 
   constructor(name: string, args: { organization: string }, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:mesh:ControlPlanePki", name, { organization: args.organization }, opts);
+    super(ControlPlanePki.TYPE, name, { organization: args.organization }, opts);
     const key = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P384" }, { parent: this, additionalSecretOutputs: SECRET_KEY_OUTPUTS });
     const ca = new tls.SelfSignedCert(
       `${name}-ca`,

@@ -17,10 +17,11 @@ export interface CutoverArgs {
  * the weight updates the route in place and nothing else.
  */
 export class Cutover extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:mesh:Cutover";
   public readonly routeName: string;
 
   constructor(name: string, args: CutoverArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:mesh:Cutover", name, { migration: args.migration.name }, opts);
+    super(Cutover.TYPE, name, { migration: args.migration.name }, opts);
     const { migration } = args;
     const route = new KumaResource(
       `${name}-route`,

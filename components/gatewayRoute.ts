@@ -15,11 +15,12 @@ export interface GatewayRouteArgs {
 
 /** A Konnect gateway service and the route that exposes it: what the tutorial clicked together in the UI. */
 export class GatewayRoute extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:konnect:GatewayRoute";
   public readonly serviceId: pulumi.Output<string>;
   public readonly routeId: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayRouteArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:konnect:GatewayRoute", name, { serviceName: args.serviceName, routeName: args.routeName, paths: args.paths }, opts);
+    super(GatewayRoute.TYPE, name, { serviceName: args.serviceName, routeName: args.routeName, paths: args.paths }, opts);
     const api = { region: args.region, baseUrl: args.baseUrl, controlPlaneId: args.controlPlaneId };
     // Children do not inherit a component's dependsOn; the service must wait for what the route waits for.
     const service = new KonnectGatewayService(`${name}-service`, { ...api, name: args.serviceName, ...args.upstream }, { parent: this, dependsOn: opts?.dependsOn });

@@ -51,13 +51,14 @@ export interface HostAmi {
  * encrypted gp3 root volume.
  */
 export class Host extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:host:Host";
   public readonly instanceId: pulumi.Output<string>;
   public readonly securityGroupId: pulumi.Output<string>;
   public readonly privateIp: pulumi.Output<string>;
   public readonly publicIp: pulumi.Output<string>;
 
   constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:host:Host", name, { role: args.role, privateIp: args.privateIp, instanceType: args.instanceType, ami: args.ami.pinned ? args.ami.id : "newest Ubuntu 24.04 at first deployment, then kept (set amiId to pin)" }, opts);
+    super(Host.TYPE, name, { role: args.role, privateIp: args.privateIp, instanceType: args.instanceType, ami: args.ami.pinned ? args.ami.id : "newest Ubuntu 24.04 at first deployment, then kept (set amiId to pin)" }, opts);
     const tags = { ...args.tags, Name: name, Role: args.role };
 
     const group = new aws.ec2.SecurityGroup(

@@ -42,10 +42,11 @@ export interface HostDownload {
  * stdin, never on a command line), then the services. Works the same for simulated and existing hosts.
  */
 export class HostSoftware extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:host:Software";
   public readonly servicesReady: pulumi.Output<string>;
 
   constructor(name: string, args: HostSoftwareArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:host:Software", name, { host: args.host, services: args.services, bootstrap: args.bootstrap }, opts);
+    super(HostSoftware.TYPE, name, { host: args.host, services: args.services, bootstrap: args.bootstrap }, opts);
     const connection = { ...args.connection, dialErrorLimit: 30, perDialTimeout: 10 };
 
     const bootstrap = new command.remote.Command(
@@ -71,9 +72,10 @@ export class HostSoftware extends pulumi.ComponentResource {
 
 /** One file on a host. Its own component so that a secret file's content stays secret on its own. */
 export class InstalledFile extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:host:File";
   constructor(name: string, args: { connection: command.types.input.remote.ConnectionArgs; host: string; file: HostFile }, opts?: pulumi.ComponentResourceOptions) {
     const { file } = args;
-    super("journey:host:File", name, { host: args.host, path: file.path, mode: file.mode, owner: file.owner ?? "root", kumaResource: file.kumaResource ?? false, content: file.content }, opts);
+    super(InstalledFile.TYPE, name, { host: args.host, path: file.path, mode: file.mode, owner: file.owner ?? "root", kumaResource: file.kumaResource ?? false, content: file.content }, opts);
     new command.remote.Command(
       `${name}-install`,
       { connection: args.connection, create: installFileCommand(file), delete: `sudo rm -f ${file.path}`, stdin: file.content, logging: "none" },

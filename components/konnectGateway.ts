@@ -24,6 +24,7 @@ export interface KonnectGatewayArgs {
  * on-prem host, authenticated by a pinned client certificate that the program generates.
  */
 export class KonnectGateway extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:konnect:Gateway";
   public readonly controlPlaneId: pulumi.Output<string>;
   public readonly controlPlaneEndpoint: pulumi.Output<string>;
   public readonly telemetryEndpoint: pulumi.Output<string>;
@@ -32,7 +33,7 @@ export class KonnectGateway extends pulumi.ComponentResource {
   public readonly dataPlaneCertificate: KonnectDataPlaneCertificate;
 
   constructor(name: string, args: KonnectGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:konnect:Gateway", name, { controlPlane: args.controlPlane.name, region: args.region, image: args.image }, opts);
+    super(KonnectGateway.TYPE, name, { controlPlane: args.controlPlane.name, region: args.region, image: args.image }, opts);
     const api = { region: args.region, baseUrl: args.baseUrl };
 
     const controlPlane = new KonnectControlPlane(`${name}-control-plane`, { ...api, ...args.controlPlane }, { parent: this });

@@ -9,10 +9,11 @@ import { KubernetesService, mesh, meshMetric, meshTrafficPermissions } from "../
  * gates of `journey shift` read. Applied to the global CP, which syncs the zones.
  */
 export class MeshFoundation extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:mesh:Foundation";
   public readonly meshName: string;
 
   constructor(name: string, args: { api: pulumi.Input<KumaConnectionArgs>; microservice: KubernetesService }, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:mesh:Foundation", name, {}, opts);
+    super(MeshFoundation.TYPE, name, {}, opts);
     const theMesh = mesh();
     // The CP owns the `default` mesh too (it creates it at start): destroying walk must not delete
     // a mesh that other workloads may share, so Pulumi lets go of it instead.

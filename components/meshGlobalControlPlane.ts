@@ -55,6 +55,7 @@ export function rdsEngineSettings(engineVersion: string): { engineVersion: strin
  * (5682, TLS) is open only to the admin networks, KDS (5685) only to the zones' networks.
  */
 export class MeshGlobalControlPlane extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:mesh:GlobalControlPlane";
   /** `https://<public address>:5682`, verified against the PKI's CA. */
   public readonly apiUrl: pulumi.Output<string>;
   /** `grpcs://<private address>:5685`, what zone control planes dial. */
@@ -64,7 +65,7 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
   public readonly securityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: MeshGlobalControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:mesh:GlobalControlPlane", name, { privateIp: args.privateIp, image: args.image }, opts);
+    super(MeshGlobalControlPlane.TYPE, name, { privateIp: args.privateIp, image: args.image }, opts);
     const tags = args.tags;
     const bootstrap = dockerHost("mesh-global-cp");
 

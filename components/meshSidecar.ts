@@ -26,8 +26,9 @@ const HOST_DIR = "/etc/kuma/dataplane";
  * zone CP with our CA and proves who it is with a dataplane token bound to its name and service.
  */
 export class MeshSidecar extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:mesh:Sidecar";
   constructor(name: string, args: MeshSidecarArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:mesh:Sidecar", name, { host: args.host }, opts);
+    super(MeshSidecar.TYPE, name, { host: args.host }, opts);
     const dataplane = pulumi.output(args.dataplane);
     const token = new KumaDataplaneToken(
       `${name}-token`,

@@ -4,12 +4,13 @@ import { kumaServiceName, microserviceManifests, MicroserviceArgs } from "../ren
 
 /** The new service on the cloud zone, in a namespace with sidecar injection: in the mesh from its first pod. */
 export class Microservice extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:app:Microservice";
   /** The `kuma.io/service` Kubernetes generates for it, e.g. `microservice_microservice_svc_8080`. */
   public readonly meshService: string;
 
   constructor(name: string, args: MicroserviceArgs & { provider: k8s.Provider; dependsOn: pulumi.Input<pulumi.Resource>[] }, opts?: pulumi.ComponentResourceOptions) {
     const { provider, dependsOn, ...app } = args;
-    super("journey:app:Microservice", name, { name: app.name, namespace: app.namespace, image: app.image }, opts);
+    super(Microservice.TYPE, name, { name: app.name, namespace: app.namespace, image: app.image }, opts);
     const manifests = microserviceManifests(app);
     const k8sOpts = { parent: this, provider };
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, manifests.namespace, { ...k8sOpts, dependsOn });

@@ -13,11 +13,12 @@ export interface MonolithArgs {
 
 /** The monolith as it runs today: one container under systemd, restarted always, on its own host. */
 export class Monolith extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:app:Monolith";
   /** Where the gateway reaches it on the on-prem network, base path included. */
   public readonly upstreamUrl: pulumi.Output<string>;
 
   constructor(name: string, args: MonolithArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:app:Monolith", name, { image: args.image, port: args.port }, opts);
+    super(Monolith.TYPE, name, { image: args.image, port: args.port }, opts);
     const unit = renderContainerUnit({
       name: "monolith",
       description: "The card monolith (JBoss EAP)",

@@ -19,6 +19,7 @@ export interface NetworkArgs {
 
 /** A VPC with public subnets behind an internet gateway and, optionally, private subnets behind NAT. */
 export class Network extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:network:Network";
   public readonly vpcId: pulumi.Output<string>;
   public readonly cidr: string;
   public readonly publicSubnetIds: pulumi.Output<string>[];
@@ -26,7 +27,7 @@ export class Network extends pulumi.ComponentResource {
   public readonly routeTableIds: pulumi.Output<string>[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:network:Network", name, { cidr: args.cidr }, opts);
+    super(Network.TYPE, name, { cidr: args.cidr }, opts);
     const tag = (role: string, extra: Record<string, string> = {}) => ({ ...args.tags, ...extra, Name: `${name}-${role}` });
 
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tag("vpc") }, { parent: this });

@@ -12,8 +12,9 @@ export interface PeeredNetwork {
  * the peering and the routes it adds to the on-prem route table, so destroying walk removes them.
  */
 export class NetworkPeering extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:network:Peering";
   constructor(name: string, args: { onPrem: PeeredNetwork; cloud: PeeredNetwork; tags: Record<string, string> }, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:network:Peering", name, { onPremCidr: args.onPrem.cidr, cloudCidr: args.cloud.cidr }, opts);
+    super(NetworkPeering.TYPE, name, { onPremCidr: args.onPrem.cidr, cloudCidr: args.cloud.cidr }, opts);
     const peering = new aws.ec2.VpcPeeringConnection(
       `${name}-connection`,
       { vpcId: args.cloud.vpcId, peerVpcId: args.onPrem.vpcId, autoAccept: true, tags: { ...args.tags, Name: name } },

@@ -45,6 +45,7 @@ export interface SiteHost {
  * role) or a real one whose hosts are named in config, where nothing is created.
  */
 export class OnPremSite extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:onprem:Site";
   public readonly hosts: Record<string, SiteHost> = {};
   public readonly network?: Network;
   public readonly subnetCidrs: string[] = [];
@@ -52,7 +53,7 @@ export class OnPremSite extends pulumi.ComponentResource {
   public readonly sshKeyName?: pulumi.Output<string>;
 
   constructor(name: string, args: OnPremSiteArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:onprem:Site", name, { mode: args.onPrem.mode, roles: args.hosts.map((h) => h.role) }, opts);
+    super(OnPremSite.TYPE, name, { mode: args.onPrem.mode, roles: args.hosts.map((h) => h.role) }, opts);
     const onPrem = args.onPrem;
 
     if (onPrem.mode === "existing") {

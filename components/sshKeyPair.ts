@@ -11,11 +11,12 @@ export interface SshKeyPairArgs {
 
 /** The SSH key the hosts accept. A generated private key exists only as a secret. */
 export class SshKeyPair extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:host:SshKeyPair";
   public readonly keyName: pulumi.Output<string>;
   public readonly privateKeyPem: pulumi.Output<string>;
 
   constructor(name: string, args: SshKeyPairArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:host:SshKeyPair", name, { supplied: args.publicKey !== undefined }, opts);
+    super(SshKeyPair.TYPE, name, { supplied: args.publicKey !== undefined }, opts);
     let publicKey: pulumi.Input<string>;
     if (args.publicKey) {
       if (!args.suppliedPrivateKey) throw new Error("onPrem.sshPublicKey is set, so secret onPremSshPrivateKey must hold its private key");

@@ -60,6 +60,7 @@ const DIRS = { cp: "/etc/kuma/zone-cp", ingress: "/etc/kuma/zone-ingress", egres
  * with an ingress/egress-scoped one; every token is a secret file of mode 0600.
  */
 export class UniversalZone extends pulumi.ComponentResource {
+  static readonly TYPE = "journey:mesh:UniversalZone";
   /** `https://<private address>:5678`: where this zone's proxies connect. */
   public readonly dpServerAddress: pulumi.Output<string>;
   /** The zone CP's API, for dataplane tokens. */
@@ -68,7 +69,7 @@ export class UniversalZone extends pulumi.ComponentResource {
   public readonly securityGroupId?: pulumi.Output<string>;
 
   constructor(name: string, args: UniversalZoneArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("journey:mesh:UniversalZone", name, { zone: args.zone, mode: args.placement.mode }, opts);
+    super(UniversalZone.TYPE, name, { zone: args.zone, mode: args.placement.mode }, opts);
     const placement = args.placement;
     const bootstrap = dockerHost("mesh-zone");
 

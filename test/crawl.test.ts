@@ -5,6 +5,7 @@ import { PhaseEvaluation, RecordedResource } from "../automation/offlineEngine";
 import { isUnknownPlaceholder } from "../automation/mocks";
 import { findSecretMaterial } from "../render/secretMaterial";
 import { CANARY, evaluateJourney, isSecret, named, ofType, unwrapSecret } from "./support/journey";
+import { InstalledFile } from "../components/hostSoftware";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
@@ -102,7 +103,7 @@ describe("crawl phase (offline, under the shared mocks)", () => {
 
     it("the SSH private key and the cluster key exist only as secrets", () => {
       assert.ok(isSecret(crawl.outputs.sshPrivateKey), "sshPrivateKey output must be secret");
-      const key = ofType(crawl.resources, "journey:host:File").find((f) => f.inputs.path === "/etc/kong/cluster/tls.key")!;
+      const key = ofType(crawl.resources, InstalledFile.TYPE).find((f) => f.inputs.path === "/etc/kong/cluster/tls.key")!;
       assert.ok(isSecret(key.inputs.content), "cluster key content must be secret");
       assert.equal(key.inputs.mode, "0600");
     });
@@ -116,17 +117,17 @@ describe("crawl phase (offline, under the shared mocks)", () => {
 
   describe("software on the hosts", () => {
     it("the monolith runs under systemd from a pinned image, restart always", () => {
-      const unit = ofType(crawl.resources, "journey:host:File").find((f) => f.inputs.path === "/etc/systemd/system/monolith.service")!;
+      const unit = ofType(crawl.resources, InstalledFile.TYPE).find((f) => f.inputs.path === "/etc/systemd/system/monolith.service")!;
       assert.match(String(unit.inputs.content), /registry\.invalid\/mirror-of\/djfreese\/monolith:offline/, "the offline stand-in for the image the stack file leaves to mirror");
       assert.match(String(unit.inputs.content), /^Restart=always$/m);
       assert.match(String(unit.inputs.content), /--publish 8080:8080/);
     });
 
     it("the gateway runs Kong in the data-plane role with the pinned version", () => {
-      const unit = ofType(crawl.resources, "journey:host:File").find((f) => f.inputs.path === "/etc/systemd/system/kong-gateway.service")!;
+      const unit = ofType(crawl.resources, InstalledFile.TYPE).find((f) => f.inputs.path === "/etc/systemd/system/kong-gateway.service")!;
       assert.match(String(unit.inputs.content), /docker\.io\/kong\/kong-gateway:3\.14\.0\.13/);
       assert.match(String(unit.inputs.content), /--network host/);
-      const env = String(ofType(crawl.resources, "journey:host:File").find((f) => f.inputs.path === "/etc/kong/kong.env")!.inputs.content);
+      const env = String(ofType(crawl.resources, InstalledFile.TYPE).find((f) => f.inputs.path === "/etc/kong/kong.env")!.inputs.content);
       assert.match(env, /^KONG_ROLE=data_plane$/m);
       assert.match(env, /^KONG_CLUSTER_CONTROL_PLANE=\[unknown\.kmj-gateway-control-plane\.controlPlaneEndpoint\]:443$/m);
     });

@@ -6,11 +6,12 @@ import { PhaseEvaluation } from "../automation/offlineEngine";
 import { offlinePlan } from "../automation/offlinePlan";
 import { renderPlanText } from "../automation/planReport";
 import { PROJECT_DIR } from "../automation/stackConfig";
-import { serviceCommands } from "../components/hostSoftware";
+import { InstalledFile, serviceCommands } from "../components/hostSoftware";
 import { RDS_CA_IDENTIFIER, rdsEngineSettings } from "../components/meshGlobalControlPlane";
 import { KONG_KEY_OWNER_SCRIPT } from "../render/kong";
 import { kumaControlPlaneEnv } from "../render/meshHost";
 import { CANARY, evaluateJourney, named, ofType, unwrapSecret } from "./support/journey";
+import { Host } from "../components/host";
 
 /**
  * What the second `pulumi up` must not break. AWS and the SSH hosts cannot run here, so each test
@@ -20,7 +21,7 @@ import { CANARY, evaluateJourney, named, ofType, unwrapSecret } from "./support/
 const COMMAND = "command:remote:Command";
 const INSTANCE = "aws:ec2/instance:Instance";
 const fileOn = (phase: PhaseEvaluation, host: string, filePath: string) => {
-  const found = ofType(phase.resources, "journey:host:File").find((f) => f.inputs.host === host && f.inputs.path === filePath);
+  const found = ofType(phase.resources, InstalledFile.TYPE).find((f) => f.inputs.host === host && f.inputs.path === filePath);
   if (!found) throw new Error(`no ${filePath} on ${host}`);
   return String(unwrapSecret(found.inputs.content));
 };
@@ -64,9 +65,9 @@ describe("day 2: the second `pulumi up`", () => {
       assert.equal(i.inputs.ami, ami, i.name);
       assert.deepEqual(i.replacement, { deleteBeforeReplace: true }, i.name);
     }
-    const hosts = ofType(pinned.crawl.resources, "journey:host:Host");
+    const hosts = ofType(pinned.crawl.resources, Host.TYPE);
     assert.ok(hosts.every((h) => h.inputs.ami === ami));
-    assert.match(String(ofType(crawl.resources, "journey:host:Host")[0].inputs.ami), /newest Ubuntu 24\.04 at first deployment, then kept \(set amiId to pin\)/);
+    assert.match(String(ofType(crawl.resources, Host.TYPE)[0].inputs.ami), /newest Ubuntu 24\.04 at first deployment, then kept \(set amiId to pin\)/);
   });
 
   it("route tables have no inline routes; every route is an aws.ec2.Route (@pulumi/aws 7.48.0 ec2.RouteTable `routes`: inline routes cannot be combined with Route resources and overwrite them)", () => {

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { main } from "../cli/journey";
+import { InstalledFile } from "../components/hostSoftware";
 
 async function journey(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -37,7 +38,7 @@ describe("journey plan (offline plan CLI)", () => {
     assert.equal(crawl.outputs.sshPrivateKey, "[secret]");
     assert.equal(crawl.outputs.hosts.gateway.publicAddress, "[unknown]");
     assert.equal(crawl.outputs.hosts.monolith.privateAddress, "10.0.0.74");
-    const key = crawl.resources.find((r: any) => r.type === "journey:host:File" && r.inputs.path === "/etc/kong/cluster/tls.key");
+    const key = crawl.resources.find((r: any) => r.type === InstalledFile.TYPE && r.inputs.path === "/etc/kong/cluster/tls.key");
     assert.equal(key.inputs.content, "[secret]");
     assert.ok(!out.includes("[unknown."), "every placeholder is printed as [unknown]");
   });

@@ -21,6 +21,7 @@ import {
 } from "../automation/planDiff";
 import { PROJECT_DIR, stackConfigFromObject, StackFile } from "../automation/stackConfig";
 import { CANARY, repoStackConfig } from "./support/journey";
+import { Host } from "../components/host";
 
 type Overrides = Partial<Record<Phase, Record<string, unknown>>>;
 
@@ -153,7 +154,7 @@ describe("plan diff (journey plan --diff-base)", function () {
       assert.deepEqual((await one("kubernetes:core/v1:Service", { metadata: { name: "a" } }, { metadata: { name: "b" } })).replaceFields, ["metadata.name"]);
       assert.equal((await one("kubernetes:core/v1:Service", { metadata: { name: "a", labels: { x: "1" } } }, { metadata: { name: "a", labels: { x: "2" } } })).kind, "undecided");
       assert.equal((await one("eks:index:Cluster", { version: "1.33" }, { version: "1.34" })).kind, "undecided", "nothing is claimed for a type not in the table");
-      const components = await diffPlans(doc([{ type: "journey:host:Host", name: "h", inputs: { instanceType: "a" } }]), doc([{ type: "journey:host:Host", name: "h", inputs: { instanceType: "b" } }]));
+      const components = await diffPlans(doc([{ type: Host.TYPE, name: "h", inputs: { instanceType: "a" } }]), doc([{ type: Host.TYPE, name: "h", inputs: { instanceType: "b" } }]));
       assert.deepEqual(components.phases[0].changed, [], "components declare no resource of their own");
     });
 

@@ -12,9 +12,13 @@ import { CANARY, evaluateJourney, isSecret, ofType, unwrapSecret } from "./suppo
 import { isAllowed } from "./kuma/meshSemantics";
 import { validateKumaItem } from "./support/kumaServer";
 import { describeWithUpstream } from "./support/upstream";
+import { InstalledFile } from "../components/hostSoftware";
+import { MeshGlobalControlPlane } from "../components/meshGlobalControlPlane";
+import { MeshSidecar } from "../components/meshSidecar";
+import { UniversalZone } from "../components/universalZone";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const FILE = "journey:host:File";
+const FILE = InstalledFile.TYPE;
 
 const file = (walk: PhaseEvaluation, host: string, path: string): Record<string, unknown> => {
   const found = ofType(walk.resources, FILE).find((f) => f.inputs.host === host && f.inputs.path === path);
@@ -46,16 +50,16 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
       "aws:ec2/natGateway:NatGateway",
       "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
       "aws:rds/instance:Instance",
-      "journey:mesh:GlobalControlPlane",
-      "journey:mesh:UniversalZone",
-      "journey:mesh:Sidecar",
+      MeshGlobalControlPlane.TYPE,
+      UniversalZone.TYPE,
+      MeshSidecar.TYPE,
       "kubernetes:helm.sh/v3:Release",
       "kubernetes:apps/v1:Deployment",
       "pulumi-nodejs:dynamic/konnect:Route",
     ]) {
       assert.ok(types.has(t), `walk declares ${t}`);
     }
-    assert.equal(ofType(walk.resources, "journey:mesh:Sidecar").length, 2);
+    assert.equal(ofType(walk.resources, MeshSidecar.TYPE).length, 2);
   });
 
   describe("crawl untouched", () => {

@@ -6,6 +6,7 @@ import { RULES } from "../../policy/rules";
 import { mesh } from "../../render/kuma";
 import { resourceArgs, runResourcePolicy, runStackPolicy, stackArgs, UNKNOWN_STRING_SENTINEL } from "./support";
 import { unknownCheckingProxy } from "@pulumi/policy";
+import { InstalledFile } from "../../components/hostSoftware";
 
 const KPAT = "kpat_0123456789abcdefghijABCDEFGHIJ";
 const policies = packPolicies({});
@@ -75,7 +76,7 @@ describe("policy pack (CrossGuard adapter)", () => {
     ]);
     assert.deepEqual(secretsFromEnv({ PULUMI_CONFIG: "not json" }), []);
     const policy = packPolicies(env).find((p) => p.name === "no-plaintext-secrets") as ResourceValidationPolicy;
-    const leak = resourceArgs("journey:host:File", { path: "/etc/kuma/license.json", mode: "0644", content: '{"license":"s3cr3t-licence-body"}' });
+    const leak = resourceArgs(InstalledFile.TYPE, { path: "/etc/kuma/license.json", mode: "0644", content: '{"license":"s3cr3t-licence-body"}' });
     const [message] = await runResourcePolicy(policy, leak);
     assert.match(message, /^content carries the secret config cloud-migration-journey:meshLicense: the file is mode 0644/);
     assert.ok(!message.includes("s3cr3t"), "the value is never reported");

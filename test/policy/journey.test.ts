@@ -5,6 +5,7 @@ import type { Phase } from "../../config/schema";
 import { evaluatePolicies, formatPolicyReport, PolicyReport } from "../../policy/offline";
 import { TAGGABLE_TYPES, TAGS_NOT_REQUIRED } from "../../policy/rules/tags";
 import { journeyPlan } from "./support";
+import { InstalledFile } from "../../components/hostSoftware";
 
 const mandatory = (report: PolicyReport) => report.phases.flatMap((p) => p.violations.filter((v) => v.enforcement === "mandatory"));
 
@@ -63,7 +64,7 @@ describe("policy pack on the whole journey (offline adapter)", () => {
     assert.equal(violationsOf(mtls, "kuma-no-allow-all-traffic").length, 2, "both permissions become unenforced");
     const imds = mutated("walk", (r) => r.type === "aws:ec2/instance:Instance", (i) => (i.metadataOptions.httpTokens = "optional"));
     assert.equal(violationsOf(imds, "ec2-imdsv2-required").length, 1);
-    const image = mutated("crawl", (r) => r.type === "journey:host:File" && r.inputs.path === "/etc/systemd/system/monolith.service", (i) => (i.content = i.content.replace(/monolith:offline/g, "monolith:latest")));
+    const image = mutated("crawl", (r) => r.type === InstalledFile.TYPE && r.inputs.path === "/etc/systemd/system/monolith.service", (i) => (i.content = i.content.replace(/monolith:offline/g, "monolith:latest")));
     assert.equal(violationsOf(image, "container-images-pinned").length, 2, "docker pull and docker run");
     const injector = mutated("walk", (r) => r.type === "kubernetes:helm.sh/v3:Release", (i) => (i.values.kuma.controlPlane.injectorFailurePolicy = "Ignore"));
     assert.equal(violationsOf(injector, "kuma-injector-fails-closed").length, 1);
@@ -71,11 +72,11 @@ describe("policy pack on the whole journey (offline adapter)", () => {
 
   it("bites on secrets: a secret output's value in a readable file, an unmarked secret file, an unmarked stack output", () => {
     const password = plan.phases[1].resources.find((r) => r.name === "kmj-mesh-global-db")!.inputs.password as Record<string, string>;
-    const leak = mutated("walk", (r) => r.type === "journey:host:File" && r.inputs.path === "/etc/systemd/system/kuma-cp.service" && r.inputs.host === "mesh-global-cp", (i) => (i.content += `# ${password[SECRET]}\n`));
+    const leak = mutated("walk", (r) => r.type === InstalledFile.TYPE && r.inputs.path === "/etc/systemd/system/kuma-cp.service" && r.inputs.host === "mesh-global-cp", (i) => (i.content += `# ${password[SECRET]}\n`));
     assert.deepEqual(violationsOf(leak, "no-plaintext-secrets").map((v) => v.message), [
       "content carries the secret output kmj-mesh-global-db-password.result: the file is mode 0644, readable beyond its owner; deliver it over a secret channel instead",
     ]);
-    const unmarked = mutated("walk", (r) => r.type === "journey:host:File" && r.inputs.path === "/etc/kuma/global-cp/kuma-cp.env", (i) => (i.content = i.content[SECRET]));
+    const unmarked = mutated("walk", (r) => r.type === InstalledFile.TYPE && r.inputs.path === "/etc/kuma/global-cp/kuma-cp.env", (i) => (i.content = i.content[SECRET]));
     assert.match(violationsOf(unmarked, "no-plaintext-secrets")[0].message, /^content carries the secret output kmj-mesh-global-db-password\.result but is not marked secret/);
     const output = structuredClone(plan);
     output.phases[0].outputs.debug = (plan.phases[0].outputs.sshPrivateKey as Record<string, unknown>)[SECRET];

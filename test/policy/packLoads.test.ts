@@ -5,6 +5,7 @@ import { PROJECT_DIR } from "../../automation/stackConfig";
 import { RULES } from "../../policy/rules";
 import { mesh } from "../../render/kuma";
 import { UNKNOWN_STRING_SENTINEL } from "./support";
+import { InstalledFile } from "../../components/hostSoftware";
 
 /**
  * The pack as `pulumi preview --policy-pack policy` starts it: the nodejs language host resolves
@@ -108,7 +109,7 @@ describe("policy pack loads as the Pulumi CLI starts it", function () {
   });
 
   it("knows the stack's secret config from PULUMI_CONFIG and never echoes it", async () => {
-    const response = await call(client, "analyze", analyzeRequest("journey:host:File", "licence", { host: "mesh-global-cp", path: "/etc/kuma/license.json", mode: "0644", content: LICENCE }));
+    const response = await call(client, "analyze", analyzeRequest(InstalledFile.TYPE, "licence", { host: "mesh-global-cp", path: "/etc/kuma/license.json", mode: "0644", content: LICENCE }));
     const [found] = diagnostics(response);
     assert.equal(found.policy, "no-plaintext-secrets");
     assert.match(found.message, /the secret config cloud-migration-journey:meshLicense/);

@@ -29,6 +29,9 @@ import { kongMeshZoneValues, microserviceManifests } from "../../render/k8s";
 import { kumaControlPlaneUnit, postgresUnit } from "../../render/meshHost";
 import { viewOf } from "../../policy/view";
 import { check, checkStack, fake } from "./support";
+import { InstalledFile } from "../../components/hostSoftware";
+import { MeshGlobalControlPlane } from "../../components/meshGlobalControlPlane";
+import { Monolith } from "../../components/monolith";
 
 const PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----";
 const KPAT = "kpat_0123456789abcdefghijABCDEFGHIJ";
@@ -165,11 +168,11 @@ describe("policy rules (pure, over the neutral view)", () => {
     });
     it("passes secrets marked secret in secret channels: SSH stdin, 0600 files, connections, outputs", () => {
       assert.deepEqual(check(noPlaintextSecrets, fake("command:remote:Command", { create: "sudo install -m 0600 /dev/stdin /etc/x", stdin: PEM, connection: { privateKey: PEM } }, [["stdin"], ["connection"]])), []);
-      assert.deepEqual(check(noPlaintextSecrets, fake("journey:host:File", { mode: "0600", content: `TOKEN=${KPAT}` }, [["content"]])), []);
+      assert.deepEqual(check(noPlaintextSecrets, fake(InstalledFile.TYPE, { mode: "0600", content: `TOKEN=${KPAT}` }, [["content"]])), []);
       assert.deepEqual(check(noPlaintextSecrets, fake("pulumi:pulumi:Stack", { sshPrivateKey: PEM }, [["sshPrivateKey"]])), []);
     });
     it("cannot judge a secret channel where secrecy is not visible (CrossGuard) and does not guess", () => {
-      assert.deepEqual(check(noPlaintextSecrets, fake("journey:host:File", { mode: "0600", content: PEM })), []);
+      assert.deepEqual(check(noPlaintextSecrets, fake(InstalledFile.TYPE, { mode: "0600", content: PEM })), []);
     });
     it("fails plaintext secrets in secret channels, by shape or by known value", () => {
       assert.deepEqual(check(noPlaintextSecrets, fake("pulumi:pulumi:Stack", { sshPrivateKey: PEM }, [])), ["sshPrivateKey carries a PEM private key but is not marked secret: the state and every preview would hold it in plaintext"]);
@@ -181,7 +184,7 @@ describe("policy rules (pure, over the neutral view)", () => {
       assert.match(check(noPlaintextSecrets, fake("aws:ec2/instance:Instance", { userData: `#cloud-config\nwrite_files: [{content: "${KPAT}"}]` }, all))[0], /^userData carries a Konnect access token: user-data is readable/);
       assert.match(check(noPlaintextSecrets, fake("aws:ec2/instance:Instance", { userDataBase64: Buffer.from(PEM).toString("base64") }, all))[0], /^userDataBase64 carries a PEM private key/);
       assert.match(check(noPlaintextSecrets, fake("command:remote:Command", { create: `curl -H 'Authorization: Bearer ${KPAT}' https://us.api.konghq.com` }, all))[0], /^create carries a Konnect access token: command lines/);
-      assert.match(check(noPlaintextSecrets, fake("journey:host:File", { mode: "0644", content: `KUMA_STORE_POSTGRES_PASSWORD=${known[0].value}` }, all), {}, known)[0], /^content carries the secret config konnectToken: the file is mode 0644/);
+      assert.match(check(noPlaintextSecrets, fake(InstalledFile.TYPE, { mode: "0644", content: `KUMA_STORE_POSTGRES_PASSWORD=${known[0].value}` }, all), {}, known)[0], /^content carries the secret config konnectToken: the file is mode 0644/);
       const deployment = { spec: { template: { spec: { containers: [{ name: "app", env: [{ name: "TOKEN", value: KPAT }, { name: "OK", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }] }] } } } };
       assert.deepEqual(check(noPlaintextSecrets, fake("kubernetes:apps/v1:Deployment", deployment, all)), [
         "spec.template.spec.containers[0].env[0].value carries a Konnect access token: a literal env value is readable by anyone who can read the workload; deliver it over a secret channel instead",
@@ -212,15 +215,15 @@ describe("policy rules (pure, over the neutral view)", () => {
     });
     it("passes pinned images in host units, workloads, Helm values and component config", () => {
       const unit = postgresUnit({ image: "docker.io/library/postgres:16.4", dataDir: "/d", envFile: "/e" });
-      assert.deepEqual(check(imagesPinned, fake("journey:host:File", { path: "/etc/systemd/system/p.service", mode: "0644", content: unit })), []);
+      assert.deepEqual(check(imagesPinned, fake(InstalledFile.TYPE, { path: "/etc/systemd/system/p.service", mode: "0644", content: unit })), []);
       const app = microserviceManifests({ name: "microservice", namespace: "microservice", port: 8080, image: "docker.io/djfreese/disputes:1.0.0", healthPath: "/h", replicas: 2 });
       assert.deepEqual(check(imagesPinned, fake("kubernetes:apps/v1:Deployment", app.deployment as unknown as Record<string, unknown>)), []);
       assert.deepEqual(check(imagesPinned, fake("kubernetes:helm.sh/v3:Release", { chart: "kong-mesh", values: { kuma: { controlPlane: { image: { tag: "2.13.10" } } } } })), []);
-      assert.deepEqual(check(imagesPinned, fake("journey:app:Monolith", { image: "docker.io/djfreese/monolith:1.0.0" })), []);
+      assert.deepEqual(check(imagesPinned, fake(Monolith.TYPE, { image: "docker.io/djfreese/monolith:1.0.0" })), []);
     });
     it("fails latest and untagged images wherever they are", () => {
       const unit = postgresUnit({ image: "docker.io/library/postgres", dataDir: "/d", envFile: "/e" });
-      assert.deepEqual(check(imagesPinned, fake("journey:host:File", { path: "/etc/systemd/system/p.service", mode: "0644", content: unit })), [
+      assert.deepEqual(check(imagesPinned, fake(InstalledFile.TYPE, { path: "/etc/systemd/system/p.service", mode: "0644", content: unit })), [
         "content: docker.io/library/postgres has no tag, which means latest",
         "content: docker.io/library/postgres has no tag, which means latest",
       ]);
@@ -231,7 +234,7 @@ describe("policy rules (pure, over the neutral view)", () => {
         'values.kuma.controlPlane.image.tag: the tag "latest" is not a pinned version',
         "values.kuma.dataPlane.image: kong/kuma-dp has no tag, which means latest",
       ]);
-      assert.deepEqual(check(imagesPinned, fake("journey:mesh:GlobalControlPlane", { image: "docker.io/kong/kuma-cp:latest" })), ["image: docker.io/kong/kuma-cp:latest uses the tag latest, which moves under you"]);
+      assert.deepEqual(check(imagesPinned, fake(MeshGlobalControlPlane.TYPE, { image: "docker.io/kong/kuma-cp:latest" })), ["image: docker.io/kong/kuma-cp:latest uses the tag latest, which moves under you"]);
     });
   });
 
@@ -245,7 +248,7 @@ describe("policy rules (pure, over the neutral view)", () => {
       ]);
       // The same resource as a Kubernetes CRD and as a manifest on a host.
       assert.equal(check(meshMtlsOn, fake("kubernetes:kuma.io/v1alpha1:Mesh", { apiVersion: "kuma.io/v1alpha1", kind: "Mesh", metadata: { name: "default" }, spec: {} })).length, 1);
-      assert.equal(check(meshMtlsOn, fake("journey:host:File", { kumaResource: true, content: "type: Mesh\nname: default\n" })).length, 1);
+      assert.equal(check(meshMtlsOn, fake(InstalledFile.TYPE, { kumaResource: true, content: "type: Mesh\nname: default\n" })).length, 1);
     });
     it("kuma-mesh-mtls-strict advises against PERMISSIVE", () => {
       assert.deepEqual(check(meshMtlsStrict, kuma(mesh())), []);

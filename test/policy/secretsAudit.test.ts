@@ -12,6 +12,7 @@ import type { Phase } from "../../config/schema";
 import { evaluatePolicies } from "../../policy/offline";
 import { CANARY, journeyStackFiles, PhaseOverrides } from "../support/journey";
 import { journeyPlan } from "./support";
+import { InstalledFile } from "../../components/hostSoftware";
 
 /**
  * The secrets audit: the journey evaluated with a distinct canary for every secret of the stack config,
@@ -117,7 +118,7 @@ function audit(name: string, overrides: PhaseOverrides, upTo: Phase, reachesProg
 
     it("would catch a leak: a canary or a secret output's value unwrapped into a host file (control)", () => {
       const leaky = structuredClone(plan);
-      const file = leaky.phases[0].resources.find((r) => r.type === "journey:host:File" && !isSecretValue(r.inputs.content))!;
+      const file = leaky.phases[0].resources.find((r) => r.type === InstalledFile.TYPE && !isSecretValue(r.inputs.content))!;
       file.inputs.content = `${String(file.inputs.content)}\n${CANARY.onPremSshPrivateKey}`;
       assert.throws(() => assertClean("planJson", JSON.stringify(planJson(leaky))), /leaks the onPremSshPrivateKey canary/);
       const [placeholder] = [...placeholders];
