@@ -19,7 +19,7 @@ import * as aws from "@pulumi/aws";
 import { KumaZoneToken } from "../providers/kuma/resources";
 import { gatewayDataplane, MICROSERVICE_OUTBOUND_PORT, MONOLITH_INBOUND_PORT, MONOLITH_OUTBOUND_PORT, monolithDataplane } from "../render/kuma";
 import type { KubernetesService } from "../render/kuma";
-import { CrawlOutputs, defaultStackRef, DeclaredOutputs, readEarlierPhase, readPhaseOutput, walkContractProblems } from "./contract";
+import { CrawlOutputs, defaultStackRef, DeclaredOutputs, readEarlierPhase, readOptionalPhaseOutput, readPhaseOutput, walkContractProblems } from "./contract";
 import { cardApiChecks } from "./smoke";
 import { phaseTags } from "./tags";
 
@@ -73,7 +73,7 @@ export async function walk(config: JourneyConfig, secrets: StackSecrets): Promis
   const ami = hostAmi(config.amiId);
   // The cloud's hosts get a key pair of walk's own; simulated on-prem hosts keep crawl's.
   const cloudKey = new SshKeyPair(`${prefix}-cloud-ssh`, { tags });
-  const onPremKeyName = crawlRef.getOutput("sshKeyName") as pulumi.Output<string | undefined>;
+  const onPremKeyName = readOptionalPhaseOutput(crawlRef, "crawl", "sshKeyName");
   const global = new MeshGlobalControlPlane(`${prefix}-mesh-global`, {
     vpcId: cloud.vpcId,
     vpcCidr: config.cloud.vpcCidr,
