@@ -45,7 +45,8 @@ export interface MockContext {
   stackOutputs: Record<string, { outputs: State; secretOutputNames: string[] }>;
 }
 
-const unknowns = (name: string, ...props: string[]): State => Object.fromEntries(props.map((p) => [p, unknownValue(name, p)]));
+const unknowns = (name: string, ...props: string[]): State =>
+  Object.fromEntries(props.map((p) => [p, unknownValue(name, p)]));
 const secretUnknowns = (name: string, ...props: string[]): State =>
   Object.fromEntries(props.map((p) => [p, pulumi.secret(unknownValue(name, p))]));
 
@@ -63,8 +64,14 @@ const RESOURCE_OUTPUTS: Record<string, OutputModel> = {
   "aws:ec2/securityGroup:SecurityGroup": (n) => unknowns(n, "arn", "ownerId"),
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (n) => unknowns(n, "arn", "securityGroupRuleId"),
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (n) => unknowns(n, "arn", "securityGroupRuleId"),
-  "aws:ec2/keyPair:KeyPair": (n, i) => ({ keyName: i.keyName ?? unknownValue(n, "keyName"), ...unknowns(n, "arn", "fingerprint") }),
-  "aws:ec2/instance:Instance": (n, i) => ({ privateIp: i.privateIp ?? unknownValue(n, "privateIp"), ...unknowns(n, "arn", "publicIp", "publicDns", "privateDns") }),
+  "aws:ec2/keyPair:KeyPair": (n, i) => ({
+    keyName: i.keyName ?? unknownValue(n, "keyName"),
+    ...unknowns(n, "arn", "fingerprint"),
+  }),
+  "aws:ec2/instance:Instance": (n, i) => ({
+    privateIp: i.privateIp ?? unknownValue(n, "privateIp"),
+    ...unknowns(n, "arn", "publicIp", "publicDns", "privateDns"),
+  }),
   "aws:rds/subnetGroup:SubnetGroup": (n) => unknowns(n, "arn"),
   "aws:rds/instance:Instance": (n) => ({ ...unknowns(n, "arn", "address", "endpoint"), port: 5432 }),
   "aws:iam/role:Role": (n, i) => ({ name: i.name ?? unknownValue(n, "name"), ...unknowns(n, "arn", "uniqueId") }),
@@ -77,21 +84,32 @@ const RESOURCE_OUTPUTS: Record<string, OutputModel> = {
   "tls:index/selfSignedCert:SelfSignedCert": (n) => unknowns(n, "certPem", "validityStartTime", "validityEndTime"),
   "tls:index/certRequest:CertRequest": (n) => unknowns(n, "certRequestPem"),
   "tls:index/locallySignedCert:LocallySignedCert": (n) => unknowns(n, "certPem", "validityEndTime"),
-  "random:index/randomPassword:RandomPassword": (n) => ({ ...secretUnknowns(n, "result"), ...unknowns(n, "bcryptHash") }),
+  "random:index/randomPassword:RandomPassword": (n) => ({
+    ...secretUnknowns(n, "result"),
+    ...unknowns(n, "bcryptHash"),
+  }),
   "command:remote:Command": (n) => unknowns(n, "stdout", "stderr"),
   "eks:index:Cluster": (n) => ({
     ...secretUnknowns(n, "kubeconfig", "kubeconfigJson"),
     ...unknowns(n, "clusterSecurityGroupId", "nodeSecurityGroupId", "oidcProviderArn", "clusterIngressRuleId"),
-    eksCluster: { id: unknownValue(n, "eksCluster.id"), name: unknownValue(n, "eksCluster.name"), endpoint: unknownValue(n, "eksCluster.endpoint") },
+    eksCluster: {
+      id: unknownValue(n, "eksCluster.id"),
+      name: unknownValue(n, "eksCluster.name"),
+      endpoint: unknownValue(n, "eksCluster.endpoint"),
+    },
   }),
   "eks:index:ManagedNodeGroup": (n) => ({ nodeGroup: { id: unknownValue(n, "nodeGroup.id") } }),
   "pulumi:providers:kubernetes": () => ({}),
   "pulumi:providers:aws": () => ({}),
   "kubernetes:core/v1:Namespace": () => ({}),
   "kubernetes:core/v1:Secret": () => ({}),
-  "kubernetes:core/v1:Service": (n) => ({ status: { loadBalancer: { ingress: [{ hostname: unknownValue(n, "hostname") }] } } }),
+  "kubernetes:core/v1:Service": (n) => ({
+    status: { loadBalancer: { ingress: [{ hostname: unknownValue(n, "hostname") }] } },
+  }),
   "kubernetes:apps/v1:Deployment": () => ({}),
-  "kubernetes:helm.sh/v3:Release": (n) => ({ status: { status: unknownValue(n, "status"), revision: unknownValue(n, "revision") } }),
+  "kubernetes:helm.sh/v3:Release": (n) => ({
+    status: { status: unknownValue(n, "status"), revision: unknownValue(n, "revision") },
+  }),
 };
 
 /** Dynamic-provider resources: the outputs each one adds to its inputs. */
@@ -112,7 +130,11 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
     id: ctx.region,
   }),
   "aws:ec2/getAmi:getAmi": () => ({ id: unknownValue("ubuntu-ami", "id"), name: unknownValue("ubuntu-ami", "name") }),
-  "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: unknownValue("caller", "accountId"), arn: unknownValue("caller", "arn"), userId: unknownValue("caller", "userId") }),
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: unknownValue("caller", "accountId"),
+    arn: unknownValue("caller", "arn"),
+    userId: unknownValue("caller", "userId"),
+  }),
   "aws:index/getRegion:getRegion": (_i, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region }),
 };
 
@@ -129,18 +151,35 @@ export class JourneyMocks implements pulumi.runtime.Mocks {
     const { type, name, inputs } = args;
     if (type === "pulumi:pulumi:StackReference") {
       const ref = this.ctx.stackOutputs[inputs.name as string];
-      if (!ref) throw new Error(`StackReference ${inputs.name}: no such stack in this offline run (known: ${Object.keys(this.ctx.stackOutputs).join(", ") || "none"})`);
-      return { id: inputs.name as string, state: { name: inputs.name, outputs: ref.outputs, secretOutputNames: ref.secretOutputNames } };
+      if (!ref)
+        throw new Error(
+          `StackReference ${inputs.name}: no such stack in this offline run (known: ${Object.keys(this.ctx.stackOutputs).join(", ") || "none"})`,
+        );
+      return {
+        id: inputs.name as string,
+        state: { name: inputs.name, outputs: ref.outputs, secretOutputNames: ref.secretOutputNames },
+      };
     }
     if (!args.custom && (isComponentType(type) || type === "pulumi:pulumi:Stack")) return { id: undefined, state: {} };
     if (type.startsWith(DYNAMIC_PREFIX)) {
       const model = DYNAMIC_OUTPUTS[type.slice(DYNAMIC_PREFIX.length)];
-      if (!model) throw new Error(`mocks: unknown dynamic resource type ${type} (${name}); model its outputs in automation/mocks.ts`);
+      if (!model)
+        throw new Error(
+          `mocks: unknown dynamic resource type ${type} (${name}); model its outputs in automation/mocks.ts`,
+        );
       const { __provider: _serialisedProvider, ...rest } = inputs;
-      return { id: unknownValue(name, "id"), state: { ...rest, ...unknowns(name, ...model.outputs), ...secretUnknowns(name, ...(model.secretOutputs ?? [])) } };
+      return {
+        id: unknownValue(name, "id"),
+        state: {
+          ...rest,
+          ...unknowns(name, ...model.outputs),
+          ...secretUnknowns(name, ...(model.secretOutputs ?? [])),
+        },
+      };
     }
     const model = RESOURCE_OUTPUTS[type];
-    if (!model) throw new Error(`mocks: unknown resource type ${type} (${name}); model its outputs in automation/mocks.ts`);
+    if (!model)
+      throw new Error(`mocks: unknown resource type ${type} (${name}); model its outputs in automation/mocks.ts`);
     return { id: unknownValue(name, "id"), state: { ...inputs, ...model(name, inputs, this.ctx) } };
   }
 

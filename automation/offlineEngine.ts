@@ -42,7 +42,6 @@ export function isSecretValue(v: unknown): v is SecretValue {
   return typeof v === "object" && v !== null && SECRET in v;
 }
 
-
 class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
 
@@ -70,7 +69,12 @@ function replacementOptions(req: any): Pick<RecordedResource, "replacement"> {
   const deleteBeforeReplace = req.getDeletebeforereplace() === true;
   const ignoreChanges: string[] = req.getIgnorechangesList();
   if (!deleteBeforeReplace && ignoreChanges.length === 0) return {};
-  return { replacement: { ...(deleteBeforeReplace ? { deleteBeforeReplace } : {}), ...(ignoreChanges.length ? { ignoreChanges } : {}) } };
+  return {
+    replacement: {
+      ...(deleteBeforeReplace ? { deleteBeforeReplace } : {}),
+      ...(ignoreChanges.length ? { ignoreChanges } : {}),
+    },
+  };
 }
 
 /** Turns the SDK's secret envelopes into this module's `{ [SECRET]: value }` markers. */
@@ -162,7 +166,8 @@ export async function recordProgram(
 function programFailure(stack: string, reason: unknown): Error {
   const message = String((reason as Error)?.message ?? reason).replace(/^(error serializing property "[^"]*": )+/, "");
   const failure = new Error(`the ${stack} program failed: ${message}`);
-  failure.name = (reason as Error)?.name === "RunError" || /^cloud-migration-journey:/.test(message) ? "RunError" : "ProgramError";
+  failure.name =
+    (reason as Error)?.name === "RunError" || /^cloud-migration-journey:/.test(message) ? "RunError" : "ProgramError";
   return failure;
 }
 
@@ -175,10 +180,18 @@ function programFailure(stack: string, reason: unknown): Error {
  */
 function skipDynamicProviderSerialization(): () => void {
   const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: unknown };
-  const options = (require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { options: { cacheDynamicProviders?: boolean } } } }).getStore().settings.options;
+  const options = (
+    require("@pulumi/pulumi/runtime/state") as {
+      getStore(): { settings: { options: { cacheDynamicProviders?: boolean } } };
+    }
+  ).getStore().settings.options;
   const original = closure.serializeFunction;
   const caching = options.cacheDynamicProviders;
-  closure.serializeFunction = async () => ({ text: "offline: dynamic provider code is not serialised", exportName: "handler", containsSecrets: false });
+  closure.serializeFunction = async () => ({
+    text: "offline: dynamic provider code is not serialised",
+    exportName: "handler",
+    containsSecrets: false,
+  });
   options.cacheDynamicProviders = false;
   return () => {
     closure.serializeFunction = original;
@@ -189,21 +202,29 @@ function skipDynamicProviderSerialization(): () => void {
 async function resolveOutputs(value: unknown): Promise<any> {
   if (pulumi.Output.isInstance(value)) {
     const output = value as pulumi.Output<unknown>;
-    const [secret, resolved] = await Promise.all([pulumi.isSecret(output), (output as any).promise() as Promise<unknown>]);
+    const [secret, resolved] = await Promise.all([
+      pulumi.isSecret(output),
+      (output as any).promise() as Promise<unknown>,
+    ]);
     const inner = await resolveOutputs(resolved);
     return secret ? { [SECRET]: inner } : inner;
   }
   if (value instanceof Promise) return resolveOutputs(await value);
   if (Array.isArray(value)) return Promise.all(value.map(resolveOutputs));
   if (value && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveOutputs(v)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await resolveOutputs(v)] as const),
+    );
     return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
   }
   return value;
 }
 
 /** Outputs as StackReference serves them to the next phase: plain values plus the names of secret ones. */
-export function asStackReferenceOutputs(outputs: Record<string, unknown>): { outputs: Record<string, unknown>; secretOutputNames: string[] } {
+export function asStackReferenceOutputs(outputs: Record<string, unknown>): {
+  outputs: Record<string, unknown>;
+  secretOutputNames: string[];
+} {
   const secretOutputNames: string[] = [];
   const plain = Object.fromEntries(
     Object.entries(outputs).map(([k, v]) => {

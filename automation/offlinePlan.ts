@@ -43,7 +43,13 @@ export async function offlinePlan(options: OfflinePlanOptions = {}): Promise<Off
       const refName = laterFile ? stackRefName(laterFile.config, phase) : defaultStackRef(PROJECT, phase);
       stackOutputs[refName] = asStackReferenceOutputs(evaluation.outputs);
     }
-    if (wanted.includes(phase)) phases.push({ ...evaluation, placeholderSecrets: file.placeholderSecrets, placeholderImages: file.placeholderImages, durationMs });
+    if (wanted.includes(phase))
+      phases.push({
+        ...evaluation,
+        placeholderSecrets: file.placeholderSecrets,
+        placeholderImages: file.placeholderImages,
+        durationMs,
+      });
   }
   return { mode: "offline", phases };
 }

@@ -4,7 +4,12 @@ import * as os from "os";
 import * as path from "path";
 import { isDeepStrictEqual, promisify } from "util";
 import { PHASES, Phase } from "../config/schema";
-import { diffControlPlane, diffDataPlaneCertificate, diffGatewayService, diffRoute } from "../providers/konnect/providers";
+import {
+  diffControlPlane,
+  diffDataPlaneCertificate,
+  diffGatewayService,
+  diffRoute,
+} from "../providers/konnect/providers";
 import { dataplaneTokenProvider, diffKumaResource, zoneTokenProvider } from "../providers/kuma/resources";
 import { DYNAMIC_PREFIX, isComponentType } from "./mocks";
 import type { OfflinePlan } from "./offlinePlan";
@@ -67,12 +72,21 @@ interface ProviderDiff {
 /** The dynamic providers' own diff functions, by resource type. */
 export const PROVIDER_DIFFS: Record<string, ProviderDiff> = {
   [`${DYNAMIC_PREFIX}konnect:ControlPlane`]: { name: "diffControlPlane", diff: diffControlPlane },
-  [`${DYNAMIC_PREFIX}konnect:DataPlaneCertificate`]: { name: "diffDataPlaneCertificate", diff: diffDataPlaneCertificate },
+  [`${DYNAMIC_PREFIX}konnect:DataPlaneCertificate`]: {
+    name: "diffDataPlaneCertificate",
+    diff: diffDataPlaneCertificate,
+  },
   [`${DYNAMIC_PREFIX}konnect:GatewayService`]: { name: "diffGatewayService", diff: diffGatewayService },
   [`${DYNAMIC_PREFIX}konnect:Route`]: { name: "diffRoute", diff: diffRoute },
   [`${DYNAMIC_PREFIX}kuma:Resource`]: { name: "diffKumaResource", diff: diffKumaResource },
-  [`${DYNAMIC_PREFIX}kuma:ZoneToken`]: { name: "the zone-token provider's diff", diff: (olds, news) => zoneTokenProvider.diff!("", olds, news) },
-  [`${DYNAMIC_PREFIX}kuma:DataplaneToken`]: { name: "the dataplane-token provider's diff", diff: (olds, news) => dataplaneTokenProvider.diff!("", olds, news) },
+  [`${DYNAMIC_PREFIX}kuma:ZoneToken`]: {
+    name: "the zone-token provider's diff",
+    diff: (olds, news) => zoneTokenProvider.diff!("", olds, news),
+  },
+  [`${DYNAMIC_PREFIX}kuma:DataplaneToken`]: {
+    name: "the dataplane-token provider's diff",
+    diff: (olds, news) => dataplaneTokenProvider.diff!("", olds, news),
+  },
 };
 
 export interface ReplaceRule {
@@ -93,7 +107,17 @@ export const REPLACE_ON_CHANGE: Record<string, readonly ReplaceRule[]> = {
   "aws:ec2/vpc:Vpc": [{ fields: ["cidrBlock", "ipv4IpamPoolId"] }],
   "aws:ec2/subnet:Subnet": [{ fields: ["vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId"] }],
   "aws:ec2/instance:Instance": [
-    { fields: ["ami", "subnetId", "privateIp", "availabilityZone", "keyName", "associatePublicIpAddress", "placementGroup"] },
+    {
+      fields: [
+        "ami",
+        "subnetId",
+        "privateIp",
+        "availabilityZone",
+        "keyName",
+        "associatePublicIpAddress",
+        "placementGroup",
+      ],
+    },
     // Otherwise a user-data change is an update (the instance is stopped and started).
     { fields: ["userData", "userDataBase64"], when: (inputs) => inputs.userDataReplaceOnChange === true },
   ],
@@ -101,24 +125,78 @@ export const REPLACE_ON_CHANGE: Record<string, readonly ReplaceRule[]> = {
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": [{ fields: ["securityGroupId"] }],
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": [{ fields: ["securityGroupId"] }],
   "aws:ec2/routeTable:RouteTable": [{ fields: ["vpcId"] }],
-  "aws:ec2/route:Route": [{ fields: ["routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId"] }],
+  "aws:ec2/route:Route": [
+    { fields: ["routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId"] },
+  ],
   "aws:ec2/routeTableAssociation:RouteTableAssociation": [{ fields: ["subnetId", "gatewayId"] }],
   "aws:ec2/keyPair:KeyPair": [{ fields: ["keyName", "keyNamePrefix", "publicKey"] }],
   "aws:ec2/natGateway:NatGateway": [{ fields: ["subnetId", "allocationId", "connectivityType"] }],
-  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": [{ fields: ["vpcId", "peerVpcId", "peerOwnerId", "peerRegion"] }],
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": [
+    { fields: ["vpcId", "peerVpcId", "peerOwnerId", "peerRegion"] },
+  ],
   "aws:rds/instance:Instance": [
-    { fields: ["engine", "dbName", "identifier", "identifierPrefix", "username", "storageEncrypted", "kmsKeyId", "availabilityZone", "characterSetName"] },
+    {
+      fields: [
+        "engine",
+        "dbName",
+        "identifier",
+        "identifierPrefix",
+        "username",
+        "storageEncrypted",
+        "kmsKeyId",
+        "availabilityZone",
+        "characterSetName",
+      ],
+    },
   ],
   "aws:rds/subnetGroup:SubnetGroup": [{ fields: ["name", "namePrefix"] }],
   "aws:iam/role:Role": [{ fields: ["name", "namePrefix", "path"] }],
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [{ fields: ["role", "policyArn"] }],
   "aws:kms/key:Key": [{ fields: ["keyUsage", "customerMasterKeySpec", "keySpec", "multiRegion"] }],
   "tls:index/privateKey:PrivateKey": [{ fields: ["algorithm", "rsaBits", "ecdsaCurve"] }],
-  "tls:index/selfSignedCert:SelfSignedCert": [{ fields: ["privateKeyPem", "subject", "validityPeriodHours", "allowedUses", "dnsNames", "ipAddresses", "uris", "isCaCertificate"] }],
+  "tls:index/selfSignedCert:SelfSignedCert": [
+    {
+      fields: [
+        "privateKeyPem",
+        "subject",
+        "validityPeriodHours",
+        "allowedUses",
+        "dnsNames",
+        "ipAddresses",
+        "uris",
+        "isCaCertificate",
+      ],
+    },
+  ],
   "tls:index/certRequest:CertRequest": [{ fields: ["privateKeyPem", "subject", "dnsNames", "ipAddresses", "uris"] }],
-  "tls:index/locallySignedCert:LocallySignedCert": [{ fields: ["certRequestPem", "caPrivateKeyPem", "caCertPem", "validityPeriodHours", "allowedUses", "isCaCertificate"] }],
+  "tls:index/locallySignedCert:LocallySignedCert": [
+    {
+      fields: [
+        "certRequestPem",
+        "caPrivateKeyPem",
+        "caCertPem",
+        "validityPeriodHours",
+        "allowedUses",
+        "isCaCertificate",
+      ],
+    },
+  ],
   "random:index/randomPassword:RandomPassword": [
-    { fields: ["length", "special", "upper", "lower", "numeric", "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial", "keepers"] },
+    {
+      fields: [
+        "length",
+        "special",
+        "upper",
+        "lower",
+        "numeric",
+        "minLower",
+        "minUpper",
+        "minNumeric",
+        "minSpecial",
+        "overrideSpecial",
+        "keepers",
+      ],
+    },
   ],
   // `triggers` exist to force a replacement; other inputs re-run `create` (or `update`) in place.
   "command:remote:Command": [{ fields: ["triggers"] }],
@@ -181,10 +259,17 @@ export interface PlanDiff {
 }
 
 /** Components (`journey:*`) declare no cloud resource of their own; their children carry the changes. */
-const own = (resources: PlanResource[]) => resources.filter((r) => !isComponentType(r.type) && r.type !== "pulumi:pulumi:Stack");
+const own = (resources: PlanResource[]) =>
+  resources.filter((r) => !isComponentType(r.type) && r.type !== "pulumi:pulumi:Stack");
 
-export async function diffPlans(base: PlanDocument, head: PlanDocument, options: { phases?: Phase[] } = {}): Promise<PlanDiff> {
-  const phases = PHASES.filter((p) => (options.phases ? options.phases.includes(p) : true)).filter((p) => base.phases.some((x) => x.phase === p) || head.phases.some((x) => x.phase === p));
+export async function diffPlans(
+  base: PlanDocument,
+  head: PlanDocument,
+  options: { phases?: Phase[] } = {},
+): Promise<PlanDiff> {
+  const phases = PHASES.filter((p) => (options.phases ? options.phases.includes(p) : true)).filter(
+    (p) => base.phases.some((x) => x.phase === p) || head.phases.some((x) => x.phase === p),
+  );
   const result: PhaseDiff[] = [];
   for (const phase of phases) {
     const before = base.phases.find((p) => p.phase === phase);
@@ -205,7 +290,13 @@ export async function diffPlans(base: PlanDocument, head: PlanDocument, options:
         unchanged++;
         continue;
       }
-      changed.push({ urn: resource.urn, type: resource.type, name: resource.name, fields, ...(await classify(resource.type, old.inputs, resource.inputs, fields)) });
+      changed.push({
+        urn: resource.urn,
+        type: resource.type,
+        name: resource.name,
+        fields,
+        ...(await classify(resource.type, old.inputs, resource.inputs, fields)),
+      });
     }
     const kept = new Set(news.map((r) => r.urn));
     const removed = [...olds.values()].filter((r) => !kept.has(r.urn));
@@ -223,7 +314,12 @@ export async function diffPlans(base: PlanDocument, head: PlanDocument, options:
   return { phases: result };
 }
 
-async function classify(type: string, olds: Record<string, unknown>, news: Record<string, unknown>, fields: FieldChange[]): Promise<Pick<ResourceChange, "kind" | "replaceFields" | "basis">> {
+async function classify(
+  type: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  fields: FieldChange[],
+): Promise<Pick<ResourceChange, "kind" | "replaceFields" | "basis">> {
   const provider = PROVIDER_DIFFS[type];
   if (provider) {
     const { changes, replaces = [] } = await provider.diff(olds, news);
@@ -235,7 +331,9 @@ async function classify(type: string, olds: Record<string, unknown>, news: Recor
   const rules = replaceRules(type);
   if (rules) {
     const forcing = rules.filter((rule) => !rule.when || rule.when(news)).flatMap((rule) => rule.fields);
-    const replaceFields = forcing.filter((field) => fields.some((f) => f.path === field || f.path.startsWith(`${field}.`) || f.path.startsWith(`${field}[`)));
+    const replaceFields = forcing.filter((field) =>
+      fields.some((f) => f.path === field || f.path.startsWith(`${field}.`) || f.path.startsWith(`${field}[`)),
+    );
     if (replaceFields.length > 0) return { kind: "replace", replaceFields, basis: "replace-on-change table" };
   }
   return { kind: "undecided", replaceFields: [] };
@@ -249,7 +347,13 @@ export function fieldChanges(olds: unknown, news: unknown, at = "", out: FieldCh
   if (isDeepStrictEqual(olds, news)) return out;
   if (isObject(olds) && isObject(news)) {
     const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].sort();
-    for (const key of keys) fieldChanges(olds[key], news[key], IDENTIFIER.test(key) ? (at ? `${at}.${key}` : key) : `${at}[${JSON.stringify(key)}]`, out);
+    for (const key of keys)
+      fieldChanges(
+        olds[key],
+        news[key],
+        IDENTIFIER.test(key) ? (at ? `${at}.${key}` : key) : `${at}[${JSON.stringify(key)}]`,
+        out,
+      );
   } else if (Array.isArray(olds) && Array.isArray(news) && olds.length === news.length) {
     olds.forEach((item, i) => fieldChanges(item, news[i], `${at}[${i}]`, out));
   } else {
@@ -280,12 +384,17 @@ export function renderPlanDiffMarkdown(diff: PlanDiff, labels: { base: string; h
   out.push("| phase | replaced | added | removed | changed | unchanged |", "|---|---:|---:|---:|---:|---:|");
   for (const p of diff.phases) {
     const replaced = p.changed.filter((c) => c.kind === "replace").length;
-    const name = p.presence === "both" ? p.phase : `${p.phase} (${p.presence === "added" ? "new phase" : "phase removed"})`;
-    out.push(`| ${name} | ${replaced > 0 ? `**${replaced}**` : "0"} | ${p.added.length} | ${p.removed.length} | ${p.changed.length - replaced} | ${p.unchanged} |`);
+    const name =
+      p.presence === "both" ? p.phase : `${p.phase} (${p.presence === "added" ? "new phase" : "phase removed"})`;
+    out.push(
+      `| ${name} | ${replaced > 0 ? `**${replaced}**` : "0"} | ${p.added.length} | ${p.removed.length} | ${p.changed.length - replaced} | ${p.unchanged} |`,
+    );
   }
   out.push("");
 
-  const replacements = diff.phases.flatMap((p) => p.changed.filter((c) => c.kind === "replace").map((c) => [p.phase, c] as const));
+  const replacements = diff.phases.flatMap((p) =>
+    p.changed.filter((c) => c.kind === "replace").map((c) => [p.phase, c] as const),
+  );
   if (replacements.length > 0) {
     out.push(`### ⚠️ Replacements (${replacements.length}): deleted and created again`, "");
     out.push(...limit(replacements.map(([phase, c]) => `- **${phase}** ${replaceLine(c)}`)), "");
@@ -301,16 +410,30 @@ export function renderPlanDiffMarkdown(diff: PlanDiff, labels: { base: string; h
       out.push(`No changes (${p.unchanged} resources unchanged).`, "");
       continue;
     }
-    if (replaced.length > 0) out.push(`**Replaced (${replaced.length})**`, "", ...limit(replaced.map((c) => `- ${replaceLine(c)}`)), "");
-    if (p.added.length > 0) out.push(`**Added (${p.added.length})**`, "", ...limit(p.added.map((r) => `- ${resourceName(r)}`)), "");
-    if (p.removed.length > 0) out.push(`**Removed (${p.removed.length})**`, "", ...limit(p.removed.map((r) => `- ${resourceName(r)}`)), "");
+    if (replaced.length > 0)
+      out.push(`**Replaced (${replaced.length})**`, "", ...limit(replaced.map((c) => `- ${replaceLine(c)}`)), "");
+    if (p.added.length > 0)
+      out.push(`**Added (${p.added.length})**`, "", ...limit(p.added.map((r) => `- ${resourceName(r)}`)), "");
+    if (p.removed.length > 0)
+      out.push(`**Removed (${p.removed.length})**`, "", ...limit(p.removed.map((r) => `- ${resourceName(r)}`)), "");
     if (updated.length + undecided.length > 0) {
       out.push(`**Changed (${updated.length + undecided.length})**`, "");
-      out.push(...limit([...updated, ...undecided].map((c) => `- ${resourceName(c)}: ${c.kind === "update" ? `update in place (the provider's own \`${c.basis}\`)` : UNDECIDED}; ${fieldList(c.fields)}`)), "");
+      out.push(
+        ...limit(
+          [...updated, ...undecided].map(
+            (c) =>
+              `- ${resourceName(c)}: ${c.kind === "update" ? `update in place (the provider's own \`${c.basis}\`)` : UNDECIDED}; ${fieldList(c.fields)}`,
+          ),
+        ),
+        "",
+      );
     }
     if (ignored.length > 0) {
       out.push(`**Inputs differ, no change for the provider (${ignored.length})**`, "");
-      out.push(...limit(ignored.map((c) => `- ${resourceName(c)}: \`${c.basis}\` does not compare ${fieldList(c.fields)}`)), "");
+      out.push(
+        ...limit(ignored.map((c) => `- ${resourceName(c)}: \`${c.basis}\` does not compare ${fieldList(c.fields)}`)),
+        "",
+      );
     }
     if (p.outputs.length > 0) out.push(`Stack outputs changed: ${p.outputs.map(code).join(", ")}`, "");
   }
@@ -327,12 +450,15 @@ export function renderPlanDiffMarkdown(diff: PlanDiff, labels: { base: string; h
     "",
   );
   let text = out.join("\n");
-  if (text.length > MAX_CHARS) text = `${text.slice(0, MAX_CHARS)}\n\n… (truncated; run \`journey plan --diff-base <ref>\` for the whole report)\n`;
+  if (text.length > MAX_CHARS)
+    text = `${text.slice(0, MAX_CHARS)}\n\n… (truncated; run \`journey plan --diff-base <ref>\` for the whole report)\n`;
   return text;
 }
 
 function replaceLine(c: ResourceChange): string {
-  const forcing = c.fields.filter((f) => c.replaceFields.some((r) => f.path === r || f.path.startsWith(`${r}.`) || f.path.startsWith(`${r}[`)));
+  const forcing = c.fields.filter((f) =>
+    c.replaceFields.some((r) => f.path === r || f.path.startsWith(`${r}.`) || f.path.startsWith(`${r}[`)),
+  );
   const shown = forcing.length > 0 ? forcing : c.replaceFields.map((path) => ({ path }));
   const others = c.fields.length - forcing.length;
   return `${resourceName(c)}: ${fieldList(shown)} force${shown.length === 1 ? "s" : ""} a replacement (${c.basis === "replace-on-change table" ? "replace-on-change table" : `the provider's own \`${c.basis}\``})${others > 0 ? `; ${others} other field(s) changed` : ""}`;
@@ -346,7 +472,9 @@ function fieldList(fields: FieldChange[]): string {
   const shown = fields.slice(0, MAX_FIELDS).map((f) => {
     const from = scalar(f.from);
     const to = scalar(f.to);
-    return "from" in f && from !== undefined && to !== undefined ? `${code(f.path)} (${code(from)} → ${code(to)})` : code(f.path);
+    return "from" in f && from !== undefined && to !== undefined
+      ? `${code(f.path)} (${code(from)} → ${code(to)})`
+      : code(f.path);
   });
   return shown.join(", ") + (fields.length > MAX_FIELDS ? ` and ${fields.length - MAX_FIELDS} more` : "");
 }
@@ -408,11 +536,16 @@ const REF = /^(?!-)[^\s\x00-\x1f\x7f~^:?*[\\]+([~^]\d*)*$/;
 
 /** Why `ref` is not accepted as a base, or undefined when it is. */
 export function refProblem(ref: string): string | undefined {
-  return ref.length > 200 || !REF.test(ref) ? `"${ref}" is not a git ref this command accepts (a branch, tag, SHA or e.g. origin/main, HEAD~1)` : undefined;
+  return ref.length > 200 || !REF.test(ref)
+    ? `"${ref}" is not a git ref this command accepts (a branch, tag, SHA or e.g. origin/main, HEAD~1)`
+    : undefined;
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await run("git", ["-C", cwd, ...args], { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" } });
+  const { stdout } = await run("git", ["-C", cwd, ...args], {
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+  });
   return stdout.trim();
 }
 
@@ -438,7 +571,9 @@ export async function basePlan(options: BasePlanOptions): Promise<BasePlan> {
   try {
     commit = await git(top, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${options.ref}^{commit}`]);
   } catch {
-    throw new BasePlanError(`git knows no commit ${options.ref} here; fetch it first (in CI: actions/checkout with fetch-depth: 0)`);
+    throw new BasePlanError(
+      `git knows no commit ${options.ref} here; fetch it first (in CI: actions/checkout with fetch-depth: 0)`,
+    );
   }
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "journey-base-"));
@@ -452,13 +587,22 @@ export async function basePlan(options: BasePlanOptions): Promise<BasePlan> {
     await git(top, ["worktree", "add", "--detach", "--quiet", tree, commit]);
     added = true;
     const cli = path.join(baseProject, "bin", "journey.js");
-    if (!fs.existsSync(cli)) throw new BasePlanError(`${options.ref} has no ${path.join(prefix, "bin/journey.js")}: its offline plan cannot be evaluated`);
+    if (!fs.existsSync(cli))
+      throw new BasePlanError(
+        `${options.ref} has no ${path.join(prefix, "bin/journey.js")}: its offline plan cannot be evaluated`,
+      );
     if (!fs.existsSync(link)) {
       fs.symlinkSync(path.join(projectDir, "node_modules"), link, "dir");
       linked = true;
     }
     log(`evaluating the offline plan of ${options.ref}...\n`);
-    const plan = await runBasePlan(process.execPath, [cli, "plan", "--json"], baseProject, path.join(scratch, "plan.json"), options.timeoutMs ?? 5 * 60_000);
+    const plan = await runBasePlan(
+      process.execPath,
+      [cli, "plan", "--json"],
+      baseProject,
+      path.join(scratch, "plan.json"),
+      options.timeoutMs ?? 5 * 60_000,
+    );
     return { plan, commit };
   } finally {
     if (linked) fs.rmSync(link, { force: true });
@@ -469,17 +613,34 @@ export async function basePlan(options: BasePlanOptions): Promise<BasePlan> {
 }
 
 /** Runs the base's CLI with its stdout in a file (a pipe can lose the end of a large document at exit). */
-function runBasePlan(node: string, args: string[], cwd: string, outFile: string, timeoutMs: number): Promise<PlanDocument> {
+function runBasePlan(
+  node: string,
+  args: string[],
+  cwd: string,
+  outFile: string,
+  timeoutMs: number,
+): Promise<PlanDocument> {
   const out = fs.openSync(outFile, "w");
   return new Promise<PlanDocument>((resolve, reject) => {
     let stderr = "";
-    const child = spawn(node, args, { cwd, stdio: ["ignore", out, "pipe"], env: { ...process.env, NO_COLOR: "1" }, timeout: timeoutMs, killSignal: "SIGKILL" });
+    const child = spawn(node, args, {
+      cwd,
+      stdio: ["ignore", out, "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+    });
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
     child.on("error", (err) => reject(new BasePlanError(`could not run the base's plan: ${err.message}`)));
     child.on("close", (code, signal) => {
       fs.closeSync(out);
       if (code !== 0) {
-        reject(new BasePlanError(`the base's offline plan failed (${signal ? `killed by ${signal}` : `exit ${code}`})`, stderr.trim()));
+        reject(
+          new BasePlanError(
+            `the base's offline plan failed (${signal ? `killed by ${signal}` : `exit ${code}`})`,
+            stderr.trim(),
+          ),
+        );
         return;
       }
       try {

@@ -17,7 +17,11 @@ export function sanitize(value: unknown): any {
   if (typeof value === "string") return value.replace(UNKNOWN_PATTERN, UNKNOWN_TEXT);
   if (Array.isArray(value)) return value.map(sanitize);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([k, v]) => k !== "__provider" && v !== undefined).map(([k, v]) => [k, sanitize(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k, v]) => k !== "__provider" && v !== undefined)
+        .map(([k, v]) => [k, sanitize(v)]),
+    );
   }
   return value;
 }
@@ -30,7 +34,13 @@ export function planJson(plan: OfflinePlan): object {
     phases: plan.phases.map((p) => ({
       phase: p.phase,
       stack: p.stack,
-      resources: ownResources(p.resources).map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: sanitize(r.inputs) })),
+      resources: ownResources(p.resources).map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent ?? null,
+        inputs: sanitize(r.inputs),
+      })),
       outputs: sanitize(p.outputs),
     })),
   };
@@ -78,13 +88,22 @@ export function renderPlanText(plan: OfflinePlan): string {
   for (const p of plan.phases) {
     const own = ownResources(p.resources);
     out.push(`== ${p.phase} (stack ${p.stack}): ${own.length} resources, evaluated in ${p.durationMs} ms`);
-    if (p.placeholderSecrets.length > 0) out.push(`   secrets not readable offline, stood in for: ${p.placeholderSecrets.join(", ")}`);
-    if (p.placeholderImages?.length) out.push(`   images to mirror and pin before deploying, stood in for: ${p.placeholderImages.join(", ")}`);
+    if (p.placeholderSecrets.length > 0)
+      out.push(`   secrets not readable offline, stood in for: ${p.placeholderSecrets.join(", ")}`);
+    if (p.placeholderImages?.length)
+      out.push(`   images to mirror and pin before deploying, stood in for: ${p.placeholderImages.join(", ")}`);
     out.push(renderTree(p.resources), "");
     out.push("   outputs:");
     for (const [key, value] of Object.entries(sanitize(p.outputs))) {
       if (key === "smokeChecks") {
-        out.push(`     smokeChecks: ${(value as unknown[]).length} HTTP checks, e.g. ${(value as Array<{ method: string; url: string; expectStatus: number }>).slice(0, 2).map((c) => `${c.method} ${c.url} -> ${c.expectStatus}`).join("; ")}`);
+        out.push(
+          `     smokeChecks: ${(value as unknown[]).length} HTTP checks, e.g. ${(
+            value as Array<{ method: string; url: string; expectStatus: number }>
+          )
+            .slice(0, 2)
+            .map((c) => `${c.method} ${c.url} -> ${c.expectStatus}`)
+            .join("; ")}`,
+        );
       } else {
         out.push(`     ${key}: ${JSON.stringify(value)}`);
       }
@@ -94,7 +113,9 @@ export function renderPlanText(plan: OfflinePlan): string {
   out.push("== summary");
   for (const p of plan.phases) {
     const counts = countByType(p.resources);
-    out.push(`   ${p.phase} adds ${ownResources(p.resources).length} resources: ${counts.map(([t, n]) => `${n} ${t}`).join(", ")}`);
+    out.push(
+      `   ${p.phase} adds ${ownResources(p.resources).length} resources: ${counts.map(([t, n]) => `${n} ${t}`).join(", ")}`,
+    );
   }
   return out.join("\n") + "\n";
 }
@@ -120,7 +141,9 @@ export function phaseArtifacts(resources: RecordedResource[]): Artifact[] {
     if (r.type === "journey:host:Software") {
       artifacts.push({ path: `hosts/${inputs.host}/bootstrap.sh`, content: renderBootstrapScript(inputs.bootstrap) });
     } else if (r.type === "journey:host:File") {
-      const content = isSecretValue(inputs.content) ? `${SECRET_TEXT} delivered over SSH, mode ${inputs.mode}; not written by the offline plan\n` : String(inputs.content);
+      const content = isSecretValue(inputs.content)
+        ? `${SECRET_TEXT} delivered over SSH, mode ${inputs.mode}; not written by the offline plan\n`
+        : String(inputs.content);
       artifacts.push({ path: `hosts/${inputs.host}${inputs.path}`, content });
       if (inputs.kumaResource && !isSecretValue(inputs.content)) artifacts.push(kumaArtifact(parseYaml(content)));
     } else if (r.type === `${DYNAMIC_PREFIX}kuma:Resource`) {
@@ -128,11 +151,17 @@ export function phaseArtifacts(resources: RecordedResource[]): Artifact[] {
     } else if (r.type.startsWith("kubernetes:") && r.custom) {
       artifacts.push(kubernetesArtifact(r));
     } else if (r.type === "aws:ec2/instance:Instance" && inputs.userData) {
-      artifacts.push({ path: `hosts/${inputs.tags?.Role ?? r.name}/cloud-init.yaml`, content: String(inputs.userData) });
+      artifacts.push({
+        path: `hosts/${inputs.tags?.Role ?? r.name}/cloud-init.yaml`,
+        content: String(inputs.userData),
+      });
     } else if (r.type.startsWith(DYNAMIC_PREFIX) && KONNECT_KINDS[r.type.slice(DYNAMIC_PREFIX.length)]) {
       const kind = KONNECT_KINDS[r.type.slice(DYNAMIC_PREFIX.length)];
       const body = konnectRequestBody(kind, inputs as never);
-      artifacts.push({ path: `konnect/${kind}-${slug(typeof inputs.name === "string" ? inputs.name : r.name)}.json`, content: JSON.stringify(sanitize(body), null, 2) + "\n" });
+      artifacts.push({
+        path: `konnect/${kind}-${slug(typeof inputs.name === "string" ? inputs.name : r.name)}.json`,
+        content: JSON.stringify(sanitize(body), null, 2) + "\n",
+      });
     }
   }
   return artifacts.map((a) => ({ ...a, content: a.content.replace(UNKNOWN_PATTERN, UNKNOWN_TEXT) }));
@@ -146,7 +175,16 @@ function kumaArtifact(resource: { type: string; name: string }): Artifact {
 function kubernetesArtifact(r: RecordedResource): Artifact {
   const inputs = sanitize(r.inputs) as Record<string, any>;
   if (r.type === "kubernetes:helm.sh/v3:Release") {
-    return { path: `k8s/HelmRelease-${slug(inputs.name ?? r.name)}.yaml`, content: toYaml({ chart: inputs.chart, version: inputs.version, repositoryOpts: inputs.repositoryOpts, namespace: inputs.namespace, values: inputs.values }) };
+    return {
+      path: `k8s/HelmRelease-${slug(inputs.name ?? r.name)}.yaml`,
+      content: toYaml({
+        chart: inputs.chart,
+        version: inputs.version,
+        repositoryOpts: inputs.repositoryOpts,
+        namespace: inputs.namespace,
+        values: inputs.values,
+      }),
+    };
   }
   const kind = inputs.kind ?? r.type.split(":").pop();
   const name = inputs.metadata?.name ?? r.name;
@@ -167,5 +205,8 @@ export function writeArtifacts(plan: OfflinePlan, dir: string): string[] {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }

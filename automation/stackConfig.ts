@@ -31,7 +31,10 @@ export const OFFLINE_SECRET_PLACEHOLDERS: Record<SecretKey, string> = {
  */
 export const OFFLINE_IMAGE_PLACEHOLDERS = {
   crawl: { object: "monolith", image: { repository: "registry.invalid/mirror-of/djfreese/monolith", tag: "offline" } },
-  walk: { object: "microservice", image: { repository: "registry.invalid/mirror-of/djfreese/disputes", tag: "offline" } },
+  walk: {
+    object: "microservice",
+    image: { repository: "registry.invalid/mirror-of/djfreese/disputes", tag: "offline" },
+  },
 } as const;
 
 export interface StackFile {
@@ -48,7 +51,8 @@ export interface StackFile {
 /** Reads `Pulumi.<stack>.yaml` as the engine would hand it to the program, for an offline evaluation. */
 export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new Error(`${file} does not exist: each phase is a stack with its own Pulumi.<stack>.yaml`);
+  if (!fs.existsSync(file))
+    throw new Error(`${file} does not exist: each phase is a stack with its own Pulumi.<stack>.yaml`);
   let doc: any;
   try {
     doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
@@ -84,7 +88,8 @@ export function stackConfigFromObject(
     values[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
   }
   const phase = values[`${PROJECT}:phase`] as Phase;
-  if (!PHASES.includes(phase)) throw new Error(`${file}: ${PROJECT}:phase must be one of ${PHASES.join(", ")}; got ${JSON.stringify(phase)}`);
+  if (!PHASES.includes(phase))
+    throw new Error(`${file}: ${PROJECT}:phase must be one of ${PHASES.join(", ")}; got ${JSON.stringify(phase)}`);
   const contradiction = phaseStackProblem(stack, phase, file);
   if (contradiction) throw new Error(`${file}: ${contradiction}`);
   for (const [name, rule] of Object.entries(SECRET_KEYS) as Array<[SecretKey, (typeof SECRET_KEYS)[SecretKey]]>) {

@@ -42,14 +42,22 @@ async function time(run: () => Promise<unknown>): Promise<number> {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
-  console.log(`\noffline journey of ${phases.join(", ")}: the orchestrator against the offline engine, same process, ${RUNS} alternating runs`);
+  console.log(
+    `\noffline journey of ${phases.join(", ")}: the orchestrator against the offline engine, same process, ${RUNS} alternating runs`,
+  );
   for (const [, run] of contenders) await run(); // warm-up: module loading and JIT
   const times = contenders.map(() => [] as number[]);
   for (let i = 0; i < RUNS; i++) for (const [c, [, run]] of contenders.entries()) times[c].push(await time(run));
   const medians = times.map(median);
-  contenders.forEach(([label], c) => console.log(`${label.padEnd(40)} median ${medians[c].toFixed(0).padStart(5)} ms   (runs: ${times[c].map((t) => t.toFixed(0)).join(", ")})`));
+  contenders.forEach(([label], c) =>
+    console.log(
+      `${label.padEnd(40)} median ${medians[c].toFixed(0).padStart(5)} ms   (runs: ${times[c].map((t) => t.toFixed(0)).join(", ")})`,
+    ),
+  );
   const ratio = medians[2] / medians[0];
-  console.log(`\norchestrated / offline engine = ${ratio.toFixed(2)}x (target <= ${TARGET}x): ${ratio <= TARGET ? "met" : "NOT met"}`);
+  console.log(
+    `\norchestrated / offline engine = ${ratio.toFixed(2)}x (target <= ${TARGET}x): ${ratio <= TARGET ? "met" : "NOT met"}`,
+  );
 }
 
 main().catch((err) => {

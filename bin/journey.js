@@ -29,7 +29,10 @@ function cliModule() {
   const sourceDirs = ["cli", "automation", "phases", "components", "render", "config", "providers", "policy", "server"];
   if (fs.existsSync(compiled)) {
     const builtAt = fs.statSync(compiled).mtimeMs;
-    const newest = sourceDirs.reduce((n, d) => (fs.existsSync(path.join(root, d)) ? newestSource(path.join(root, d), n) : n), 0);
+    const newest = sourceDirs.reduce(
+      (n, d) => (fs.existsSync(path.join(root, d)) ? newestSource(path.join(root, d), n) : n),
+      0,
+    );
     if (newest <= builtAt) return require(compiled);
   }
   require("ts-node").register({ transpileOnly: true, swc: true, project: path.join(root, "tsconfig.json") });
@@ -38,7 +41,9 @@ function cliModule() {
 
 // Exit only once stdout and stderr are flushed: a pipe (`journey plan --json | jq`) is written asynchronously.
 const exitWhenFlushed = (code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
-cliModule().main(process.argv).then(exitWhenFlushed, (err) => {
-  process.stderr.write(`journey: ${err && err.message ? err.message : err}\n`);
-  exitWhenFlushed(1);
-});
+cliModule()
+  .main(process.argv)
+  .then(exitWhenFlushed, (err) => {
+    process.stderr.write(`journey: ${err && err.message ? err.message : err}\n`);
+    exitWhenFlushed(1);
+  });

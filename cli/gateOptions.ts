@@ -15,12 +15,14 @@ export interface GateFlags {
 
 export function percentOption(value: string): number {
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n > 100) throw new InvalidArgumentError("must be a percentage from 0 to 100, e.g. 99.5");
+  if (!/^\d+(\.\d+)?$/.test(value) || n > 100)
+    throw new InvalidArgumentError("must be a percentage from 0 to 100, e.g. 99.5");
   return n;
 }
 
 export function countOption(value: string): number {
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("must be a whole number of requests, at least 1");
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError("must be a whole number of requests, at least 1");
   return Number(value);
 }
 
@@ -40,9 +42,14 @@ export function urlOption(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidArgumentError("must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090");
+    throw new InvalidArgumentError(
+      "must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090",
+    );
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError("must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new InvalidArgumentError(
+      "must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090",
+    );
   return value;
 }
 

@@ -4,7 +4,11 @@ import { webhookUrlProblem } from "../config/webhook";
 import type { Io } from "./reports";
 
 /** The webhook a command notifies: `--notify`, else JOURNEY_NOTIFY_URL; a bad one is refused before anything runs. */
-export function notifierFromFlags(flag: string | undefined, env: NodeJS.ProcessEnv, io: Io): WebhookNotifier | undefined {
+export function notifierFromFlags(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  io: Io,
+): WebhookNotifier | undefined {
   const url = flag ?? (env.JOURNEY_NOTIFY_URL || undefined);
   return url === undefined ? undefined : new WebhookNotifier(url, { onFailure: warn(io) });
 }

@@ -32,14 +32,22 @@ export function stepsOption(value: string): number[] {
 }
 
 export function portOption(value: string): number {
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("must be a TCP port from 0 to 65535");
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError("must be a TCP port from 0 to 65535");
   return Number(value);
 }
 
 /** A duration option whose default the help shows as written (`5m`), not in milliseconds. */
-export function durationFlag(flags: string, description: string, parse: (value: string) => number, fallback?: string): Option {
+export function durationFlag(
+  flags: string,
+  description: string,
+  parse: (value: string) => number,
+  fallback?: string,
+): Option {
   const option = new Option(flags, description).argParser(parse);
-  return fallback === undefined ? option : option.default(parseDuration(fallback), formatDuration(parseDuration(fallback)));
+  return fallback === undefined
+    ? option
+    : option.default(parseDuration(fallback), formatDuration(parseDuration(fallback)));
 }
 
 /**

@@ -23,7 +23,14 @@ export class NdjsonRenderer implements Renderer {
   close(): void {}
 }
 
-const OP_SYMBOL: Record<string, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " ", read: ">" };
+const OP_SYMBOL: Record<string, string> = {
+  create: "+",
+  update: "~",
+  replace: "+-",
+  delete: "-",
+  same: " ",
+  read: ">",
+};
 const CHECK_SYMBOL = { passed: "✓", failed: "✗", "not-run": "·", retrying: "…" } as const;
 
 /** Turns events into lines for people; offline, everything is said as what would happen. */
@@ -42,13 +49,20 @@ export class EventText {
       case "diagnostic":
         return `  ${event.severity === "info" ? "" : `${event.severity}: `}${event.message}`;
       case "phase-finished": {
-        const what = event.skipped ? `nothing to do (${event.skipped})` : describeChanges(event.changes, this.offline ? "preview" : event.action);
+        const what = event.skipped
+          ? `nothing to do (${event.skipped})`
+          : describeChanges(event.changes, this.offline ? "preview" : event.action);
         return `${event.phase}: ${this.verb(event.action)} ${event.skipped ? "" : "done: "}${what}${event.skipped ? "" : ` (${formatDuration(event.durationMs)})`}`;
       }
       case "gate":
         return `gate ${event.requires === event.phase ? event.phase : `${event.requires} -> ${event.phase}`}: ${event.verdict.toUpperCase()}: ${event.reason}`;
       case "smoke-check": {
-        const status = event.status === "not-run" ? "NOT RUN" : event.status === "retrying" ? `retrying (attempt ${event.attempt})` : event.status;
+        const status =
+          event.status === "not-run"
+            ? "NOT RUN"
+            : event.status === "retrying"
+              ? `retrying (attempt ${event.attempt})`
+              : event.status;
         return `  smoke ${CHECK_SYMBOL[event.status]} ${event.phase} | ${event.check}: ${status}${event.detail ? ` - ${event.detail}` : ""}`;
       }
       case "weight":
@@ -62,9 +76,13 @@ export class EventText {
         return `${event.real ? "waiting" : "would wait"} ${event.what === "load-balancers" ? "up to " : ""}${formatDuration(event.durationMs)} ${event.detail}`;
       case "summary": {
         const icon = event.outcome === "succeeded" ? "✓" : event.outcome === "cancelled" ? "■" : "✗";
-        const resume = event.resume && event.outcome !== "succeeded" && !event.message.includes(event.resume) ? `\n  to carry on: ${event.resume}` : "";
+        const resume =
+          event.resume && event.outcome !== "succeeded" && !event.message.includes(event.resume)
+            ? `\n  to carry on: ${event.resume}`
+            : "";
         const changing = ["up", "shift", "rollback", "destroy"].includes(event.operation);
-        const note = this.offline && changing && event.outcome === "succeeded" ? " (offline: nothing was deployed)" : "";
+        const note =
+          this.offline && changing && event.outcome === "succeeded" ? " (offline: nothing was deployed)" : "";
         return `${icon} ${event.outcome === "succeeded" ? "" : `${event.outcome.toUpperCase()}: `}${event.message}${note}${resume}`;
       }
     }
@@ -74,7 +92,12 @@ export class EventText {
   private step(event: ResourceStep): string | undefined {
     if (event.state === "started" || event.op === "same") return undefined;
     const progress = `${event.progress.done}${event.progress.total ? `/${event.progress.total}` : ""}`;
-    const op = event.state === "failed" ? `FAILED ${event.op}` : this.offline || event.action === "preview" ? `would ${event.op}` : event.op;
+    const op =
+      event.state === "failed"
+        ? `FAILED ${event.op}`
+        : this.offline || event.action === "preview"
+          ? `would ${event.op}`
+          : event.op;
     return `  ${OP_SYMBOL[event.op] ?? "*"} ${op} ${shortType(event.resourceType)} ${event.name}  [${progress}]`;
   }
 
@@ -136,7 +159,13 @@ export class BarsRenderer implements Renderer {
     // Loaded on a terminal only: plans, CI lines and NDJSON never draw bars.
     const { MultiBar, Presets } = require("cli-progress") as typeof import("cli-progress");
     this.bars = new MultiBar(
-      { stream: this.stream as NodeJS.WritableStream, clearOnComplete: true, hideCursor: true, autopadding: true, format: "{label} [{bar}] {value}/{total} {what}" },
+      {
+        stream: this.stream as NodeJS.WritableStream,
+        clearOnComplete: true,
+        hideCursor: true,
+        autopadding: true,
+        format: "{label} [{bar}] {value}/{total} {what}",
+      },
       Presets.shades_grey,
     );
     this.phaseBar = this.bars.create(0, 0, { label: `${phase} ${action}`, what: "resources" });
@@ -148,7 +177,13 @@ export class BarsRenderer implements Renderer {
     if (event.state === "started") {
       this.started++;
       if (this.resourceBars.size < MAX_RESOURCE_BARS) {
-        this.resourceBars.set(event.urn, this.bars.create(1, 0, { label: `  ${event.op.padEnd(7)}`, what: `${shortType(event.resourceType)} ${event.name}` }));
+        this.resourceBars.set(
+          event.urn,
+          this.bars.create(1, 0, {
+            label: `  ${event.op.padEnd(7)}`,
+            what: `${shortType(event.resourceType)} ${event.name}`,
+          }),
+        );
       }
     } else {
       const bar = this.resourceBars.get(event.urn);

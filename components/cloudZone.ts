@@ -49,17 +49,37 @@ export class CloudZone extends pulumi.ComponentResource {
   public readonly loadBalancers: pulumi.Output<string[]>;
 
   constructor(name: string, args: CloudZoneArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(CloudZone.TYPE, name, { zone: args.zone, kubernetesVersion: args.kubernetesVersion, meshVersion: args.meshVersion }, opts);
+    super(
+      CloudZone.TYPE,
+      name,
+      { zone: args.zone, kubernetesVersion: args.kubernetesVersion, meshVersion: args.meshVersion },
+      opts,
+    );
     const tags = args.tags;
 
-    const secretsKey = new aws.kms.Key(`${name}-secrets-key`, { description: `${name}: EKS secrets envelope encryption`, enableKeyRotation: true, tags }, { parent: this });
-    const nodeRole = new aws.iam.Role(
-      `${name}-node-role`,
-      { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }), tags },
+    const secretsKey = new aws.kms.Key(
+      `${name}-secrets-key`,
+      { description: `${name}: EKS secrets envelope encryption`, enableKeyRotation: true, tags },
       { parent: this },
     );
-    NODE_POLICIES.forEach((policy) =>
-      new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${policy}` }, { parent: nodeRole }),
+    const nodeRole = new aws.iam.Role(
+      `${name}-node-role`,
+      {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+        tags,
+      },
+      { parent: this },
+    );
+    NODE_POLICIES.forEach(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-node-${policy}`,
+          { role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${policy}` },
+          { parent: nodeRole },
+        ),
     );
 
     const cluster = new eks.Cluster(
@@ -96,12 +116,24 @@ export class CloudZone extends pulumi.ComponentResource {
       { parent: this },
     );
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { parent: this },
+    );
     const k8sOpts = { parent: this, provider: this.provider };
 
     const namespace = new k8s.core.v1.Namespace(`${name}-mesh-system`, kongMeshSystemNamespace(), k8sOpts);
-    const caSecret = new k8s.core.v1.Secret(`${name}-kds-ca`, kdsGlobalCaSecret("kong-mesh-kds-global-ca", args.caCertPem), { ...k8sOpts, dependsOn: [namespace] });
-    const tokenSecret = new k8s.core.v1.Secret(`${name}-cp-token`, zoneCpTokenSecret("kong-mesh-cp-token", pulumi.secret(args.cpToken)), { ...k8sOpts, dependsOn: [namespace] });
+    const caSecret = new k8s.core.v1.Secret(
+      `${name}-kds-ca`,
+      kdsGlobalCaSecret("kong-mesh-kds-global-ca", args.caCertPem),
+      { ...k8sOpts, dependsOn: [namespace] },
+    );
+    const tokenSecret = new k8s.core.v1.Secret(
+      `${name}-cp-token`,
+      zoneCpTokenSecret("kong-mesh-cp-token", pulumi.secret(args.cpToken)),
+      { ...k8sOpts, dependsOn: [namespace] },
+    );
     this.meshRelease = new k8s.helm.v3.Release(
       `${name}-kong-mesh`,
       {
@@ -123,8 +155,14 @@ export class CloudZone extends pulumi.ComponentResource {
       },
       { ...k8sOpts, dependsOn: [caSecret, tokenSecret] },
     );
-    const ingress = k8s.core.v1.Service.get(`${name}-zone-ingress`, `${KONG_MESH_NAMESPACE}/${KONG_MESH_RELEASE}-ingress`, { ...k8sOpts, dependsOn: [this.meshRelease] });
-    this.loadBalancers = ingress.status.apply((status) => (status?.loadBalancer?.ingress ?? []).map((i) => i.hostname ?? i.ip).filter((h): h is string => !!h));
+    const ingress = k8s.core.v1.Service.get(
+      `${name}-zone-ingress`,
+      `${KONG_MESH_NAMESPACE}/${KONG_MESH_RELEASE}-ingress`,
+      { ...k8sOpts, dependsOn: [this.meshRelease] },
+    );
+    this.loadBalancers = ingress.status.apply((status) =>
+      (status?.loadBalancer?.ingress ?? []).map((i) => i.hostname ?? i.ip).filter((h): h is string => !!h),
+    );
     this.registerOutputs({ kubeconfig: this.kubeconfig, loadBalancers: this.loadBalancers });
   }
 }

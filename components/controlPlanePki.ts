@@ -19,7 +19,11 @@ export class ControlPlanePki extends pulumi.ComponentResource {
 
   constructor(name: string, args: { organization: string }, opts?: pulumi.ComponentResourceOptions) {
     super(ControlPlanePki.TYPE, name, { organization: args.organization }, opts);
-    const key = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P384" }, { parent: this, additionalSecretOutputs: SECRET_KEY_OUTPUTS });
+    const key = new tls.PrivateKey(
+      `${name}-ca-key`,
+      { algorithm: "ECDSA", ecdsaCurve: "P384" },
+      { parent: this, additionalSecretOutputs: SECRET_KEY_OUTPUTS },
+    );
     const ca = new tls.SelfSignedCert(
       `${name}-ca`,
       {
@@ -38,11 +42,27 @@ export class ControlPlanePki extends pulumi.ComponentResource {
   }
 
   /** A server certificate for a control plane, valid for the addresses peers dial. */
-  issue(name: string, subject: { commonName: string; ipAddresses?: pulumi.Input<pulumi.Input<string>[]>; dnsNames?: pulumi.Input<pulumi.Input<string>[]> }): ServerCertificate {
-    const key = new tls.PrivateKey(`${name}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent: this, additionalSecretOutputs: SECRET_KEY_OUTPUTS });
+  issue(
+    name: string,
+    subject: {
+      commonName: string;
+      ipAddresses?: pulumi.Input<pulumi.Input<string>[]>;
+      dnsNames?: pulumi.Input<pulumi.Input<string>[]>;
+    },
+  ): ServerCertificate {
+    const key = new tls.PrivateKey(
+      `${name}-key`,
+      { algorithm: "ECDSA", ecdsaCurve: "P256" },
+      { parent: this, additionalSecretOutputs: SECRET_KEY_OUTPUTS },
+    );
     const request = new tls.CertRequest(
       `${name}-csr`,
-      { privateKeyPem: key.privateKeyPem, subject: { commonName: subject.commonName }, ipAddresses: subject.ipAddresses, dnsNames: subject.dnsNames },
+      {
+        privateKeyPem: key.privateKeyPem,
+        subject: { commonName: subject.commonName },
+        ipAddresses: subject.ipAddresses,
+        dnsNames: subject.dnsNames,
+      },
       { parent: this },
     );
     const cert = new tls.LocallySignedCert(

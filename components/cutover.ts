@@ -1,6 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KumaConnectionArgs, KumaResource } from "../providers/kuma/resources";
-import { EarlyAccess, KubernetesService, meshHttpRoute, meshRetry, meshTimeout, Retries, Timeouts } from "../render/kuma";
+import {
+  EarlyAccess,
+  KubernetesService,
+  meshHttpRoute,
+  meshRetry,
+  meshTimeout,
+  Retries,
+  Timeouts,
+} from "../render/kuma";
 
 export interface CutoverArgs {
   api: pulumi.Input<KumaConnectionArgs>;
@@ -25,18 +33,31 @@ export class Cutover extends pulumi.ComponentResource {
     const { migration } = args;
     const route = new KumaResource(
       `${name}-route`,
-      { connection: args.api, resource: pulumi.output(args.microservice).apply((to) => meshHttpRoute({ ...migration, to })) },
+      {
+        connection: args.api,
+        resource: pulumi.output(args.microservice).apply((to) => meshHttpRoute({ ...migration, to })),
+      },
       { parent: this },
     );
     const scope = (kind: string) => ({ name: `${migration.name}-${kind}`, routes: [migration.name] });
     new KumaResource(
       `${name}-timeout`,
-      { connection: args.api, resource: pulumi.output(args.microservice).apply((microservice) => meshTimeout({ ...scope("timeout"), microservice, timeouts: args.timeouts })) },
+      {
+        connection: args.api,
+        resource: pulumi
+          .output(args.microservice)
+          .apply((microservice) => meshTimeout({ ...scope("timeout"), microservice, timeouts: args.timeouts })),
+      },
       { parent: this, dependsOn: [route] },
     );
     new KumaResource(
       `${name}-retry`,
-      { connection: args.api, resource: pulumi.output(args.microservice).apply((microservice) => meshRetry({ ...scope("retry"), microservice, retries: args.retries })) },
+      {
+        connection: args.api,
+        resource: pulumi
+          .output(args.microservice)
+          .apply((microservice) => meshRetry({ ...scope("retry"), microservice, retries: args.retries })),
+      },
       { parent: this, dependsOn: [route] },
     );
     this.routeName = migration.name;

@@ -20,13 +20,30 @@ export class GatewayRoute extends pulumi.ComponentResource {
   public readonly routeId: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayRouteArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(GatewayRoute.TYPE, name, { serviceName: args.serviceName, routeName: args.routeName, paths: args.paths }, opts);
+    super(
+      GatewayRoute.TYPE,
+      name,
+      { serviceName: args.serviceName, routeName: args.routeName, paths: args.paths },
+      opts,
+    );
     const api = { region: args.region, baseUrl: args.baseUrl, controlPlaneId: args.controlPlaneId };
     // Children do not inherit a component's dependsOn; the service must wait for what the route waits for.
-    const service = new KonnectGatewayService(`${name}-service`, { ...api, name: args.serviceName, ...args.upstream }, { parent: this, dependsOn: opts?.dependsOn });
+    const service = new KonnectGatewayService(
+      `${name}-service`,
+      { ...api, name: args.serviceName, ...args.upstream },
+      { parent: this, dependsOn: opts?.dependsOn },
+    );
     const route = new KonnectRoute(
       `${name}-route`,
-      { ...api, serviceId: service.serviceId, name: args.routeName, paths: args.paths, methods: args.methods, protocols: ["http", "https"], stripPath: true },
+      {
+        ...api,
+        serviceId: service.serviceId,
+        name: args.routeName,
+        paths: args.paths,
+        methods: args.methods,
+        protocols: ["http", "https"],
+        stripPath: true,
+      },
       { parent: this },
     );
     this.serviceId = service.serviceId;

@@ -58,19 +58,47 @@ export class Host extends pulumi.ComponentResource {
   public readonly publicIp: pulumi.Output<string>;
 
   constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(Host.TYPE, name, { role: args.role, privateIp: args.privateIp, instanceType: args.instanceType, ami: args.ami.pinned ? args.ami.id : "newest Ubuntu 24.04 at first deployment, then kept (set amiId to pin)" }, opts);
+    super(
+      Host.TYPE,
+      name,
+      {
+        role: args.role,
+        privateIp: args.privateIp,
+        instanceType: args.instanceType,
+        ami: args.ami.pinned ? args.ami.id : "newest Ubuntu 24.04 at first deployment, then kept (set amiId to pin)",
+      },
+      opts,
+    );
     const tags = { ...args.tags, Name: name, Role: args.role };
 
     const group = new aws.ec2.SecurityGroup(
       `${name}-sg`,
-      { vpcId: args.vpcId, description: `${args.role}: only the flows this role needs`, revokeRulesOnDelete: true, tags },
+      {
+        vpcId: args.vpcId,
+        description: `${args.role}: only the flows this role needs`,
+        revokeRulesOnDelete: true,
+        tags,
+      },
       { parent: this },
     );
-    inboundRuleSpecs([{ description: "SSH from the admin networks", fromPort: 22, cidrs: args.adminCidrs }, ...args.inbound]).forEach((rule) =>
-      new aws.vpc.SecurityGroupIngressRule(`${name}-in-${rule.key}`, { ...rule.args, securityGroupId: group.id, tags }, { parent: group }),
+    inboundRuleSpecs([
+      { description: "SSH from the admin networks", fromPort: 22, cidrs: args.adminCidrs },
+      ...args.inbound,
+    ]).forEach(
+      (rule) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-in-${rule.key}`,
+          { ...rule.args, securityGroupId: group.id, tags },
+          { parent: group },
+        ),
     );
-    outboundRuleSpecs(args.vpcCidr, args.extraOutbound).forEach((rule) =>
-      new aws.vpc.SecurityGroupEgressRule(`${name}-out-${rule.key}`, { ...rule.args, securityGroupId: group.id, tags }, { parent: group }),
+    outboundRuleSpecs(args.vpcCidr, args.extraOutbound).forEach(
+      (rule) =>
+        new aws.vpc.SecurityGroupEgressRule(
+          `${name}-out-${rule.key}`,
+          { ...rule.args, securityGroupId: group.id, tags },
+          { parent: group },
+        ),
     );
 
     const instance = new aws.ec2.Instance(
@@ -86,19 +114,31 @@ export class Host extends pulumi.ComponentResource {
         userData: renderCloudConfig(args.bootstrap),
         userDataReplaceOnChange: false,
         metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
-        rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeGiB, encrypted: true, deleteOnTermination: true },
+        rootBlockDevice: {
+          volumeType: "gp3",
+          volumeSize: args.rootVolumeGiB,
+          encrypted: true,
+          deleteOnTermination: true,
+        },
         tags,
         volumeTags: tags,
       },
       { parent: this, ...instanceReplacement(args.ami.pinned) },
     );
-    const address = args.elasticIp ? new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", instance: instance.id, tags }, { parent: this }) : undefined;
+    const address = args.elasticIp
+      ? new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", instance: instance.id, tags }, { parent: this })
+      : undefined;
 
     this.instanceId = instance.id;
     this.securityGroupId = group.id;
     this.privateIp = instance.privateIp;
     this.publicIp = address ? address.publicIp : instance.publicIp;
-    this.registerOutputs({ instanceId: this.instanceId, securityGroupId: this.securityGroupId, privateIp: this.privateIp, publicIp: this.publicIp });
+    this.registerOutputs({
+      instanceId: this.instanceId,
+      securityGroupId: this.securityGroupId,
+      privateIp: this.privateIp,
+      publicIp: this.publicIp,
+    });
   }
 }
 
@@ -107,7 +147,9 @@ export class Host extends pulumi.ComponentResource {
  * same address in the subnet, so the old instance goes first. A looked-up AMI is resolved once: a
  * newer Ubuntu image does not replace a running host (pin `amiId` to choose when it changes).
  */
-export function instanceReplacement(amiPinned: boolean): Pick<pulumi.CustomResourceOptions, "deleteBeforeReplace" | "ignoreChanges"> {
+export function instanceReplacement(
+  amiPinned: boolean,
+): Pick<pulumi.CustomResourceOptions, "deleteBeforeReplace" | "ignoreChanges"> {
   return { deleteBeforeReplace: true, ...(amiPinned ? {} : { ignoreChanges: ["ami"] }) };
 }
 
@@ -121,20 +163,54 @@ type RuleArgs = Omit<aws.vpc.SecurityGroupIngressRuleArgs, "securityGroupId">;
 /** One security-group rule resource per source, keyed so that names stay stable when rules are added. */
 export function inboundRuleSpecs(rules: InboundRule[]): Array<{ key: string; args: RuleArgs }> {
   return rules.flatMap((rule) => {
-    const base = { description: rule.description, fromPort: rule.fromPort, toPort: rule.toPort ?? rule.fromPort, ipProtocol: rule.protocol ?? "tcp" };
+    const base = {
+      description: rule.description,
+      fromPort: rule.fromPort,
+      toPort: rule.toPort ?? rule.fromPort,
+      ipProtocol: rule.protocol ?? "tcp",
+    };
     const ports = rule.toPort && rule.toPort !== rule.fromPort ? `${rule.fromPort}-${rule.toPort}` : `${rule.fromPort}`;
-    const fromGroup = rule.sourceSecurityGroupId ? [{ key: `${ports}-sg`, args: { ...base, referencedSecurityGroupId: rule.sourceSecurityGroupId } }] : [];
-    const fromCidrs = (rule.cidrs ?? []).map((cidr, i) => ({ key: `${ports}-${i + 1}`, args: { ...base, cidrIpv4: cidr } }));
+    const fromGroup = rule.sourceSecurityGroupId
+      ? [{ key: `${ports}-sg`, args: { ...base, referencedSecurityGroupId: rule.sourceSecurityGroupId } }]
+      : [];
+    const fromCidrs = (rule.cidrs ?? []).map((cidr, i) => ({
+      key: `${ports}-${i + 1}`,
+      args: { ...base, cidrIpv4: cidr },
+    }));
     return [...fromGroup, ...fromCidrs];
   });
 }
 
-export function outboundRuleSpecs(vpcCidr: string, extra: Array<{ description: string; cidr: string }> = []): Array<{ key: string; args: RuleArgs }> {
+export function outboundRuleSpecs(
+  vpcCidr: string,
+  extra: Array<{ description: string; cidr: string }> = [],
+): Array<{ key: string; args: RuleArgs }> {
   return [
     { key: "vpc", args: { description: "anything inside the VPC", ipProtocol: "-1", cidrIpv4: vpcCidr } },
-    { key: "https", args: { description: "HTTPS: images, packages, Konnect", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" } },
-    { key: "http", args: { description: "HTTP: Ubuntu package mirrors", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" } },
-    ...extra.map((e, i) => ({ key: `extra-${i + 1}`, args: { description: e.description, ipProtocol: "-1", cidrIpv4: e.cidr } })),
+    {
+      key: "https",
+      args: {
+        description: "HTTPS: images, packages, Konnect",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+      },
+    },
+    {
+      key: "http",
+      args: {
+        description: "HTTP: Ubuntu package mirrors",
+        ipProtocol: "tcp",
+        fromPort: 80,
+        toPort: 80,
+        cidrIpv4: "0.0.0.0/0",
+      },
+    },
+    ...extra.map((e, i) => ({
+      key: `extra-${i + 1}`,
+      args: { description: e.description, ipProtocol: "-1", cidrIpv4: e.cidr },
+    })),
   ];
 }
 

@@ -51,12 +51,22 @@ export class HostSoftware extends pulumi.ComponentResource {
 
     const bootstrap = new command.remote.Command(
       `${name}-bootstrap`,
-      { connection, create: "sudo bash -s", stdin: renderBootstrapScript(args.bootstrap) + (args.downloads ?? []).map(downloadCommand).join(""), logging: "stderr" },
+      {
+        connection,
+        create: "sudo bash -s",
+        stdin: renderBootstrapScript(args.bootstrap) + (args.downloads ?? []).map(downloadCommand).join(""),
+        logging: "stderr",
+      },
       { parent: this },
     );
 
     const files = args.files.map(
-      (file) => new InstalledFile(`${name}-file-${fileSlug(file.path)}`, { connection, host: args.host, file }, { parent: this, dependsOn: [bootstrap] }),
+      (file) =>
+        new InstalledFile(
+          `${name}-file-${fileSlug(file.path)}`,
+          { connection, host: args.host, file },
+          { parent: this, dependsOn: [bootstrap] },
+        ),
     );
 
     const fingerprint = pulumi.all(args.files.map((f) => f.content)).apply((contents) => contentFingerprint(contents));
@@ -73,12 +83,34 @@ export class HostSoftware extends pulumi.ComponentResource {
 /** One file on a host. Its own component so that a secret file's content stays secret on its own. */
 export class InstalledFile extends pulumi.ComponentResource {
   static readonly TYPE = "journey:host:File";
-  constructor(name: string, args: { connection: command.types.input.remote.ConnectionArgs; host: string; file: HostFile }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: { connection: command.types.input.remote.ConnectionArgs; host: string; file: HostFile },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     const { file } = args;
-    super(InstalledFile.TYPE, name, { host: args.host, path: file.path, mode: file.mode, owner: file.owner ?? "root", kumaResource: file.kumaResource ?? false, content: file.content }, opts);
+    super(
+      InstalledFile.TYPE,
+      name,
+      {
+        host: args.host,
+        path: file.path,
+        mode: file.mode,
+        owner: file.owner ?? "root",
+        kumaResource: file.kumaResource ?? false,
+        content: file.content,
+      },
+      opts,
+    );
     new command.remote.Command(
       `${name}-install`,
-      { connection: args.connection, create: installFileCommand(file), delete: `sudo rm -f ${file.path}`, stdin: file.content, logging: "none" },
+      {
+        connection: args.connection,
+        create: installFileCommand(file),
+        delete: `sudo rm -f ${file.path}`,
+        stdin: file.content,
+        logging: "none",
+      },
       { parent: this },
     );
     this.registerOutputs({});
@@ -100,8 +132,10 @@ export function serviceCommands(services: string[]): { create: string; update: s
 
 /** HTTPS only (TLS 1.2+, verified against the host's CAs); a failed or empty download fails the step. */
 export function downloadCommand(d: HostDownload): string {
-  if (!/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9._\/-]+$/.test(d.url)) throw new Error(`download ${JSON.stringify(d.url)} must be a plain https URL`);
-  if (!/^\/[A-Za-z0-9._\/-]+$/.test(d.path)) throw new Error(`download path ${JSON.stringify(d.path)} must be an absolute path`);
+  if (!/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9._\/-]+$/.test(d.url))
+    throw new Error(`download ${JSON.stringify(d.url)} must be a plain https URL`);
+  if (!/^\/[A-Za-z0-9._\/-]+$/.test(d.path))
+    throw new Error(`download path ${JSON.stringify(d.path)} must be an absolute path`);
   return `install -d -m 0755 ${d.path.slice(0, d.path.lastIndexOf("/"))} && curl --fail --silent --show-error --proto =https --tlsv1.2 -o ${d.path}.new ${d.url} && grep -q 'BEGIN CERTIFICATE' ${d.path}.new && chmod 0644 ${d.path}.new && mv ${d.path}.new ${d.path}\n`;
 }
 
@@ -110,7 +144,10 @@ export function installFileCommand(file: HostFile): string {
 }
 
 export function fileSlug(path: string): string {
-  return path.replace(/^\//, "").replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
+  return path
+    .replace(/^\//, "")
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .toLowerCase();
 }
 
 function contentFingerprint(contents: string[]): string {

@@ -4,7 +4,14 @@ import * as tls from "@pulumi/tls";
 import { renderContainerUnit } from "../render/container";
 import { renderEnvFile } from "../render/envFile";
 import { dockerHost } from "../render/hosts";
-import { KONG_CLUSTER_DIR, KONG_CONTAINER_CLUSTER_DIR, KONG_KEY_OWNER_SCRIPT, KONG_KEY_OWNER_SCRIPT_TEXT, KONG_PROXY_PORT, kongDataPlaneEnv } from "../render/kong";
+import {
+  KONG_CLUSTER_DIR,
+  KONG_CONTAINER_CLUSTER_DIR,
+  KONG_KEY_OWNER_SCRIPT,
+  KONG_KEY_OWNER_SCRIPT_TEXT,
+  KONG_PROXY_PORT,
+  kongDataPlaneEnv,
+} from "../render/kong";
 import { KonnectControlPlane, KonnectDataPlaneCertificate } from "../providers/konnect/resources";
 import { HostSoftware, SshConnection } from "./hostSoftware";
 
@@ -33,11 +40,24 @@ export class KonnectGateway extends pulumi.ComponentResource {
   public readonly dataPlaneCertificate: KonnectDataPlaneCertificate;
 
   constructor(name: string, args: KonnectGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(KonnectGateway.TYPE, name, { controlPlane: args.controlPlane.name, region: args.region, image: args.image }, opts);
+    super(
+      KonnectGateway.TYPE,
+      name,
+      { controlPlane: args.controlPlane.name, region: args.region, image: args.image },
+      opts,
+    );
     const api = { region: args.region, baseUrl: args.baseUrl };
 
-    const controlPlane = new KonnectControlPlane(`${name}-control-plane`, { ...api, ...args.controlPlane }, { parent: this });
-    const key = new tls.PrivateKey(`${name}-cluster-key`, { algorithm: "ECDSA", ecdsaCurve: "P384" }, { parent: this, additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"] });
+    const controlPlane = new KonnectControlPlane(
+      `${name}-control-plane`,
+      { ...api, ...args.controlPlane },
+      { parent: this },
+    );
+    const key = new tls.PrivateKey(
+      `${name}-cluster-key`,
+      { algorithm: "ECDSA", ecdsaCurve: "P384" },
+      { parent: this, additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"] },
+    );
     const validityHours = (args.certificateValidityDays ?? 1095) * 24;
     const certificate = new tls.SelfSignedCert(
       `${name}-cluster-cert`,
@@ -50,11 +70,15 @@ export class KonnectGateway extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const pinned = new KonnectDataPlaneCertificate(`${name}-dp-certificate`, { ...api, controlPlaneId: controlPlane.controlPlaneId, cert: certificate.certPem }, { parent: this });
-
-    const env = pulumi.all([controlPlane.controlPlaneEndpoint, controlPlane.telemetryEndpoint]).apply(([cp, tp]) =>
-      renderEnvFile(kongDataPlaneEnv({ controlPlaneEndpoint: cp, telemetryEndpoint: tp })),
+    const pinned = new KonnectDataPlaneCertificate(
+      `${name}-dp-certificate`,
+      { ...api, controlPlaneId: controlPlane.controlPlaneId, cert: certificate.certPem },
+      { parent: this },
     );
+
+    const env = pulumi
+      .all([controlPlane.controlPlaneEndpoint, controlPlane.telemetryEndpoint])
+      .apply(([cp, tp]) => renderEnvFile(kongDataPlaneEnv({ controlPlaneEndpoint: cp, telemetryEndpoint: tp })));
     const unit = renderContainerUnit({
       name: "kong-gateway",
       description: "Kong Gateway data plane attached to Konnect",
@@ -87,6 +111,11 @@ export class KonnectGateway extends pulumi.ComponentResource {
     this.controlPlaneEndpoint = controlPlane.controlPlaneEndpoint;
     this.telemetryEndpoint = controlPlane.telemetryEndpoint;
     this.proxyUrl = pulumi.interpolate`http://${args.publicAddress}:${KONG_PROXY_PORT}`;
-    this.registerOutputs({ controlPlaneId: this.controlPlaneId, controlPlaneEndpoint: this.controlPlaneEndpoint, telemetryEndpoint: this.telemetryEndpoint, proxyUrl: this.proxyUrl });
+    this.registerOutputs({
+      controlPlaneId: this.controlPlaneId,
+      controlPlaneEndpoint: this.controlPlaneEndpoint,
+      telemetryEndpoint: this.telemetryEndpoint,
+      proxyUrl: this.proxyUrl,
+    });
   }
 }

@@ -12,17 +12,33 @@ export class MeshFoundation extends pulumi.ComponentResource {
   static readonly TYPE = "journey:mesh:Foundation";
   public readonly meshName: string;
 
-  constructor(name: string, args: { api: pulumi.Input<KumaConnectionArgs>; microservice: KubernetesService }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: { api: pulumi.Input<KumaConnectionArgs>; microservice: KubernetesService },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super(MeshFoundation.TYPE, name, {}, opts);
     const theMesh = mesh();
     // The CP owns the `default` mesh too (it creates it at start): destroying walk must not delete
     // a mesh that other workloads may share, so Pulumi lets go of it instead.
-    const meshResource = new KumaResource(`${name}-mesh`, { connection: args.api, resource: theMesh }, { parent: this, retainOnDelete: true });
+    const meshResource = new KumaResource(
+      `${name}-mesh`,
+      { connection: args.api, resource: theMesh },
+      { parent: this, retainOnDelete: true },
+    );
     for (const permission of meshTrafficPermissions({ microservice: args.microservice })) {
-      new KumaResource(`${name}-${permission.name}`, { connection: args.api, resource: permission }, { parent: this, dependsOn: [meshResource] });
+      new KumaResource(
+        `${name}-${permission.name}`,
+        { connection: args.api, resource: permission },
+        { parent: this, dependsOn: [meshResource] },
+      );
     }
     const metrics = meshMetric();
-    new KumaResource(`${name}-${metrics.name}`, { connection: args.api, resource: metrics }, { parent: this, dependsOn: [meshResource] });
+    new KumaResource(
+      `${name}-${metrics.name}`,
+      { connection: args.api, resource: metrics },
+      { parent: this, dependsOn: [meshResource] },
+    );
     this.meshName = theMesh.name;
     this.registerOutputs({ meshName: this.meshName });
   }

@@ -3,7 +3,13 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { renderEnvFile } from "../render/envFile";
 import { dockerHost } from "../render/hosts";
-import { KUMA_CONTAINER_DIR, KUMA_PORTS, KUMA_UID, kumaControlPlaneEnv, kumaControlPlaneUnit } from "../render/meshHost";
+import {
+  KUMA_CONTAINER_DIR,
+  KUMA_PORTS,
+  KUMA_UID,
+  kumaControlPlaneEnv,
+  kumaControlPlaneUnit,
+} from "../render/meshHost";
 import { ControlPlanePki } from "./controlPlanePki";
 import { Host, HostAmi } from "./host";
 import { HostFile, HostSoftware, SshConnection } from "./hostSoftware";
@@ -37,7 +43,8 @@ const HOST_DIR = "/etc/kuma/global-cp";
 
 /** The CA RDS signs the store's certificate with, pinned on the instance; AWS's regional bundle holds it. */
 export const RDS_CA_IDENTIFIER = "rds-ca-rsa2048-g1";
-export const rdsCaBundleUrl = (region: string) => `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`;
+export const rdsCaBundleUrl = (region: string) =>
+  `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`;
 
 /**
  * A major ("16") lets AWS keep the minor current (the provider accepts a version prefix when
@@ -84,7 +91,11 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
         bootstrap,
         adminCidrs: args.adminCidrs,
         inbound: [
-          { description: "mesh API (TLS) from the admin networks", fromPort: KUMA_PORTS.apiTls, cidrs: args.adminCidrs },
+          {
+            description: "mesh API (TLS) from the admin networks",
+            fromPort: KUMA_PORTS.apiTls,
+            cidrs: args.adminCidrs,
+          },
           { description: "KDS from the zone control planes", fromPort: KUMA_PORTS.kds, cidrs: args.zoneCidrs },
         ],
         publicIp: true,
@@ -95,13 +106,33 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
     );
 
     const password = new random.RandomPassword(`${name}-db-password`, { length: 40, special: false }, { parent: this });
-    const dbGroup = new aws.ec2.SecurityGroup(`${name}-db-sg`, { vpcId: args.vpcId, description: "global CP store: Postgres from the global CP only", tags: { ...tags, Name: `${name}-db` } }, { parent: this });
+    const dbGroup = new aws.ec2.SecurityGroup(
+      `${name}-db-sg`,
+      {
+        vpcId: args.vpcId,
+        description: "global CP store: Postgres from the global CP only",
+        tags: { ...tags, Name: `${name}-db` },
+      },
+      { parent: this },
+    );
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-db-in-5432-sg`,
-      { securityGroupId: dbGroup.id, description: "the global control plane", ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: host.securityGroupId, tags },
+      {
+        securityGroupId: dbGroup.id,
+        description: "the global control plane",
+        ipProtocol: "tcp",
+        fromPort: 5432,
+        toPort: 5432,
+        referencedSecurityGroupId: host.securityGroupId,
+        tags,
+      },
       { parent: dbGroup },
     );
-    const subnets = new aws.rds.SubnetGroup(`${name}-db-subnets`, { subnetIds: args.databaseSubnetIds, tags }, { parent: this });
+    const subnets = new aws.rds.SubnetGroup(
+      `${name}-db-subnets`,
+      { subnetIds: args.databaseSubnetIds, tags },
+      { parent: this },
+    );
     const database = new aws.rds.Instance(
       `${name}-db`,
       {
@@ -127,12 +158,23 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
       { parent: this, additionalSecretOutputs: ["password"] },
     );
 
-    const certificate = args.pki.issue(`${name}-tls`, { commonName: "kong-mesh-global-cp", ipAddresses: [host.publicIp, args.privateIp] });
+    const certificate = args.pki.issue(`${name}-tls`, {
+      commonName: "kong-mesh-global-cp",
+      ipAddresses: [host.publicIp, args.privateIp],
+    });
     const env = pulumi.all([database.address, password.result]).apply(([address, pw]) =>
       renderEnvFile(
         kumaControlPlaneEnv({
           mode: "global",
-          store: { host: address, port: 5432, user: "kuma", password: pw, database: "kuma_global", tlsMode: "verifyFull", caFile: `${KUMA_CONTAINER_DIR}/rds-ca.pem` },
+          store: {
+            host: address,
+            port: 5432,
+            user: "kuma",
+            password: pw,
+            database: "kuma_global",
+            tlsMode: "verifyFull",
+            caFile: `${KUMA_CONTAINER_DIR}/rds-ca.pem`,
+          },
           tls: { certFile: `${KUMA_CONTAINER_DIR}/tls.crt`, keyFile: `${KUMA_CONTAINER_DIR}/tls.key` },
           licenseFile: args.license ? `${KUMA_CONTAINER_DIR}/license.json` : undefined,
         }),
@@ -143,16 +185,50 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
       { path: `${HOST_DIR}/kuma-cp.env`, content: pulumi.secret(env), mode: "0600" },
       { path: `${HOST_DIR}/tls.crt`, content: certificate.certPem, mode: "0644" },
       { path: `${HOST_DIR}/tls.key`, content: certificate.privateKeyPem, mode: "0600", owner: uid, group: uid },
-      ...(args.license ? [{ path: `${HOST_DIR}/license.json`, content: pulumi.secret(args.license), mode: "0600" as const, owner: uid, group: uid }] : []),
-      { path: "/etc/systemd/system/kuma-cp.service", content: kumaControlPlaneUnit({ image: args.image, hostDir: HOST_DIR, description: "Kong Mesh global control plane" }), mode: "0644" },
+      ...(args.license
+        ? [
+            {
+              path: `${HOST_DIR}/license.json`,
+              content: pulumi.secret(args.license),
+              mode: "0600" as const,
+              owner: uid,
+              group: uid,
+            },
+          ]
+        : []),
+      {
+        path: "/etc/systemd/system/kuma-cp.service",
+        content: kumaControlPlaneUnit({
+          image: args.image,
+          hostDir: HOST_DIR,
+          description: "Kong Mesh global control plane",
+        }),
+        mode: "0644",
+      },
     ];
     const connection: SshConnection = { host: host.publicIp, user: "ubuntu", privateKey: args.sshPrivateKey };
-    const software = new HostSoftware(`${name}-software`, { connection, host: "mesh-global-cp", bootstrap, files, services: ["kuma-cp.service"], downloads: [{ url: rdsCaBundleUrl(args.region), path: `${HOST_DIR}/rds-ca.pem` }] }, { parent: this });
+    const software = new HostSoftware(
+      `${name}-software`,
+      {
+        connection,
+        host: "mesh-global-cp",
+        bootstrap,
+        files,
+        services: ["kuma-cp.service"],
+        downloads: [{ url: rdsCaBundleUrl(args.region), path: `${HOST_DIR}/rds-ca.pem` }],
+      },
+      { parent: this },
+    );
 
     this.adminToken = adminTokenCommand(`${name}-admin-token`, connection, { parent: this, dependsOn: [software] });
     this.apiUrl = pulumi.interpolate`https://${host.publicIp}:${KUMA_PORTS.apiTls}`;
     this.kdsAddress = `grpcs://${args.privateIp}:${KUMA_PORTS.kds}`;
     this.securityGroupId = host.securityGroupId;
-    this.registerOutputs({ apiUrl: this.apiUrl, kdsAddress: this.kdsAddress, adminToken: this.adminToken, securityGroupId: this.securityGroupId });
+    this.registerOutputs({
+      apiUrl: this.apiUrl,
+      kdsAddress: this.kdsAddress,
+      adminToken: this.adminToken,
+      securityGroupId: this.securityGroupId,
+    });
   }
 }

@@ -43,7 +43,14 @@ export class MeshSidecar extends pulumi.ComponentResource {
     );
     const uid = String(KUMA_UID);
     const unit = pulumi.output(args.zone.dpServerAddress).apply((cpAddress) =>
-      kumaDataplaneUnit({ name: "kuma-dp", description: `Kong Mesh sidecar of the ${args.host}`, image: args.image, proxyType: "dataplane", cpAddress, hostDir: HOST_DIR }),
+      kumaDataplaneUnit({
+        name: "kuma-dp",
+        description: `Kong Mesh sidecar of the ${args.host}`,
+        image: args.image,
+        proxyType: "dataplane",
+        cpAddress,
+        hostDir: HOST_DIR,
+      }),
     );
     new HostSoftware(
       `${name}-software`,
@@ -52,7 +59,12 @@ export class MeshSidecar extends pulumi.ComponentResource {
         host: args.host,
         bootstrap: dockerHost(args.host),
         files: [
-          { path: `${HOST_DIR}/${DATAPLANE_FILES.resource}`, content: dataplane.apply((d) => toYaml(d)), mode: "0644", kumaResource: true },
+          {
+            path: `${HOST_DIR}/${DATAPLANE_FILES.resource}`,
+            content: dataplane.apply((d) => toYaml(d)),
+            mode: "0644",
+            kumaResource: true,
+          },
           { path: `${HOST_DIR}/${DATAPLANE_FILES.token}`, content: token.token, mode: "0600", owner: uid, group: uid },
           { path: `${HOST_DIR}/${DATAPLANE_FILES.ca}`, content: args.caCertPem, mode: "0644" },
           { path: "/etc/systemd/system/kuma-dp.service", content: unit, mode: "0644" },

@@ -27,7 +27,13 @@ export class Monolith extends pulumi.ComponentResource {
     });
     new HostSoftware(
       `${name}-software`,
-      { connection: args.connection, host: "monolith", bootstrap: dockerHost("monolith"), files: [{ path: "/etc/systemd/system/monolith.service", content: unit, mode: "0644" }], services: ["monolith.service"] },
+      {
+        connection: args.connection,
+        host: "monolith",
+        bootstrap: dockerHost("monolith"),
+        files: [{ path: "/etc/systemd/system/monolith.service", content: unit, mode: "0644" }],
+        services: ["monolith.service"],
+      },
       { parent: this },
     );
     this.upstreamUrl = pulumi.interpolate`http://${args.privateAddress}:${args.port}${args.basePath}`;

@@ -28,39 +28,89 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super(Network.TYPE, name, { cidr: args.cidr }, opts);
-    const tag = (role: string, extra: Record<string, string> = {}) => ({ ...args.tags, ...extra, Name: `${name}-${role}` });
+    const tag = (role: string, extra: Record<string, string> = {}) => ({
+      ...args.tags,
+      ...extra,
+      Name: `${name}-${role}`,
+    });
 
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tag("vpc") }, { parent: this });
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tag("vpc") },
+      { parent: this },
+    );
     const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tag("igw") }, { parent: this });
     // Routes are standalone aws.ec2.Route resources only: walk adds peering routes to these tables,
     // and inline `routes` would overwrite them (see NetworkPeering).
-    const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, tags: tag("public-rt") }, { parent: this });
-    new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: gateway.id }, { parent: this });
+    const publicRoutes = new aws.ec2.RouteTable(
+      `${name}-public-rt`,
+      { vpcId: vpc.id, tags: tag("public-rt") },
+      { parent: this },
+    );
+    new aws.ec2.Route(
+      `${name}-public-default`,
+      { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: gateway.id },
+      { parent: this },
+    );
     const publicSubnets = args.publicSubnets.map((spec, i) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-public-${i + 1}`,
-        { vpcId: vpc.id, cidrBlock: spec.cidr, availabilityZone: spec.availabilityZone, mapPublicIpOnLaunch: false, tags: tag(`public-${i + 1}`, args.publicSubnetTags) },
+        {
+          vpcId: vpc.id,
+          cidrBlock: spec.cidr,
+          availabilityZone: spec.availabilityZone,
+          mapPublicIpOnLaunch: false,
+          tags: tag(`public-${i + 1}`, args.publicSubnetTags),
+        },
         { parent: this },
       );
-      new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}-rta`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent: this });
+      new aws.ec2.RouteTableAssociation(
+        `${name}-public-${i + 1}-rta`,
+        { subnetId: subnet.id, routeTableId: publicRoutes.id },
+        { parent: this },
+      );
       return subnet;
     });
 
     const routeTableIds = [publicRoutes.id];
-    const privateSubnets = (args.privateSubnets ?? []).map((spec, i) =>
-      new aws.ec2.Subnet(
-        `${name}-private-${i + 1}`,
-        { vpcId: vpc.id, cidrBlock: spec.cidr, availabilityZone: spec.availabilityZone, mapPublicIpOnLaunch: false, tags: tag(`private-${i + 1}`, args.privateSubnetTags) },
-        { parent: this },
-      ),
+    const privateSubnets = (args.privateSubnets ?? []).map(
+      (spec, i) =>
+        new aws.ec2.Subnet(
+          `${name}-private-${i + 1}`,
+          {
+            vpcId: vpc.id,
+            cidrBlock: spec.cidr,
+            availabilityZone: spec.availabilityZone,
+            mapPublicIpOnLaunch: false,
+            tags: tag(`private-${i + 1}`, args.privateSubnetTags),
+          },
+          { parent: this },
+        ),
     );
     if (privateSubnets.length > 0) {
       const natAddress = new aws.ec2.Eip(`${name}-nat-eip`, { domain: "vpc", tags: tag("nat-eip") }, { parent: this });
-      const nat = new aws.ec2.NatGateway(`${name}-nat`, { subnetId: publicSubnets[0].id, allocationId: natAddress.id, tags: tag("nat") }, { parent: this, dependsOn: [gateway] });
-      const privateRoutes = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id, tags: tag("private-rt") }, { parent: this });
-      new aws.ec2.Route(`${name}-private-default`, { routeTableId: privateRoutes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, { parent: this });
-      privateSubnets.forEach((subnet, i) =>
-        new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}-rta`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, { parent: this }),
+      const nat = new aws.ec2.NatGateway(
+        `${name}-nat`,
+        { subnetId: publicSubnets[0].id, allocationId: natAddress.id, tags: tag("nat") },
+        { parent: this, dependsOn: [gateway] },
+      );
+      const privateRoutes = new aws.ec2.RouteTable(
+        `${name}-private-rt`,
+        { vpcId: vpc.id, tags: tag("private-rt") },
+        { parent: this },
+      );
+      new aws.ec2.Route(
+        `${name}-private-default`,
+        { routeTableId: privateRoutes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
+        { parent: this },
+      );
+      privateSubnets.forEach(
+        (subnet, i) =>
+          new aws.ec2.RouteTableAssociation(
+            `${name}-private-${i + 1}-rta`,
+            { subnetId: subnet.id, routeTableId: privateRoutes.id },
+            { parent: this },
+          ),
       );
       routeTableIds.push(privateRoutes.id);
     }
@@ -70,7 +120,12 @@ export class Network extends pulumi.ComponentResource {
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.routeTableIds = routeTableIds;
-    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, routeTableIds: this.routeTableIds });
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      routeTableIds: this.routeTableIds,
+    });
   }
 }
 

@@ -13,7 +13,11 @@ export interface PeeredNetwork {
  */
 export class NetworkPeering extends pulumi.ComponentResource {
   static readonly TYPE = "journey:network:Peering";
-  constructor(name: string, args: { onPrem: PeeredNetwork; cloud: PeeredNetwork; tags: Record<string, string> }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: { onPrem: PeeredNetwork; cloud: PeeredNetwork; tags: Record<string, string> },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super(NetworkPeering.TYPE, name, { onPremCidr: args.onPrem.cidr, cloudCidr: args.cloud.cidr }, opts);
     const peering = new aws.ec2.VpcPeeringConnection(
       `${name}-connection`,
@@ -21,8 +25,13 @@ export class NetworkPeering extends pulumi.ComponentResource {
       { parent: this },
     );
     const route = (side: string, tables: pulumi.Input<string>[], destination: string) =>
-      tables.forEach((routeTableId, i) =>
-        new aws.ec2.Route(`${name}-${side}-${i + 1}`, { routeTableId, destinationCidrBlock: destination, vpcPeeringConnectionId: peering.id }, { parent: this }),
+      tables.forEach(
+        (routeTableId, i) =>
+          new aws.ec2.Route(
+            `${name}-${side}-${i + 1}`,
+            { routeTableId, destinationCidrBlock: destination, vpcPeeringConnectionId: peering.id },
+            { parent: this },
+          ),
       );
     route("to-cloud", args.onPrem.routeTableIds, args.cloud.cidr);
     route("to-onprem", args.cloud.routeTableIds, args.onPrem.cidr);

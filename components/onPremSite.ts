@@ -60,7 +60,9 @@ export class OnPremSite extends pulumi.ComponentResource {
       if (!args.sshPrivateKey) throw new Error("onPrem.mode existing needs the secret onPremSshPrivateKey");
       this.sshPrivateKey = pulumi.secret(pulumi.output(args.sshPrivateKey));
       for (const spec of args.hosts) {
-        const configured = (onPrem.hosts as Record<string, { address: string; privateAddress?: string; sshUser: string } | undefined>)[spec.role];
+        const configured = (
+          onPrem.hosts as Record<string, { address: string; privateAddress?: string; sshUser: string } | undefined>
+        )[spec.role];
         if (!configured) throw new Error(`onPrem.hosts.${spec.role} is required with onPrem.mode existing`);
         this.hosts[spec.role] = {
           role: spec.role,
@@ -81,11 +83,22 @@ export class OnPremSite extends pulumi.ComponentResource {
     this.subnetCidrs = subnetSpecs.map((s) => s.cidr);
     const network = new Network(
       `${name}-network`,
-      { cidr: vpcCidr, publicSubnets: subnetSpecs.map((s, i) => ({ cidr: s.cidr, availabilityZone: s.az ?? azs.apply((names) => names[i]) })), tags: args.tags },
+      {
+        cidr: vpcCidr,
+        publicSubnets: subnetSpecs.map((s, i) => ({
+          cidr: s.cidr,
+          availabilityZone: s.az ?? azs.apply((names) => names[i]),
+        })),
+        tags: args.tags,
+      },
       { parent: this },
     );
     this.network = network;
-    const key = new SshKeyPair(`${name}-ssh`, { publicKey: onPrem.sshPublicKey, suppliedPrivateKey: args.sshPrivateKey, tags: args.tags }, { parent: this });
+    const key = new SshKeyPair(
+      `${name}-ssh`,
+      { publicKey: onPrem.sshPublicKey, suppliedPrivateKey: args.sshPrivateKey, tags: args.tags },
+      { parent: this },
+    );
     this.sshPrivateKey = key.privateKeyPem;
     this.sshKeyName = key.keyName;
     const ami = hostAmi(args.amiId, { parent: this });
@@ -94,7 +107,8 @@ export class OnPremSite extends pulumi.ComponentResource {
       const subnetIndex = i % subnetSpecs.length;
       const inbound = spec.inbound.map(({ fromRoles, ...rule }) => {
         const source = fromRoles?.map((role) => this.hosts[role]?.securityGroupId)[0];
-        if (fromRoles && !source) throw new Error(`host ${spec.role}: allow-from role ${fromRoles.join(",")} must be declared earlier`);
+        if (fromRoles && !source)
+          throw new Error(`host ${spec.role}: allow-from role ${fromRoles.join(",")} must be declared earlier`);
         return { ...rule, sourceSecurityGroupId: source ?? rule.sourceSecurityGroupId };
       });
       const host = new Host(

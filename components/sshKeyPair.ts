@@ -19,15 +19,24 @@ export class SshKeyPair extends pulumi.ComponentResource {
     super(SshKeyPair.TYPE, name, { supplied: args.publicKey !== undefined }, opts);
     let publicKey: pulumi.Input<string>;
     if (args.publicKey) {
-      if (!args.suppliedPrivateKey) throw new Error("onPrem.sshPublicKey is set, so secret onPremSshPrivateKey must hold its private key");
+      if (!args.suppliedPrivateKey)
+        throw new Error("onPrem.sshPublicKey is set, so secret onPremSshPrivateKey must hold its private key");
       publicKey = args.publicKey;
       this.privateKeyPem = pulumi.secret(pulumi.output(args.suppliedPrivateKey));
     } else {
-      const key = new tls.PrivateKey(`${name}-key`, { algorithm: "ED25519" }, { parent: this, additionalSecretOutputs: ["privateKeyOpenssh", "privateKeyPem"] });
+      const key = new tls.PrivateKey(
+        `${name}-key`,
+        { algorithm: "ED25519" },
+        { parent: this, additionalSecretOutputs: ["privateKeyOpenssh", "privateKeyPem"] },
+      );
       publicKey = key.publicKeyOpenssh;
       this.privateKeyPem = pulumi.secret(key.privateKeyOpenssh);
     }
-    const pair = new aws.ec2.KeyPair(`${name}-pair`, { publicKey, tags: { ...args.tags, Name: name } }, { parent: this });
+    const pair = new aws.ec2.KeyPair(
+      `${name}-pair`,
+      { publicKey, tags: { ...args.tags, Name: name } },
+      { parent: this },
+    );
     this.keyName = pair.keyName;
     this.registerOutputs({ keyName: this.keyName, privateKeyPem: this.privateKeyPem });
   }

@@ -51,7 +51,12 @@ export interface UniversalZoneArgs {
   tags: Record<string, string>;
 }
 
-const DIRS = { cp: "/etc/kuma/zone-cp", ingress: "/etc/kuma/zone-ingress", egress: "/etc/kuma/zone-egress", postgres: "/etc/kuma/postgres" } as const;
+const DIRS = {
+  cp: "/etc/kuma/zone-cp",
+  ingress: "/etc/kuma/zone-ingress",
+  egress: "/etc/kuma/zone-egress",
+  postgres: "/etc/kuma/postgres",
+} as const;
 
 /**
  * The on-prem universal zone on its own host: a zone control plane with its own Postgres store
@@ -92,11 +97,25 @@ export class UniversalZone extends pulumi.ComponentResource {
           bootstrap,
           adminCidrs: args.adminCidrs,
           inbound: [
-            { description: "zone CP API (TLS) from the admin networks", fromPort: KUMA_PORTS.apiTls, cidrs: args.adminCidrs },
-            { description: "the zone's proxies to the zone CP", fromPort: KUMA_PORTS.dpServer, cidrs: [placement.vpcCidr] },
-            { description: "other zones to this zone's ingress", fromPort: ZONE_INGRESS_PORT, cidrs: [placement.peerCidr] },
+            {
+              description: "zone CP API (TLS) from the admin networks",
+              fromPort: KUMA_PORTS.apiTls,
+              cidrs: args.adminCidrs,
+            },
+            {
+              description: "the zone's proxies to the zone CP",
+              fromPort: KUMA_PORTS.dpServer,
+              cidrs: [placement.vpcCidr],
+            },
+            {
+              description: "other zones to this zone's ingress",
+              fromPort: ZONE_INGRESS_PORT,
+              cidrs: [placement.peerCidr],
+            },
           ],
-          extraOutbound: [{ description: "the cloud network: KDS and the cloud zone's ingress", cidr: placement.peerCidr }],
+          extraOutbound: [
+            { description: "the cloud network: KDS and the cloud zone's ingress", cidr: placement.peerCidr },
+          ],
           publicIp: true,
           elasticIp: true,
           tags: args.tags,
@@ -112,14 +131,25 @@ export class UniversalZone extends pulumi.ComponentResource {
       sshUser = placement.sshUser;
     }
 
-    const cpToken = new KumaZoneToken(`${name}-cp-token`, { connection: args.global.api, zone: args.zone, scope: ["cp"], validFor: args.tokenValidity }, { parent: this });
+    const cpToken = new KumaZoneToken(
+      `${name}-cp-token`,
+      { connection: args.global.api, zone: args.zone, scope: ["cp"], validFor: args.tokenValidity },
+      { parent: this },
+    );
     const proxyToken = new KumaZoneToken(
       `${name}-proxy-token`,
       { connection: args.global.api, zone: args.zone, scope: ["ingress", "egress"], validFor: args.tokenValidity },
       { parent: this },
     );
-    const dbPassword = new random.RandomPassword(`${name}-db-password`, { length: 40, special: false }, { parent: this });
-    const certificate = args.pki.issue(`${name}-tls`, { commonName: `kong-mesh-zone-${args.zone}`, ipAddresses: [publicAddress, privateAddress] });
+    const dbPassword = new random.RandomPassword(
+      `${name}-db-password`,
+      { length: 40, special: false },
+      { parent: this },
+    );
+    const certificate = args.pki.issue(`${name}-tls`, {
+      commonName: `kong-mesh-zone-${args.zone}`,
+      ipAddresses: [publicAddress, privateAddress],
+    });
     const store = { user: "kuma", database: "kuma_zone" };
     const uid = String(KUMA_UID);
     const dpServerAddress = pulumi.interpolate`https://${privateAddress}:${KUMA_PORTS.dpServer}`;
@@ -137,29 +167,77 @@ export class UniversalZone extends pulumi.ComponentResource {
         }),
       ),
     );
-    const proxyFiles = (dir: string, resource: pulumi.Input<object>, unit: pulumi.Input<string>, unitName: string): HostFile[] => [
-      { path: `${dir}/${DATAPLANE_FILES.resource}`, content: pulumi.output(resource).apply((r) => toYaml(r)), mode: "0644", kumaResource: true },
+    const proxyFiles = (
+      dir: string,
+      resource: pulumi.Input<object>,
+      unit: pulumi.Input<string>,
+      unitName: string,
+    ): HostFile[] => [
+      {
+        path: `${dir}/${DATAPLANE_FILES.resource}`,
+        content: pulumi.output(resource).apply((r) => toYaml(r)),
+        mode: "0644",
+        kumaResource: true,
+      },
       { path: `${dir}/${DATAPLANE_FILES.token}`, content: proxyToken.token, mode: "0600", owner: uid, group: uid },
       { path: `${dir}/${DATAPLANE_FILES.ca}`, content: args.pki.caCertPem, mode: "0644" },
       { path: `/etc/systemd/system/${unitName}.service`, content: unit, mode: "0644" },
     ];
     const proxyUnit = (unitName: string, proxyType: ProxyType, hostDir: string, what: string) =>
       dpServerAddress.apply((cpAddress) =>
-        kumaDataplaneUnit({ name: unitName, description: what, image: args.images.dataplane, proxyType, cpAddress, hostDir, after: ["kuma-cp.service"] }),
+        kumaDataplaneUnit({
+          name: unitName,
+          description: what,
+          image: args.images.dataplane,
+          proxyType,
+          cpAddress,
+          hostDir,
+          after: ["kuma-cp.service"],
+        }),
       );
 
     const files: HostFile[] = [
-      { path: `${DIRS.postgres}/postgres.env`, content: pulumi.secret(dbPassword.result.apply((password) => renderEnvFile(postgresEnv({ ...store, password })))), mode: "0600" },
-      { path: "/etc/systemd/system/kuma-postgres.service", content: postgresUnit({ image: args.images.postgres, dataDir: "/var/lib/kuma-postgres", envFile: `${DIRS.postgres}/postgres.env` }), mode: "0644" },
+      {
+        path: `${DIRS.postgres}/postgres.env`,
+        content: pulumi.secret(
+          dbPassword.result.apply((password) => renderEnvFile(postgresEnv({ ...store, password }))),
+        ),
+        mode: "0600",
+      },
+      {
+        path: "/etc/systemd/system/kuma-postgres.service",
+        content: postgresUnit({
+          image: args.images.postgres,
+          dataDir: "/var/lib/kuma-postgres",
+          envFile: `${DIRS.postgres}/postgres.env`,
+        }),
+        mode: "0644",
+      },
       { path: `${DIRS.cp}/kuma-cp.env`, content: pulumi.secret(cpEnv), mode: "0600" },
       { path: `${DIRS.cp}/tls.crt`, content: certificate.certPem, mode: "0644" },
       { path: `${DIRS.cp}/tls.key`, content: certificate.privateKeyPem, mode: "0600", owner: uid, group: uid },
       { path: `${DIRS.cp}/kds-ca.crt`, content: args.pki.caCertPem, mode: "0644" },
       { path: `${DIRS.cp}/cp.token`, content: cpToken.token, mode: "0600", owner: uid, group: uid },
-      { path: "/etc/systemd/system/kuma-cp.service", content: kumaControlPlaneUnit({ image: args.images.controlPlane, hostDir: DIRS.cp, description: `Kong Mesh zone control plane (${args.zone})`, after: ["kuma-postgres.service"] }), mode: "0644" },
+      {
+        path: "/etc/systemd/system/kuma-cp.service",
+        content: kumaControlPlaneUnit({
+          image: args.images.controlPlane,
+          hostDir: DIRS.cp,
+          description: `Kong Mesh zone control plane (${args.zone})`,
+          after: ["kuma-postgres.service"],
+        }),
+        mode: "0644",
+      },
       ...proxyFiles(
         DIRS.ingress,
-        privateAddress.apply((address) => zoneIngress({ name: `${args.zone}-ingress`, address, advertisedAddress: address, advertisedPort: ZONE_INGRESS_PORT })),
+        privateAddress.apply((address) =>
+          zoneIngress({
+            name: `${args.zone}-ingress`,
+            address,
+            advertisedAddress: address,
+            advertisedPort: ZONE_INGRESS_PORT,
+          }),
+        ),
         proxyUnit("kuma-zone-ingress", "ingress", DIRS.ingress, `Kong Mesh zone ingress (${args.zone})`),
         "kuma-zone-ingress",
       ),
@@ -173,14 +251,26 @@ export class UniversalZone extends pulumi.ComponentResource {
     const connection: SshConnection = { host: publicAddress, user: sshUser, privateKey: args.sshPrivateKey };
     const software = new HostSoftware(
       `${name}-software`,
-      { connection, host: "mesh-zone", bootstrap, files, services: ["kuma-postgres.service", "kuma-cp.service", "kuma-zone-ingress.service", "kuma-zone-egress.service"] },
+      {
+        connection,
+        host: "mesh-zone",
+        bootstrap,
+        files,
+        services: ["kuma-postgres.service", "kuma-cp.service", "kuma-zone-ingress.service", "kuma-zone-egress.service"],
+      },
       { parent: this },
     );
 
     const adminToken = adminTokenCommand(`${name}-admin-token`, connection, { parent: this, dependsOn: [software] });
     this.dpServerAddress = dpServerAddress;
     this.privateAddress = privateAddress;
-    this.api = pulumi.secret(pulumi.output({ url: pulumi.interpolate`https://${publicAddress}:${KUMA_PORTS.apiTls}`, token: adminToken, caCertPem: args.pki.caCertPem }));
+    this.api = pulumi.secret(
+      pulumi.output({
+        url: pulumi.interpolate`https://${publicAddress}:${KUMA_PORTS.apiTls}`,
+        token: adminToken,
+        caCertPem: args.pki.caCertPem,
+      }),
+    );
     this.registerOutputs({ dpServerAddress: this.dpServerAddress, privateAddress: this.privateAddress });
   }
 }

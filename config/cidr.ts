@@ -66,13 +66,18 @@ export function cidrsOverlap(a: string, b: string): boolean {
 export function subdivide(cidr: string, prefix: number, count: number, skip = 0): string[] {
   const parent = blockOf(cidr);
   if (prefix < parent.prefix || prefix > 28) {
-    throw new Error(`cannot cut /${prefix} subnets out of ${cidr}: the prefix must lie between /${parent.prefix} and /28`);
+    throw new Error(
+      `cannot cut /${prefix} subnets out of ${cidr}: the prefix must lie between /${parent.prefix} and /28`,
+    );
   }
   const available = blockSize(parent.prefix) / blockSize(prefix);
   if (skip + count > available) {
     throw new Error(`${cidr} holds only ${available} /${prefix} subnets; ${skip + count} were asked for`);
   }
-  return Array.from({ length: count }, (_, i) => `${formatIpv4(parent.start + (skip + i) * blockSize(prefix))}/${prefix}`);
+  return Array.from(
+    { length: count },
+    (_, i) => `${formatIpv4(parent.start + (skip + i) * blockSize(prefix))}/${prefix}`,
+  );
 }
 
 /**
@@ -83,7 +88,9 @@ export function hostAddress(cidr: string, offset: number): string {
   const block = blockOf(cidr);
   const size = blockSize(block.prefix);
   if (offset < 4 || offset > size - 2) {
-    throw new Error(`offset ${offset} is outside the usable addresses of ${cidr} (4..${size - 2}; AWS reserves the rest)`);
+    throw new Error(
+      `offset ${offset} is outside the usable addresses of ${cidr} (4..${size - 2}; AWS reserves the rest)`,
+    );
   }
   return formatIpv4(block.start + offset);
 }

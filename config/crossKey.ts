@@ -38,31 +38,57 @@ export function crossKeyProblems(raw: Record<string, any>, awsRegion?: string): 
   const onPrem = raw.onPrem ?? { mode: "simulated" };
   const onPremCidr: unknown = onPrem.vpcCidr ?? (phase === "crawl" ? DEFAULT_ONPREM_CIDR : undefined);
   if (onPrem.mode === "simulated" && Array.isArray(onPrem.subnets)) {
-    problems.push(...subnetProblems(onPrem.subnets, typeof onPremCidr === "string" ? onPremCidr : DEFAULT_ONPREM_CIDR, awsRegion));
+    problems.push(
+      ...subnetProblems(onPrem.subnets, typeof onPremCidr === "string" ? onPremCidr : DEFAULT_ONPREM_CIDR, awsRegion),
+    );
   }
   const cloudCidr = typeof raw.cloud?.vpcCidr === "string" ? raw.cloud.vpcCidr : "10.1.0.0/16";
-  if (phase !== "crawl" && onPrem.mode === "simulated" && typeof onPremCidr === "string" && isCidr(onPremCidr) && isCidr(cloudCidr) && cidrsOverlap(onPremCidr, cloudCidr)) {
-    problems.push([["cloud", "vpcCidr"], cloudCidr, `overlaps the on-prem VPC ${onPremCidr}; the two networks are peered and need distinct ranges`]);
+  if (
+    phase !== "crawl" &&
+    onPrem.mode === "simulated" &&
+    typeof onPremCidr === "string" &&
+    isCidr(onPremCidr) &&
+    isCidr(cloudCidr) &&
+    cidrsOverlap(onPremCidr, cloudCidr)
+  ) {
+    problems.push([
+      ["cloud", "vpcCidr"],
+      cloudCidr,
+      `overlaps the on-prem VPC ${onPremCidr}; the two networks are peered and need distinct ranges`,
+    ]);
   }
   if (phase === "crawl" && raw.monolith?.image === undefined) {
     problems.push([["monolith", "image"], undefined, mirrorHint("monolith.image", IMAGES.monolith)]);
   }
   if (phase === "walk" && raw.microservice === undefined) {
-    problems.push([["microservice"], undefined, "is required in the walk phase: the service that takes over from the monolith, with its image"]);
+    problems.push([
+      ["microservice"],
+      undefined,
+      "is required in the walk phase: the service that takes over from the monolith, with its image",
+    ]);
   } else if (phase === "walk" && raw.microservice?.image === undefined) {
     problems.push([["microservice", "image"], undefined, mirrorHint("microservice.image", IMAGES.disputes)]);
   }
   const onPremZone = raw.mesh?.onPremZone ?? "on-prem";
   const cloudZone = raw.mesh?.cloudZone ?? "cloud";
   if (phase !== "crawl" && onPremZone === cloudZone) {
-    problems.push([["mesh", "cloudZone"], cloudZone, "is also mesh.onPremZone; allowed: a zone name different from the on-prem zone's (each zone registers with the global control plane under its own name)"]);
+    problems.push([
+      ["mesh", "cloudZone"],
+      cloudZone,
+      "is also mesh.onPremZone; allowed: a zone name different from the on-prem zone's (each zone registers with the global control plane under its own name)",
+    ]);
   }
   const names = new Map<unknown, number>();
   const prefixes = new Map<unknown, number>();
   (Array.isArray(raw.migrations) ? raw.migrations : []).forEach((m: any, i: number) => {
-    if (names.has(m?.name)) problems.push([["migrations", i, "name"], m?.name, "is used by an earlier migration; names must be unique"]);
+    if (names.has(m?.name))
+      problems.push([["migrations", i, "name"], m?.name, "is used by an earlier migration; names must be unique"]);
     if (prefixes.has(m?.pathPrefix)) {
-      problems.push([["migrations", i, "pathPrefix"], m?.pathPrefix, `is also migrations[${prefixes.get(m?.pathPrefix)}].pathPrefix; allowed: one migration per path (two routes on one path would fight over its traffic)`]);
+      problems.push([
+        ["migrations", i, "pathPrefix"],
+        m?.pathPrefix,
+        `is also migrations[${prefixes.get(m?.pathPrefix)}].pathPrefix; allowed: one migration per path (two routes on one path would fight over its traffic)`,
+      ]);
     }
     names.set(m?.name, i);
     prefixes.set(m?.pathPrefix, i);
@@ -75,7 +101,8 @@ function subnetProblems(subnets: any[], vpcCidr: string, awsRegion?: string): Pr
   const cidrs: unknown[] = subnets.map((s) => s?.cidr);
   cidrs.forEach((block, i) => {
     if (typeof block !== "string" || !isCidr(block) || !isCidr(vpcCidr)) return;
-    if (!cidrContains(vpcCidr, block)) problems.push([["onPrem", "subnets", i, "cidr"], block, `lies outside the on-prem VPC ${vpcCidr}`]);
+    if (!cidrContains(vpcCidr, block))
+      problems.push([["onPrem", "subnets", i, "cidr"], block, `lies outside the on-prem VPC ${vpcCidr}`]);
     cidrs.slice(0, i).forEach((other, j) => {
       if (typeof other === "string" && isCidr(other) && cidrsOverlap(block, other)) {
         problems.push([["onPrem", "subnets", i, "cidr"], block, `overlaps onPrem.subnets[${j}] (${other})`]);
@@ -86,16 +113,30 @@ function subnetProblems(subnets: any[], vpcCidr: string, awsRegion?: string): Pr
   zones.forEach((az, i) => {
     if (typeof az !== "string") return;
     if (awsRegion && !new RegExp(`^${awsRegion}[a-z]$`).test(az)) {
-      problems.push([["onPrem", "subnets", i, "az"], az, `is not an availability zone of aws:region ${awsRegion}; allowed: ${awsRegion}a, ${awsRegion}b, ...`]);
+      problems.push([
+        ["onPrem", "subnets", i, "az"],
+        az,
+        `is not an availability zone of aws:region ${awsRegion}; allowed: ${awsRegion}a, ${awsRegion}b, ...`,
+      ]);
     }
     const j = zones.indexOf(az);
-    if (j < i) problems.push([["onPrem", "subnets", i, "az"], az, `is also onPrem.subnets[${j}].az; allowed: two different availability zones, so that one zone's outage leaves a host up`]);
+    if (j < i)
+      problems.push([
+        ["onPrem", "subnets", i, "az"],
+        az,
+        `is also onPrem.subnets[${j}].az; allowed: two different availability zones, so that one zone's outage leaves a host up`,
+      ]);
   });
   return problems;
 }
 
 /** A stack named after a phase must be configured for that phase: `Pulumi.walk.yaml` with `phase: crawl` is a mistake. */
-export function phaseStackProblem(stack: string | undefined, phase: unknown, file = stack ? `Pulumi.${stack}.yaml` : undefined): string | undefined {
-  if (!stack || !(PHASES as readonly string[]).includes(stack) || phase === stack || typeof phase !== "string") return undefined;
+export function phaseStackProblem(
+  stack: string | undefined,
+  phase: unknown,
+  file = stack ? `Pulumi.${stack}.yaml` : undefined,
+): string | undefined {
+  if (!stack || !(PHASES as readonly string[]).includes(stack) || phase === stack || typeof phase !== "string")
+    return undefined;
   return `${PROJECT}:phase: ${JSON.stringify(phase)} contradicts the stack's name: ${file} is the ${stack} stack; allowed: phase: ${stack} (or put the ${phase} config in Pulumi.${phase}.yaml)`;
 }

@@ -1,7 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { konnectTokenProblem } from "../providers/konnect/client";
-import { AWS_REGIONS, configSchema, crossKeyProblems, DEFAULT_ONPREM_CIDR, JourneyConfig, Phase, phaseStackProblem, PROJECT, SECRET_KEYS, SecretKey } from "./schema";
+import {
+  AWS_REGIONS,
+  configSchema,
+  crossKeyProblems,
+  DEFAULT_ONPREM_CIDR,
+  JourneyConfig,
+  Phase,
+  phaseStackProblem,
+  PROJECT,
+  SECRET_KEYS,
+  SecretKey,
+} from "./schema";
 import { webhookUrlProblem } from "./webhook";
 
 /** Stack config as the engine hands it over: full keys (`project:key`) to raw strings, and which keys are secret. */
@@ -20,12 +31,14 @@ export class ConfigError extends Error {
   }
 }
 
-
 /**
  * Validates the whole stack config and reports every problem at once, each naming the key, the
  * value and what is allowed. Secret values are checked for presence and secrecy, never echoed.
  */
-export function validateConfig(raw: RawStackConfig, stack?: string): { config: JourneyConfig; secretValues: Partial<Record<SecretKey, string>> } {
+export function validateConfig(
+  raw: RawStackConfig,
+  stack?: string,
+): { config: JourneyConfig; secretValues: Partial<Record<SecretKey, string>> } {
   const problems: string[] = [];
   const ours: Record<string, unknown> = {};
   const secretValues: Partial<Record<SecretKey, string>> = {};
@@ -36,7 +49,9 @@ export function validateConfig(raw: RawStackConfig, stack?: string): { config: J
     if (namespace !== PROJECT) continue;
     if ((secretNames as string[]).includes(key)) {
       if (!raw.secretKeys.includes(fullKey)) {
-        problems.push(`${fullKey}: is stored in plaintext but must be a secret; run \`pulumi config set --secret ${key} <value>\` (${SECRET_KEYS[key as SecretKey].hint})`);
+        problems.push(
+          `${fullKey}: is stored in plaintext but must be a secret; run \`pulumi config set --secret ${key} <value>\` (${SECRET_KEYS[key as SecretKey].hint})`,
+        );
       }
       secretValues[key as SecretKey] = value;
       continue;
@@ -54,18 +69,26 @@ export function validateConfig(raw: RawStackConfig, stack?: string): { config: J
   const parsed = configSchema.safeParse(ours, { reportInput: true });
   if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
   for (const [path, input, message] of crossKeyProblems(ours, awsRegion)) {
-    problems.push(input === undefined ? `${PROJECT}:${formatPath(path)}: ${message}` : `${PROJECT}:${formatPath(path)}: ${JSON.stringify(input)} ${message}`);
+    problems.push(
+      input === undefined
+        ? `${PROJECT}:${formatPath(path)}: ${message}`
+        : `${PROJECT}:${formatPath(path)}: ${JSON.stringify(input)} ${message}`,
+    );
   }
 
   const phase = (parsed.success ? parsed.data.phase : ours.phase) as Phase | undefined;
   for (const name of secretNames) {
     const rule = SECRET_KEYS[name];
     if (phase && rule.requiredIn.includes(phase) && !secretValues[name]) {
-      problems.push(`${PROJECT}:${name}: is required in the ${phase} phase and missing; run \`pulumi config set --secret ${name} <value>\` (${rule.hint})`);
+      problems.push(
+        `${PROJECT}:${name}: is required in the ${phase} phase and missing; run \`pulumi config set --secret ${name} <value>\` (${rule.hint})`,
+      );
     }
   }
   if (parsed.success && parsed.data.onPrem.mode === "existing" && !secretValues.onPremSshPrivateKey) {
-    problems.push(`${PROJECT}:onPremSshPrivateKey: is required with onPrem.mode existing and missing; run \`pulumi config set --secret onPremSshPrivateKey < ~/.ssh/id_ed25519\``);
+    problems.push(
+      `${PROJECT}:onPremSshPrivateKey: is required with onPrem.mode existing and missing; run \`pulumi config set --secret onPremSshPrivateKey < ~/.ssh/id_ed25519\``,
+    );
   }
   if (phase === "walk" && !secretValues.meshLicense && (ours.mesh as { trial?: unknown } | undefined)?.trial !== true) {
     problems.push(
@@ -76,7 +99,9 @@ export function validateConfig(raw: RawStackConfig, stack?: string): { config: J
   const stackProblem = phaseStackProblem(stack, phase);
   if (stackProblem) problems.push(stackProblem);
   if (secretValues.konnectToken !== undefined && konnectTokenProblem(secretValues.konnectToken)) {
-    problems.push(`${PROJECT}:konnectToken: [secret, not shown] is not a Konnect access token; allowed: a personal access token (kpat_...) or a system-account token (spat_...)`);
+    problems.push(
+      `${PROJECT}:konnectToken: [secret, not shown] is not a Konnect access token; allowed: a personal access token (kpat_...) or a system-account token (spat_...)`,
+    );
   }
 
   if (secretValues.notifyUrl !== undefined) {
@@ -85,10 +110,10 @@ export function validateConfig(raw: RawStackConfig, stack?: string): { config: J
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const config: JourneyConfig = { ...parsed.data, awsRegion: awsRegion! };
-  if (config.phase === "crawl" && config.onPrem.mode === "simulated" && !config.onPrem.vpcCidr) config.onPrem = { ...config.onPrem, vpcCidr: DEFAULT_ONPREM_CIDR };
+  if (config.phase === "crawl" && config.onPrem.mode === "simulated" && !config.onPrem.vpcCidr)
+    config.onPrem = { ...config.onPrem, vpcCidr: DEFAULT_ONPREM_CIDR };
   return { config, secretValues };
 }
-
 
 /** Reads and validates the running stack's config; the config problems end the program without a stack trace. */
 export function loadStackConfig(): { config: JourneyConfig; secrets: StackSecrets } {
@@ -133,7 +158,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const key = `${PROJECT}:${formatPath(issue.path)}`;
   if (issue.code === "unrecognized_keys") {
     const where = issue.path.length > 0 ? key : PROJECT;
-    return issue.keys.map((k) => `${where}${issue.path.length > 0 ? "." : ":"}${k}: is not a known key${suggestion(k, issue)}`).join("\n  - ");
+    return issue.keys
+      .map((k) => `${where}${issue.path.length > 0 ? "." : ":"}${k}: is not a known key${suggestion(k, issue)}`)
+      .join("\n  - ");
   }
   const input = (issue as { input?: unknown }).input;
   const shown = input === undefined ? "is missing and" : `${JSON.stringify(input)?.slice(0, 120)}`;

@@ -18,24 +18,49 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const DURATION = /^\d+(ms|s|m|h)$/;
 /** A docker repository: `[registry[:port]/]path`, lower-case path components, nothing a shell or systemd would read. */
 const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const IMAGE_REPOSITORY = new RegExp(`^(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const IMAGE_REPOSITORY = new RegExp(
+  `^(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`,
+);
 /** Namespaces the cluster or the mesh own: a workload there would share their privileges and lifecycle. */
-export const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default", "kong-mesh-system"] as const;
+export const RESERVED_NAMESPACES = [
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  "default",
+  "kong-mesh-system",
+] as const;
 
 const label = (what: string, max = 63) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .regex(RFC1123_LABEL, `must be an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit) naming ${what}`);
+    .regex(
+      RFC1123_LABEL,
+      `must be an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit) naming ${what}`,
+    );
 const version = (example: string) => z.string().regex(VERSION, `must be a version like ${example}`);
 const cidr = z.string().refine(isCidr, "must be an IPv4 CIDR block like 10.0.0.0/24 (no host bits set)");
-const port = z.number().int("must be a whole number").min(1, "must be a port from 1 to 65535").max(65535, "must be a port from 1 to 65535");
+const port = z
+  .number()
+  .int("must be a whole number")
+  .min(1, "must be a port from 1 to 65535")
+  .max(65535, "must be a port from 1 to 65535");
 const duration = z.string().regex(DURATION, "must be a duration like 500ms, 5s, 1m or 720h");
 const nonEmpty = (what: string) => z.string().refine((s) => s.trim().length > 0, `must name ${what}; it is empty`);
 const repository = (what: string) =>
-  z.string().regex(IMAGE_REPOSITORY, `must be ${what}: an image repository like registry.example.com/team/name (lower-case, no spaces or shell characters)`);
+  z
+    .string()
+    .regex(
+      IMAGE_REPOSITORY,
+      `must be ${what}: an image repository like registry.example.com/team/name (lower-case, no spaces or shell characters)`,
+    );
 const stackName = (what: string) =>
-  z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+){0,2}$/, `must name ${what} as <stack>, <org>/<stack> or <org>/<project>/<stack> (file backend: organization/cloud-migration-journey/<stack>)`);
+  z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+){0,2}$/,
+      `must name ${what} as <stack>, <org>/<stack> or <org>/<project>/<stack> (file backend: organization/cloud-migration-journey/<stack>)`,
+    );
 /** A VPC range AWS accepts (/16 to /28) that still holds the subnets the program cuts from it. */
 const sizedCidr = (longest: number, why: string) =>
   cidr.refine((c) => {
@@ -59,10 +84,24 @@ const pinnedImage = (key: string, upstream: string) =>
     .refine((i) => i.tag !== undefined || i.digest !== undefined, {
       message: "must be pinned: set `tag` (not 'latest') or `digest`",
     })
-    .refine((i) => i.repository !== undefined, { message: mirrorHint(`${key}.repository`, upstream), path: ["repository"] })
+    .refine((i) => i.repository !== undefined, {
+      message: mirrorHint(`${key}.repository`, upstream),
+      path: ["repository"],
+    })
     .transform((i) => ({ ...i, repository: i.repository as string }));
 
-const subnet = z.object({ cidr: cidr.refine((c) => { const p = parseCidr(c)?.prefix; return p === undefined || (p >= 16 && p <= 27); }, "must be from /16 to /27 (hosts take addresses up to .20 of it)"), az: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone like us-west-2a").optional() }).strict();
+const subnet = z
+  .object({
+    cidr: cidr.refine((c) => {
+      const p = parseCidr(c)?.prefix;
+      return p === undefined || (p >= 16 && p <= 27);
+    }, "must be from /16 to /27 (hosts take addresses up to .20 of it)"),
+    az: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone like us-west-2a")
+      .optional(),
+  })
+  .strict();
 
 const simulatedOnPrem = z
   .object({
@@ -74,7 +113,10 @@ const simulatedOnPrem = z
     rootVolumeGiB: z.number().int().min(8, "must be at least 8 GiB").max(1024).default(20),
     sshPublicKey: z
       .string()
-      .regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/, "must be an OpenSSH public key line (ssh-ed25519 AAAA...)")
+      .regex(
+        /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/,
+        "must be an OpenSSH public key line (ssh-ed25519 AAAA...)",
+      )
       .optional(),
   })
   .strict();
@@ -102,7 +144,10 @@ const earlyAccess = z
       .string()
       .max(256, "must be at most 256 characters")
       .regex(/^[a-z0-9!#$%&'*+\-.^_`|~]+$/, "must be a lower-case HTTP header name like x-journey-early-access")
-      .refine((h) => h !== KONG_REQUEST_ID_HEADER, `must not be ${KONG_REQUEST_ID_HEADER}: its random values split the weighted traffic`),
+      .refine(
+        (h) => h !== KONG_REQUEST_ID_HEADER,
+        `must not be ${KONG_REQUEST_ID_HEADER}: its random values split the weighted traffic`,
+      ),
     values: z
       .array(z.string().regex(EARLY_ACCESS_VALUE, "must be 1 to 128 letters, digits or ._~+/=:@- (matched exactly)"))
       .min(1, "must list at least one header value, e.g. [qa]")
@@ -112,18 +157,35 @@ const earlyAccess = z
   .strict();
 
 /** What a shift step must show on live traffic (automation/journey/gates.ts); needs `metrics.prometheusUrl`. */
-const percent = (what: string) => z.number({ message: `must be a number: ${what}` }).min(0, "must be from 0 to 100").max(100, "must be from 0 to 100");
+const percent = (what: string) =>
+  z
+    .number({ message: `must be a number: ${what}` })
+    .min(0, "must be from 0 to 100")
+    .max(100, "must be from 0 to 100");
 const metricGates = z
   .object({
-    minSuccessRate: percent("the lowest share of the microservice's requests answered without a 5xx, in percent, e.g. 99.5").optional(),
+    minSuccessRate: percent(
+      "the lowest share of the microservice's requests answered without a 5xx, in percent, e.g. 99.5",
+    ).optional(),
     maxP99: duration.optional(),
-    maxErrorRateAboveMonolith: percent("how many percentage points the microservice's error rate may exceed the monolith's, e.g. 1").optional(),
-    minRequests: z.number().int("must be a whole number").min(1, "must be at least 1: below it a step holds").default(20),
+    maxErrorRateAboveMonolith: percent(
+      "how many percentage points the microservice's error rate may exceed the monolith's, e.g. 1",
+    ).optional(),
+    minRequests: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1: below it a step holds")
+      .default(20),
     holdTimeout: duration.default("10m"),
-    interval: duration.refine((d) => !/^\d+ms$/.test(d) || Number(d.slice(0, -2)) >= 1000, "must be at least 1s").default("5s"),
+    interval: duration
+      .refine((d) => !/^\d+ms$/.test(d) || Number(d.slice(0, -2)) >= 1000, "must be at least 1s")
+      .default("5s"),
   })
   .strict()
-  .refine((g) => g.minSuccessRate !== undefined || g.maxP99 !== undefined || g.maxErrorRateAboveMonolith !== undefined, "must set at least one of minSuccessRate, maxP99, maxErrorRateAboveMonolith");
+  .refine(
+    (g) => g.minSuccessRate !== undefined || g.maxP99 !== undefined || g.maxErrorRateAboveMonolith !== undefined,
+    "must set at least one of minSuccessRate, maxP99, maxErrorRateAboveMonolith",
+  );
 
 const migration = z
   .object({
@@ -140,28 +202,47 @@ const migration = z
 export const configSchema = z
   .object({
     phase: z.enum(PHASES, { message: `must be one of ${PHASES.join(", ")}` }),
-    owner: nonEmpty("the owning team (tagged on every resource)").max(256, "must be at most 256 characters: AWS's limit for a tag value, and it is tagged on every resource"),
+    owner: nonEmpty("the owning team (tagged on every resource)").max(
+      256,
+      "must be at most 256 characters: AWS's limit for a tag value, and it is tagged on every resource",
+    ),
     namePrefix: label("the resource name prefix", 20).default("kmj"),
-    adminCidrs: z.array(cidr).min(1, "must list at least one CIDR block allowed to administer hosts (SSH, control-plane APIs)"),
+    adminCidrs: z
+      .array(cidr)
+      .min(1, "must list at least one CIDR block allowed to administer hosts (SSH, control-plane APIs)"),
     allowPublicAdmin: z.boolean().default(false),
     /** The hosts' image, pinned (AMI ids are per region); without it the newest Ubuntu 24.04, kept once a host exists. */
-    amiId: z.string().regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be an AMI id like ami-0123456789abcdef0 (of aws:region)").optional(),
+    amiId: z
+      .string()
+      .regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be an AMI id like ami-0123456789abcdef0 (of aws:region)")
+      .optional(),
     clientCidrs: z.array(cidr).min(1, "must list at least one CIDR block of API consumers").default(["0.0.0.0/0"]),
     stackRefs: z
       .object({ crawl: stackName("the crawl stack").optional(), walk: stackName("the walk stack").optional() })
       .strict()
       .default({}),
-    onPrem: z.discriminatedUnion("mode", [simulatedOnPrem, existingOnPrem], {
-      message: "must have mode 'simulated' (an on-prem data center simulated on AWS) or 'existing' (real hosts)",
-    }).default({ mode: "simulated", instanceType: "t3.small", rootVolumeGiB: 20 }),
+    onPrem: z
+      .discriminatedUnion("mode", [simulatedOnPrem, existingOnPrem], {
+        message: "must have mode 'simulated' (an on-prem data center simulated on AWS) or 'existing' (real hosts)",
+      })
+      .default({ mode: "simulated", instanceType: "t3.small", rootVolumeGiB: 20 }),
     monolith: z
-      .object({ image: pinnedImage("monolith.image", IMAGES.monolith).optional(), port: port.default(8080), basePath: z.string().startsWith("/").default("/monolith/resources/") })
+      .object({
+        image: pinnedImage("monolith.image", IMAGES.monolith).optional(),
+        port: port.default(8080),
+        basePath: z.string().startsWith("/").default("/monolith/resources/"),
+      })
       .strict()
       .default({ port: 8080, basePath: "/monolith/resources/" }),
     konnect: z
       .object({
         region: z.enum(KONNECT_REGIONS, { message: `must be one of ${KONNECT_REGIONS.join(", ")}` }).default("us"),
-        baseUrl: z.url({ protocol: /^https$/, message: "must be an https URL: the Konnect token travels in every request to it" }).optional(),
+        baseUrl: z
+          .url({
+            protocol: /^https$/,
+            message: "must be an https URL: the Konnect token travels in every request to it",
+          })
+          .optional(),
         controlPlaneName: z.string().min(1).max(100).optional(),
         adoptExisting: z.boolean().default(false),
         gatewayRepository: repository("the Kong Gateway image repository").default(IMAGES.kongGateway),
@@ -169,7 +250,13 @@ export const configSchema = z
         timeoutMs: z.number().int().min(1000).max(300000).default(30000),
       })
       .strict()
-      .default({ region: "us", adoptExisting: false, gatewayRepository: IMAGES.kongGateway, gatewayVersion: VERSIONS.kongGateway, timeoutMs: 30000 }),
+      .default({
+        region: "us",
+        adoptExisting: false,
+        gatewayRepository: IMAGES.kongGateway,
+        gatewayVersion: VERSIONS.kongGateway,
+        timeoutMs: 30000,
+      }),
     cloud: z
       .object({
         vpcCidr: sizedCidr(18, "two /24 and two /20 subnets are cut from it").default("10.1.0.0/16"),
@@ -183,7 +270,13 @@ export const configSchema = z
         controlPlaneInstanceType: nonEmpty("an EC2 instance type for the mesh control planes").default("t3.small"),
       })
       .strict()
-      .default({ vpcCidr: "10.1.0.0/16", kubernetesVersion: VERSIONS.kubernetes, nodeInstanceType: "t3.medium", nodes: { min: 2, desired: 2, max: 3 }, controlPlaneInstanceType: "t3.small" }),
+      .default({
+        vpcCidr: "10.1.0.0/16",
+        kubernetesVersion: VERSIONS.kubernetes,
+        nodeInstanceType: "t3.medium",
+        nodes: { min: 2, desired: 2, max: 3 },
+        controlPlaneInstanceType: "t3.small",
+      }),
     mesh: z
       .object({
         version: version("2.13.10").default(VERSIONS.kongMesh),
@@ -193,7 +286,13 @@ export const configSchema = z
         /** The on-prem zone's Postgres container. */
         postgresVersion: version("16.4").default(VERSIONS.postgres),
         /** RDS: a major ("16", minor upgrades by AWS) or a current minor ("16.9", minor upgrades off). */
-        databaseEngineVersion: z.string().regex(/^\d+(\.\d+)?$/, "must be a Postgres major like 16 (AWS applies minor upgrades) or a minor like 16.9 (pinned, upgrades off)").default(VERSIONS.rdsPostgres),
+        databaseEngineVersion: z
+          .string()
+          .regex(
+            /^\d+(\.\d+)?$/,
+            "must be a Postgres major like 16 (AWS applies minor upgrades) or a minor like 16.9 (pinned, upgrades off)",
+          )
+          .default(VERSIONS.rdsPostgres),
         /** Run on Kong Mesh's bundled trial licence (5 data plane proxies, 30 days) instead of meshLicense. */
         trial: z.boolean().default(false),
         tokenValidity: duration.default("8760h"),
@@ -214,7 +313,10 @@ export const configSchema = z
         image: pinnedImage("microservice.image", IMAGES.disputes).optional(),
         name: label("the microservice").default("microservice"),
         namespace: label("the microservice namespace")
-          .refine((n) => !(RESERVED_NAMESPACES as readonly string[]).includes(n), `is reserved for the cluster or the mesh; allowed: a namespace of the microservice's own, not ${RESERVED_NAMESPACES.join(", ")}`)
+          .refine(
+            (n) => !(RESERVED_NAMESPACES as readonly string[]).includes(n),
+            `is reserved for the cluster or the mesh; allowed: a namespace of the microservice's own, not ${RESERVED_NAMESPACES.join(", ")}`,
+          )
           .default("microservice"),
         port: port.default(8080),
         healthPath: z.string().startsWith("/").default("/actuator/health"),
@@ -223,7 +325,15 @@ export const configSchema = z
       .optional(),
     migrations: z.array(migration).default([]),
     /** Where metric gates read live traffic: the Prometheus HTTP API. */
-    metrics: z.object({ prometheusUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090" }) }).strict().optional(),
+    metrics: z
+      .object({
+        prometheusUrl: z.url({
+          protocol: /^https?$/,
+          message: "must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090",
+        }),
+      })
+      .strict()
+      .optional(),
     resilience: z
       .object({
         connectTimeout: duration.default("2s"),
@@ -263,11 +373,23 @@ export function imageRef(image: PinnedImage): string {
 
 /** Secrets the program reads from stack config, and the phases that need each. */
 export const SECRET_KEYS = {
-  konnectToken: { requiredIn: ["crawl", "walk"] as Phase[], hint: "a Konnect personal (kpat_) or system-account (spat_) access token" },
-  onPremSshPrivateKey: { requiredIn: [] as Phase[], hint: "the OpenSSH private key for existing on-prem hosts (onPrem.mode: existing)" },
-  meshLicense: { requiredIn: [] as Phase[], hint: "the Kong Mesh licence JSON (required in walk unless mesh.trial: true)" },
+  konnectToken: {
+    requiredIn: ["crawl", "walk"] as Phase[],
+    hint: "a Konnect personal (kpat_) or system-account (spat_) access token",
+  },
+  onPremSshPrivateKey: {
+    requiredIn: [] as Phase[],
+    hint: "the OpenSSH private key for existing on-prem hosts (onPrem.mode: existing)",
+  },
+  meshLicense: {
+    requiredIn: [] as Phase[],
+    hint: "the Kong Mesh licence JSON (required in walk unless mesh.trial: true)",
+  },
   /** Read by `journey` (not the program) from run's stack: where it posts notifications. */
-  notifyUrl: { requiredIn: [] as Phase[], hint: "the webhook journey posts its steps, gate decisions and rollbacks to (https)" },
+  notifyUrl: {
+    requiredIn: [] as Phase[],
+    hint: "the webhook journey posts its steps, gate decisions and rollbacks to (https)",
+  },
 } as const;
 export type SecretKey = keyof typeof SECRET_KEYS;
 

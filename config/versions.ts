@@ -24,7 +24,6 @@ export const IMAGES = {
   disputes: "docker.io/djfreese/disputes",
 } as const;
 
-
 /**
  * The real peers `npm run test:real` builds (peers/build.sh) and runs the program against. The CLI
  * matches @pulumi/pulumi; Kuma is the newest OSS release of the Kong Mesh line above (Kong Mesh

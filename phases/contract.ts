@@ -37,12 +37,25 @@ export interface CrawlOutputs {
   phase: "crawl";
   /** The AWS region crawl runs in; walk must run in the same one (peering, private addresses). */
   region?: string;
-  network: { mode: "simulated" | "existing"; vpcId?: string; vpcCidr?: string; subnetIds: string[]; subnetCidrs: string[]; routeTableIds: string[] };
+  network: {
+    mode: "simulated" | "existing";
+    vpcId?: string;
+    vpcCidr?: string;
+    subnetIds: string[];
+    subnetCidrs: string[];
+    routeTableIds: string[];
+  };
   hosts: { monolith: HostEndpoint; gateway: HostEndpoint };
   sshPrivateKey: string;
   /** The EC2 key pair of the simulated hosts, for hosts later phases add on-prem. */
   sshKeyName?: string;
-  konnect: { region: string; baseUrl?: string; controlPlaneId: string; controlPlaneEndpoint: string; telemetryEndpoint: string };
+  konnect: {
+    region: string;
+    baseUrl?: string;
+    controlPlaneId: string;
+    controlPlaneEndpoint: string;
+    telemetryEndpoint: string;
+  };
   monolithUrl: string;
   gatewayProxyUrl: string;
   smokeChecks: SmokeCheck[];
@@ -75,18 +88,26 @@ export interface WalkOutputs {
 export interface RunOutputs {
   phase: "run";
   /** `earlyAccess`: present while its rule routes those callers to the microservice. */
-  migrations: Array<{ name: string; weight: number; pathPrefix: string; rewritePrefix: string; route: string; earlyAccess?: { header: string; values: string[] } }>;
+  migrations: Array<{
+    name: string;
+    weight: number;
+    pathPrefix: string;
+    rewritePrefix: string;
+    route: string;
+    earlyAccess?: { header: string; values: string[] };
+  }>;
   smokeChecks: SmokeCheck[];
 }
 
 export type PhaseOutputs = { crawl: CrawlOutputs; walk: WalkOutputs; run: RunOutputs };
 
 /** A value as the program may declare it: any part of it can still be an Output. */
-export type DeepInput<T> = T extends Array<infer U>
-  ? pulumi.Input<Array<DeepInput<U>>>
-  : T extends object
-    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
-    : pulumi.Input<T>;
+export type DeepInput<T> =
+  T extends Array<infer U>
+    ? pulumi.Input<Array<DeepInput<U>>>
+    : T extends object
+      ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
+      : pulumi.Input<T>;
 
 /** Declared outputs of a phase, as the program returns them. */
 export type DeclaredOutputs<P extends Phase> = { [K in keyof PhaseOutputs[P]]: DeepInput<PhaseOutputs[P][K]> };
@@ -141,23 +162,35 @@ export function walkContractProblems(config: JourneyConfig, crawl: Pick<CrawlOut
   const problems: string[] = [];
   const key = (k: string) => `${PROJECT}:${k}`;
   if (crawl.region && crawl.region !== config.awsRegion) {
-    problems.push(`aws:region: ${JSON.stringify(config.awsRegion)} is not crawl's region ${crawl.region}; allowed: ${crawl.region} (walk peers with crawl's network and reaches its hosts at private addresses)`);
+    problems.push(
+      `aws:region: ${JSON.stringify(config.awsRegion)} is not crawl's region ${crawl.region}; allowed: ${crawl.region} (walk peers with crawl's network and reaches its hosts at private addresses)`,
+    );
   }
   if (config.onPrem.mode !== crawl.network.mode) {
-    problems.push(`${key("onPrem.mode")}: ${JSON.stringify(config.onPrem.mode)} contradicts crawl's on-prem mode ${JSON.stringify(crawl.network.mode)}; allowed: ${crawl.network.mode}`);
+    problems.push(
+      `${key("onPrem.mode")}: ${JSON.stringify(config.onPrem.mode)} contradicts crawl's on-prem mode ${JSON.stringify(crawl.network.mode)}; allowed: ${crawl.network.mode}`,
+    );
   }
-  if (config.onPrem.mode === "simulated" && config.onPrem.vpcCidr !== undefined && config.onPrem.vpcCidr !== crawl.network.vpcCidr) {
+  if (
+    config.onPrem.mode === "simulated" &&
+    config.onPrem.vpcCidr !== undefined &&
+    config.onPrem.vpcCidr !== crawl.network.vpcCidr
+  ) {
     problems.push(
       `${key("onPrem.vpcCidr")}: ${JSON.stringify(config.onPrem.vpcCidr)} contradicts crawl's on-prem network ${crawl.network.vpcCidr}; ` +
         "allowed: leave it out (walk reads crawl's network from its outputs) or the same value",
     );
   }
   if (config.onPrem.mode === "simulated" && config.onPrem.subnets !== undefined) {
-    problems.push(`${key("onPrem.subnets")}: is crawl's to set; allowed: leave it out of walk's config (walk reads crawl's subnets from its outputs)`);
+    problems.push(
+      `${key("onPrem.subnets")}: is crawl's to set; allowed: leave it out of walk's config (walk reads crawl's subnets from its outputs)`,
+    );
   }
   const onPremCidr = crawl.network.vpcCidr;
   if (onPremCidr && isCidr(onPremCidr) && cidrsOverlap(onPremCidr, config.cloud.vpcCidr)) {
-    problems.push(`${key("cloud.vpcCidr")}: ${JSON.stringify(config.cloud.vpcCidr)} overlaps crawl's on-prem network ${onPremCidr}; the two networks are peered and need distinct ranges`);
+    problems.push(
+      `${key("cloud.vpcCidr")}: ${JSON.stringify(config.cloud.vpcCidr)} overlaps crawl's on-prem network ${onPremCidr}; the two networks are peered and need distinct ranges`,
+    );
   }
   return problems;
 }

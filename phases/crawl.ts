@@ -31,7 +31,11 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
         elasticIp: true,
         inbound: [
           { description: "API consumers: Kong proxy (HTTP)", fromPort: KONG_PROXY_PORT, cidrs: config.clientCidrs },
-          { description: "API consumers: Kong proxy (HTTPS)", fromPort: KONG_PROXY_TLS_PORT, cidrs: config.clientCidrs },
+          {
+            description: "API consumers: Kong proxy (HTTPS)",
+            fromPort: KONG_PROXY_TLS_PORT,
+            cidrs: config.clientCidrs,
+          },
         ],
       },
       {
@@ -71,7 +75,12 @@ export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOut
     ...konnect,
     controlPlaneId: gateway.controlPlaneId,
     serviceName: "monolith",
-    upstream: { protocol: "http", host: monolithHost.privateAddress, port: config.monolith.port, path: config.monolith.basePath },
+    upstream: {
+      protocol: "http",
+      host: monolithHost.privateAddress,
+      port: config.monolith.port,
+      path: config.monolith.basePath,
+    },
     routeName: "onprem",
     paths: ["/onprem"],
     methods: ["GET", "POST", "PATCH"],

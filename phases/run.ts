@@ -18,12 +18,17 @@ export async function run(config: JourneyConfig, _secrets: StackSecrets): Promis
   const crawlRefName = config.stackRefs.crawl ?? defaultStackRef(PROJECT, "crawl");
   const walkRef = new pulumi.StackReference(walkRefName);
   const crawlRef = new pulumi.StackReference(crawlRefName);
-  await Promise.all([readEarlierPhase(walkRef, walkRefName, "walk", []), readEarlierPhase(crawlRef, crawlRefName, "crawl", [])]);
+  await Promise.all([
+    readEarlierPhase(walkRef, walkRefName, "walk", []),
+    readEarlierPhase(crawlRef, crawlRefName, "crawl", []),
+  ]);
   const api = pulumi.secret(readPhaseOutput(walkRef, "walk", "kumaApi"));
   const microservice = readPhaseOutput(walkRef, "walk", "microservice").apply((m) => {
     const unknownTarget = config.migrations.find((migration) => migration.to !== m.name);
     if (unknownTarget) {
-      throw new pulumi.RunError(`${PROJECT}:migrations: "${unknownTarget.name}" moves to "${unknownTarget.to}", which walk does not deploy; allowed: "${m.name}"`);
+      throw new pulumi.RunError(
+        `${PROJECT}:migrations: "${unknownTarget.name}" moves to "${unknownTarget.to}", which walk does not deploy; allowed: "${m.name}"`,
+      );
     }
     return { name: m.name, namespace: m.namespace, port: m.port };
   });
@@ -39,7 +44,11 @@ export async function run(config: JourneyConfig, _secrets: StackSecrets): Promis
           api,
           migration,
           microservice,
-          timeouts: { connectionTimeout: r.connectTimeout, idleTimeout: r.idleTimeout, requestTimeout: r.requestTimeout },
+          timeouts: {
+            connectionTimeout: r.connectTimeout,
+            idleTimeout: r.idleTimeout,
+            requestTimeout: r.requestTimeout,
+          },
           retries: { numRetries: r.retries, perTryTimeout: r.perTryTimeout },
         },
         { dependsOn: [catchAll] },
@@ -51,7 +60,12 @@ export async function run(config: JourneyConfig, _secrets: StackSecrets): Promis
       meshCircuitBreaker({
         name: "microservice-outlier-detection",
         microservice: to,
-        circuitBreaking: { interval: r.ejectionInterval, baseEjectionTime: r.baseEjectionTime, maxEjectionPercent: r.maxEjectionPercent, consecutiveFailures: r.consecutive5xx },
+        circuitBreaking: {
+          interval: r.ejectionInterval,
+          baseEjectionTime: r.baseEjectionTime,
+          maxEjectionPercent: r.maxEjectionPercent,
+          consecutiveFailures: r.consecutive5xx,
+        },
       }),
     ),
   });
@@ -65,7 +79,9 @@ export async function run(config: JourneyConfig, _secrets: StackSecrets): Promis
       pathPrefix: m.pathPrefix,
       rewritePrefix: m.rewritePrefix,
       route: cutovers[i].routeName,
-      ...(m.earlyAccess?.enabled ? { earlyAccess: { header: m.earlyAccess.header, values: m.earlyAccess.values } } : {}),
+      ...(m.earlyAccess?.enabled
+        ? { earlyAccess: { header: m.earlyAccess.header, values: m.earlyAccess.values } }
+        : {}),
     })),
     smokeChecks: proxyUrl.apply((url) => cutoverChecks(url, config.migrations, config.monolith.basePath)),
   };
@@ -77,12 +93,26 @@ export async function run(config: JourneyConfig, _secrets: StackSecrets): Promis
  */
 export function cutoverChecks(proxyUrl: string, migrations: Migration[], basePath: string): SmokeCheck[] {
   const base = basePath.replace(/\/$/, "");
-  const checks: SmokeCheck[] = cardApiChecks(proxyUrl, "/mesh").filter((c) => !migrations.some((m) => c.url.endsWith(gatewayPath(m, base))));
+  const checks: SmokeCheck[] = cardApiChecks(proxyUrl, "/mesh").filter(
+    (c) => !migrations.some((m) => c.url.endsWith(gatewayPath(m, base))),
+  );
   for (const m of migrations) {
     const url = `${proxyUrl.replace(/\/$/, "")}${gatewayPath(m, base)}`;
-    const check: SmokeCheck = { name: `${m.name} at weight ${m.weight}`, method: "GET", url, expectStatus: 200, from: "client" };
-    if (m.weight === 0) checks.push({ ...check, name: `${check.name}: answered by the monolith`, expectBodyContains: "Please Dial in to see disputes on file" });
-    else if (m.weight === 100) checks.push({ ...check, name: `${check.name}: answered by the microservice`, expectJson: "array" });
+    const check: SmokeCheck = {
+      name: `${m.name} at weight ${m.weight}`,
+      method: "GET",
+      url,
+      expectStatus: 200,
+      from: "client",
+    };
+    if (m.weight === 0)
+      checks.push({
+        ...check,
+        name: `${check.name}: answered by the monolith`,
+        expectBodyContains: "Please Dial in to see disputes on file",
+      });
+    else if (m.weight === 100)
+      checks.push({ ...check, name: `${check.name}: answered by the microservice`, expectJson: "array" });
     else checks.push(check);
   }
   return checks;

@@ -1,7 +1,11 @@
 import type { SmokeCheck } from "./contract";
 
 /** The anchor's validation requests under a route prefix: all 200, disputes answered by the monolith. */
-export function cardApiChecks(proxyUrl: string, routePrefix: string, disputesBy: "monolith" | "microservice" = "monolith"): SmokeCheck[] {
+export function cardApiChecks(
+  proxyUrl: string,
+  routePrefix: string,
+  disputesBy: "monolith" | "microservice" = "monolith",
+): SmokeCheck[] {
   const base = `${proxyUrl.replace(/\/$/, "")}${routePrefix}`;
   const get = (name: string, path: string, extra: Partial<SmokeCheck> = {}): SmokeCheck => ({
     name: `${routePrefix.slice(1)}: ${name}`,
@@ -18,6 +22,9 @@ export function cardApiChecks(proxyUrl: string, routePrefix: string, disputesBy:
     get("payments", "/card/payment", { expectJson: "array" }),
     disputesBy === "monolith"
       ? get("disputes (monolith)", "/card/dispute", { expectBodyContains: "Please Dial in to see disputes on file" })
-      : get("disputes (microservice)", "/card/dispute", { expectJson: "array", expectBodyContains: "Duplicate Charge" }),
+      : get("disputes (microservice)", "/card/dispute", {
+          expectJson: "array",
+          expectBodyContains: "Duplicate Charge",
+        }),
   ];
 }

@@ -17,9 +17,23 @@ import { NetworkPeering } from "../components/networkPeering";
 import { UniversalZone, ZoneHostPlacement } from "../components/universalZone";
 import * as aws from "@pulumi/aws";
 import { KumaZoneToken } from "../providers/kuma/resources";
-import { gatewayDataplane, MICROSERVICE_OUTBOUND_PORT, MONOLITH_INBOUND_PORT, MONOLITH_OUTBOUND_PORT, monolithDataplane } from "../render/kuma";
+import {
+  gatewayDataplane,
+  MICROSERVICE_OUTBOUND_PORT,
+  MONOLITH_INBOUND_PORT,
+  MONOLITH_OUTBOUND_PORT,
+  monolithDataplane,
+} from "../render/kuma";
 import type { KubernetesService } from "../render/kuma";
-import { CrawlOutputs, defaultStackRef, DeclaredOutputs, readEarlierPhase, readOptionalPhaseOutput, readPhaseOutput, walkContractProblems } from "./contract";
+import {
+  CrawlOutputs,
+  defaultStackRef,
+  DeclaredOutputs,
+  readEarlierPhase,
+  readOptionalPhaseOutput,
+  readPhaseOutput,
+  walkContractProblems,
+} from "./contract";
 import { cardApiChecks } from "./smoke";
 import { phaseTags } from "./tags";
 
@@ -93,7 +107,9 @@ export async function walk(config: JourneyConfig, secrets: StackSecrets): Promis
     license: secrets.meshLicense,
     tags,
   });
-  const globalApi = pulumi.secret(pulumi.output({ url: global.apiUrl, token: global.adminToken, caCertPem: pki.caCertPem }));
+  const globalApi = pulumi.secret(
+    pulumi.output({ url: global.apiUrl, token: global.adminToken, caCertPem: pki.caCertPem }),
+  );
 
   const zone = new UniversalZone(`${prefix}-mesh-onprem`, {
     zone: mesh.onPremZone,
@@ -102,27 +118,51 @@ export async function walk(config: JourneyConfig, secrets: StackSecrets): Promis
     adminCidrs: config.adminCidrs,
     pki,
     global: { kdsAddress: global.kdsAddress, api: globalApi },
-    images: { controlPlane: `${IMAGES.kumaControlPlane}:${mesh.version}`, dataplane: `${IMAGES.kumaDataplane}:${mesh.version}`, postgres: `${IMAGES.postgres}:${mesh.postgresVersion}` },
+    images: {
+      controlPlane: `${IMAGES.kumaControlPlane}:${mesh.version}`,
+      dataplane: `${IMAGES.kumaDataplane}:${mesh.version}`,
+      postgres: `${IMAGES.postgres}:${mesh.postgresVersion}`,
+    },
     tokenValidity: mesh.tokenValidity,
     tags,
   });
 
-  const microservice: KubernetesService = { name: microserviceConfig.name, namespace: microserviceConfig.namespace, port: microserviceConfig.port };
+  const microservice: KubernetesService = {
+    name: microserviceConfig.name,
+    namespace: microserviceConfig.namespace,
+    port: microserviceConfig.port,
+  };
   const foundation = new MeshFoundation(`${prefix}-mesh-policies`, { api: globalApi, microservice });
 
   // Sidecars: the monolith's inbound 5000 -> 8080, the gateway as a delegated gateway with outbounds.
   const sidecar = (role: "monolith" | "gateway") => ({
     host: role,
-    connection: { host: crawlHosts.apply((h) => h[role].publicAddress), user: crawlHosts.apply((h) => h[role].sshUser), privateKey: sshPrivateKey },
+    connection: {
+      host: crawlHosts.apply((h) => h[role].publicAddress),
+      user: crawlHosts.apply((h) => h[role].sshUser),
+      privateKey: sshPrivateKey,
+    },
     zone: { dpServerAddress: zone.dpServerAddress, api: zone.api },
     caCertPem: pki.caCertPem,
     image: `${IMAGES.kumaDataplane}:${mesh.version}`,
     tokenValidity: mesh.tokenValidity,
   });
-  new MeshSidecar(`${prefix}-monolith-sidecar`, { ...sidecar("monolith"), dataplane: crawlHosts.apply((h) => monolithDataplane({ name: "monolith-1", address: h.monolith.privateAddress })) }, { dependsOn: [foundation] });
+  new MeshSidecar(
+    `${prefix}-monolith-sidecar`,
+    {
+      ...sidecar("monolith"),
+      dataplane: crawlHosts.apply((h) => monolithDataplane({ name: "monolith-1", address: h.monolith.privateAddress })),
+    },
+    { dependsOn: [foundation] },
+  );
   new MeshSidecar(
     `${prefix}-gateway-sidecar`,
-    { ...sidecar("gateway"), dataplane: crawlHosts.apply((h) => gatewayDataplane({ name: "kong-gateway-1", address: h.gateway.privateAddress })) },
+    {
+      ...sidecar("gateway"),
+      dataplane: crawlHosts.apply((h) =>
+        gatewayDataplane({ name: "kong-gateway-1", address: h.gateway.privateAddress }),
+      ),
+    },
     { dependsOn: [foundation] },
   );
   if (simulated) {
@@ -138,7 +178,12 @@ export async function walk(config: JourneyConfig, secrets: StackSecrets): Promis
   }
 
   // The cloud zone on EKS, and the microservice in it (no traffic yet).
-  const cloudToken = new KumaZoneToken(`${prefix}-mesh-cloud-cp-token`, { connection: globalApi, zone: mesh.cloudZone, scope: ["cp"], validFor: mesh.tokenValidity });
+  const cloudToken = new KumaZoneToken(`${prefix}-mesh-cloud-cp-token`, {
+    connection: globalApi,
+    zone: mesh.cloudZone,
+    scope: ["cp"],
+    validFor: mesh.tokenValidity,
+  });
   const cloudZone = new CloudZone(`${prefix}-mesh-cloud`, {
     zone: mesh.cloudZone,
     vpcId: cloud.vpcId,
@@ -222,8 +267,16 @@ function zonePlacement(
 ): ZoneHostPlacement {
   if (config.onPrem.mode === "existing") {
     const zoneHost = config.onPrem.hosts.zone;
-    if (!zoneHost) throw new pulumi.RunError(`${PROJECT}:onPrem.hosts.zone: is required in the walk phase with onPrem.mode existing (the host of the on-prem zone control plane, ingress and egress)`);
-    return { mode: "existing", address: zoneHost.address, privateAddress: zoneHost.privateAddress ?? zoneHost.address, sshUser: zoneHost.sshUser };
+    if (!zoneHost)
+      throw new pulumi.RunError(
+        `${PROJECT}:onPrem.hosts.zone: is required in the walk phase with onPrem.mode existing (the host of the on-prem zone control plane, ingress and egress)`,
+      );
+    return {
+      mode: "existing",
+      address: zoneHost.address,
+      privateAddress: zoneHost.privateAddress ?? zoneHost.address,
+      sshUser: zoneHost.sshUser,
+    };
   }
   return {
     mode: "simulated",
@@ -233,7 +286,10 @@ function zonePlacement(
     privateIp: hostAddress(crawlNetwork.subnetCidrs[0], 20),
     ami,
     keyName: keyName.apply((k) => {
-      if (!k) throw new pulumi.RunError(`${PROJECT}:onPrem.mode: walk is "simulated" but crawl exports no SSH key pair; walk and crawl must use the same onPrem.mode`);
+      if (!k)
+        throw new pulumi.RunError(
+          `${PROJECT}:onPrem.mode: walk is "simulated" but crawl exports no SSH key pair; walk and crawl must use the same onPrem.mode`,
+        );
       return k;
     }),
     instanceType: config.onPrem.instanceType,

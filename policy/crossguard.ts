@@ -14,7 +14,14 @@
  * - the known secret values are the stack's secret config, which the engine passes to the pack in
  *   PULUMI_CONFIG (decrypted).
  */
-import { Policies, PolicyPackArgs, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
+import {
+  Policies,
+  PolicyPackArgs,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+  UnknownValueError,
+} from "@pulumi/policy";
 import { PACK_NAME } from "./report";
 import { KnownSecret, Rule, RULES, ruleConfig } from "./rules";
 import { SECRET_CONFIG_KEYS } from "./rules/secrets";
@@ -31,19 +38,34 @@ export function plainProps(value: unknown): unknown {
     }
   };
   if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => read(value, i));
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.keys(value).map((key) => [key, read(value, key)]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.keys(value).map((key) => [key, read(value, key)]));
   return value;
 }
 
-export function crossGuardView(args: { type: string; name: string; urn: string; props: Record<string, unknown> }): ResourceView {
-  return viewOf({ type: args.type, name: args.name, urn: args.urn, props: plainProps(args.props) as Record<string, unknown> });
+export function crossGuardView(args: {
+  type: string;
+  name: string;
+  urn: string;
+  props: Record<string, unknown>;
+}): ResourceView {
+  return viewOf({
+    type: args.type,
+    name: args.name,
+    urn: args.urn,
+    props: plainProps(args.props) as Record<string, unknown>,
+  });
 }
 
 /**
  * Secret config values the engine handed the pack (PULUMI_CONFIG, keys `<project>:<key>`): the keys
  * the no-plaintext-secrets config names, plus any PULUMI_CONFIG_SECRET_KEYS lists.
  */
-export function secretsFromEnv(env: NodeJS.ProcessEnv, keys: readonly string[] = SECRET_CONFIG_KEYS, project = PACK_NAME): KnownSecret[] {
+export function secretsFromEnv(
+  env: NodeJS.ProcessEnv,
+  keys: readonly string[] = SECRET_CONFIG_KEYS,
+  project = PACK_NAME,
+): KnownSecret[] {
   let config: Record<string, unknown> = {};
   let secretKeys: string[] = [];
   try {
@@ -70,10 +92,19 @@ function contextOf(rule: Rule, configured: Record<string, unknown>, env: NodeJS.
 }
 
 function basePolicy(rule: Rule) {
-  return { name: rule.name, description: rule.description, enforcementLevel: rule.enforcement, remediationSteps: rule.remediation, configSchema: rule.configSchema };
+  return {
+    name: rule.name,
+    description: rule.description,
+    enforcementLevel: rule.enforcement,
+    remediationSteps: rule.remediation,
+    configSchema: rule.configSchema,
+  };
 }
 
-export function resourcePolicy(rule: Extract<Rule, { scope: "resource" }>, env: NodeJS.ProcessEnv = process.env): ResourceValidationPolicy {
+export function resourcePolicy(
+  rule: Extract<Rule, { scope: "resource" }>,
+  env: NodeJS.ProcessEnv = process.env,
+): ResourceValidationPolicy {
   return {
     ...basePolicy(rule),
     validateResource: (args: ResourceValidationArgs, report) => {
@@ -84,12 +115,16 @@ export function resourcePolicy(rule: Extract<Rule, { scope: "resource" }>, env: 
   };
 }
 
-export function stackPolicy(rule: Extract<Rule, { scope: "stack" }>, env: NodeJS.ProcessEnv = process.env): StackValidationPolicy {
+export function stackPolicy(
+  rule: Extract<Rule, { scope: "stack" }>,
+  env: NodeJS.ProcessEnv = process.env,
+): StackValidationPolicy {
   return {
     ...basePolicy(rule),
     validateStack: (args, report) => {
       const resources = args.resources.map((r) => crossGuardView(r));
-      for (const finding of rule.check({ resources }, contextOf(rule, args.getConfig(), env))) report(finding.message, finding.resource?.urn);
+      for (const finding of rule.check({ resources }, contextOf(rule, args.getConfig(), env)))
+        report(finding.message, finding.resource?.urn);
     },
   };
 }
@@ -101,7 +136,8 @@ export function packPolicies(env: NodeJS.ProcessEnv = process.env, rules: readon
 export function packArgs(env: NodeJS.ProcessEnv = process.env): PolicyPackArgs {
   return {
     displayName: "Cloud migration journey guardrails",
-    description: "Safe-by-default guardrails of the crawl/walk/run migration: network exposure, encryption, IMDSv2, secrets, pinned images, mesh mTLS and permissions, Kubernetes hardening, tags.",
+    description:
+      "Safe-by-default guardrails of the crawl/walk/run migration: network exposure, encryption, IMDSv2, secrets, pinned images, mesh mTLS and permissions, Kubernetes hardening, tags.",
     enforcementLevel: "advisory",
     policies: packPolicies(env),
   };

@@ -13,7 +13,15 @@ import { isSecretValue, RecordedResource, SECRET, unwrapSecrets } from "../autom
 import type { OfflinePlan } from "../automation/offlinePlan";
 import { isUnknownPlaceholder, parseUnknownPlaceholder, unknownValue } from "../automation/mocks";
 import { OFFLINE_SECRET_PLACEHOLDERS } from "../automation/stackConfig";
-import { configuredProperties, enforcementOf, PACK_NAME, PhasePolicyResult, PolicyPackConfig, PolicyReport, PolicyViolation } from "./report";
+import {
+  configuredProperties,
+  enforcementOf,
+  PACK_NAME,
+  PhasePolicyResult,
+  PolicyPackConfig,
+  PolicyReport,
+  PolicyViolation,
+} from "./report";
 import { KnownSecret, Rule, RULES, ruleConfig } from "./rules";
 import { Path, ResourceView, viewOf } from "./view";
 
@@ -36,7 +44,9 @@ export interface EvaluatePoliciesOptions {
 export function evaluatePolicies(plan: OfflinePlan, options: EvaluatePoliciesOptions = {}): PolicyReport {
   const config = options.config ?? {};
   const rules = options.rules ?? RULES;
-  const extra = (options.secretValues ?? []).map((s) => (typeof s === "string" ? { label: "a secret value", value: s } : s));
+  const extra = (options.secretValues ?? []).map((s) =>
+    typeof s === "string" ? { label: "a secret value", value: s } : s,
+  );
   const secrets = new Map<string, KnownSecret>();
   for (const s of [...configStandIns(), ...extra]) secrets.set(s.value, s);
 
@@ -48,7 +58,11 @@ export function evaluatePolicies(plan: OfflinePlan, options: EvaluatePoliciesOpt
     for (const rule of rules) {
       const enforcement = enforcementOf(rule, config);
       if (enforcement === "disabled") continue;
-      const ctx = { config: ruleConfig(rule, configuredProperties(rule, config)), secrets: [...secrets.values()], phase: phase.phase };
+      const ctx = {
+        config: ruleConfig(rule, configuredProperties(rule, config)),
+        secrets: [...secrets.values()],
+        phase: phase.phase,
+      };
       const blame = (view: ResourceView | undefined, message: string): PolicyViolation => ({
         policy: rule.name,
         enforcement,
@@ -79,15 +93,24 @@ export function evaluatePolicies(plan: OfflinePlan, options: EvaluatePoliciesOpt
     mode: "offline",
     policies: rules.map((r) => ({ name: r.name, description: r.description, enforcement: enforcementOf(r, config) })),
     phases,
-    summary: { mandatory: all.filter((v) => v.enforcement === "mandatory").length, advisory: all.filter((v) => v.enforcement === "advisory").length },
+    summary: {
+      mandatory: all.filter((v) => v.enforcement === "mandatory").length,
+      advisory: all.filter((v) => v.enforcement === "advisory").length,
+    },
   };
 }
 
 /** One view per recorded resource; the phase's outputs become the props of its Stack resource. */
-export function phaseViews(resources: RecordedResource[], outputs: Record<string, unknown>, stack: string): ResourceView[] {
+export function phaseViews(
+  resources: RecordedResource[],
+  outputs: Record<string, unknown>,
+  stack: string,
+): ResourceView[] {
   const views = resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map(recordedView);
   const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
-  views.push(rawView({ type: "pulumi:pulumi:Stack", name: root?.name ?? `${PACK_NAME}-${stack}`, urn: root?.urn }, outputs));
+  views.push(
+    rawView({ type: "pulumi:pulumi:Stack", name: root?.name ?? `${PACK_NAME}-${stack}`, urn: root?.urn }, outputs),
+  );
   return views;
 }
 
@@ -98,7 +121,9 @@ export function recordedView(r: RecordedResource): ResourceView {
 }
 
 function rawView(r: { type: string; name: string; urn?: string }, raw: Record<string, unknown>): ResourceView {
-  return viewOf({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(raw) }, (path) => secretAlong(raw, path));
+  return viewOf({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(raw) }, (path) =>
+    secretAlong(raw, path),
+  );
 }
 
 /** Whether an envelope wraps the value at `path` or anything on the way to it. */
@@ -113,7 +138,10 @@ function secretAlong(raw: unknown, path: Path): boolean {
 }
 
 function configStandIns(): KnownSecret[] {
-  return Object.entries(OFFLINE_SECRET_PLACEHOLDERS).map(([key, value]) => ({ label: `the secret config ${key} (its offline stand-in)`, value }));
+  return Object.entries(OFFLINE_SECRET_PLACEHOLDERS).map(([key, value]) => ({
+    label: `the secret config ${key} (its offline stand-in)`,
+    value,
+  }));
 }
 
 /** The placeholders of a phase's secret outputs: declared ones, and any placeholder the engine hands on as a secret. */
@@ -121,7 +149,10 @@ export function planSecrets(resources: RecordedResource[], outputs: Record<strin
   const found = new Map<string, KnownSecret>();
   const add = (value: string) => {
     const placeholder = parseUnknownPlaceholder(value);
-    found.set(value, { label: placeholder ? `the secret output ${placeholder.resource}.${placeholder.property}` : "a secret output", value });
+    found.set(value, {
+      label: placeholder ? `the secret output ${placeholder.resource}.${placeholder.property}` : "a secret output",
+      value,
+    });
   };
   for (const r of resources) for (const property of new Set(r.secretOutputs)) add(unknownValue(r.name, property));
   const visit = (node: unknown): void => {

@@ -9,7 +9,10 @@ export type EnforcementLevel = Enforcement | "remediate" | "disabled";
  * Policy configuration, in the shape of a `pulumi preview --policy-pack-config <file>` document:
  * per policy name, a level or `{ enforcementLevel?, ...properties }`. The same file serves both adapters.
  */
-export type PolicyPackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PolicyPackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 export interface PolicyViolation {
   policy: string;
@@ -54,14 +57,20 @@ export function configuredProperties(rule: Rule, config: PolicyPackConfig = {}):
 export function formatPolicyReport(report: PolicyReport): string {
   const lines: string[] = [];
   for (const phase of report.phases) {
-    const sorted = [...phase.violations].sort((a, b) => (a.enforcement === b.enforcement ? 0 : a.enforcement === "mandatory" ? -1 : 1));
-    lines.push(`== policy ${report.pack} on ${phase.phase} (stack ${phase.stack}): ${phase.resourcesChecked} resources, ${phase.violations.length === 0 ? "no violations" : `${phase.violations.length} violation(s)`}`);
+    const sorted = [...phase.violations].sort((a, b) =>
+      a.enforcement === b.enforcement ? 0 : a.enforcement === "mandatory" ? -1 : 1,
+    );
+    lines.push(
+      `== policy ${report.pack} on ${phase.phase} (stack ${phase.stack}): ${phase.resourcesChecked} resources, ${phase.violations.length === 0 ? "no violations" : `${phase.violations.length} violation(s)`}`,
+    );
     for (const v of sorted) {
       const where = v.resource ? `${v.resource.name} (${v.resource.type})` : "the stack";
       lines.push(`   ${v.enforcement === "mandatory" ? "MANDATORY" : "advisory "} ${v.policy}: ${where}: ${v.message}`);
     }
   }
   const { mandatory, advisory } = report.summary;
-  lines.push(`== policy summary: ${mandatory} mandatory, ${advisory} advisory${mandatory > 0 ? " (mandatory violations fail the plan)" : ""}`);
+  lines.push(
+    `== policy summary: ${mandatory} mandatory, ${advisory} advisory${mandatory > 0 ? " (mandatory violations fail the plan)" : ""}`,
+  );
   return lines.join("\n") + "\n";
 }

@@ -34,7 +34,9 @@ export interface StackView {
 export { isUnknown, mentionsUnknown, UNKNOWN_TEXT as UNKNOWN } from "../automation/mocks";
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 export function asArray(value: unknown): unknown[] {
@@ -64,7 +66,9 @@ export function* strings(value: unknown, path: Path = []): Generator<{ path: Pat
 
 /** `spec.template.spec.containers[0].env[1].value` */
 export function formatPath(path: Path): string {
-  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`)).join("") || "(the value)";
+  return (
+    path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`)).join("") || "(the value)"
+  );
 }
 
 /** `aws:ec2/instance:Instance` -> `aws:ec2:Instance`, the form the plan's tree prints. */
@@ -97,5 +101,11 @@ export function viewOf(
   resource: { type: string; name: string; urn?: string; props: Record<string, unknown> },
   isSecret: (path: Path) => boolean | undefined = () => undefined,
 ): ResourceView {
-  return { type: resource.type, name: resource.name, urn: resource.urn, props: resource.props, isSecret: (path = []) => isSecret(path) };
+  return {
+    type: resource.type,
+    name: resource.name,
+    urn: resource.urn,
+    props: resource.props,
+    isSecret: (path = []) => isSecret(path),
+  };
 }

@@ -80,7 +80,12 @@ export async function requestJson<T = unknown>(req: JsonRequest): Promise<JsonRe
         await sleep(backoff(retry, attempt));
         continue;
       }
-      throw new HttpError(`${req.subject}: ${where}: ${lastProblem} after ${attempt} attempt(s)`, undefined, req.method, req.url);
+      throw new HttpError(
+        `${req.subject}: ${where}: ${lastProblem} after ${attempt} attempt(s)`,
+        undefined,
+        req.method,
+        req.url,
+      );
     }
 
     const text = await response.text();
@@ -93,7 +98,13 @@ export async function requestJson<T = unknown>(req: JsonRequest): Promise<JsonRe
       } catch {
         if (response.ok) {
           // The body stays out of the message: an unexpected body can carry a credential.
-          throw new HttpError(`${req.subject}: ${where}: answered ${response.status} with a body that is not JSON`, response.status, req.method, req.url, text);
+          throw new HttpError(
+            `${req.subject}: ${where}: answered ${response.status} with a body that is not JSON`,
+            response.status,
+            req.method,
+            req.url,
+            text,
+          );
         }
         body = text;
       }

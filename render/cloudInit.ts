@@ -19,7 +19,10 @@ export function renderCloudConfig(b: HostBootstrap): string {
     packages: b.packages,
     ssh_pwauth: false,
     disable_root: true,
-    users: ["default", ...(b.systemUsers ?? []).map((name) => ({ name, system: true, shell: "/usr/sbin/nologin", lock_passwd: true }))],
+    users: [
+      "default",
+      ...(b.systemUsers ?? []).map((name) => ({ name, system: true, shell: "/usr/sbin/nologin", lock_passwd: true })),
+    ],
     runcmd: (b.enableServices ?? []).map((s) => ["systemctl", "enable", "--now", s]),
   };
   const text = `#cloud-config\n${toYaml(doc)}`;
@@ -35,7 +38,9 @@ export function renderBootstrapScript(b: HostBootstrap): string {
     "if command -v cloud-init >/dev/null; then cloud-init status --wait >/dev/null || true; fi",
     "apt-get update -q",
     `apt-get install -y -q ${b.packages.join(" ")}`,
-    ...(b.systemUsers ?? []).map((u) => `id -u ${u} >/dev/null 2>&1 || useradd --system --shell /usr/sbin/nologin ${u}`),
+    ...(b.systemUsers ?? []).map(
+      (u) => `id -u ${u} >/dev/null 2>&1 || useradd --system --shell /usr/sbin/nologin ${u}`,
+    ),
     ...(b.enableServices ?? []).map((s) => `systemctl enable --now ${s}`),
   ];
   return lines.join("\n") + "\n";

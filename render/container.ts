@@ -25,7 +25,8 @@ export interface ContainerService {
 export function dockerRunArgs(c: ContainerService, name = c.name, command = c.args ?? []): string[] {
   const args = ["/usr/bin/docker", "run", "--rm", "--name", name];
   if (c.network === "host") args.push("--network", "host");
-  for (const p of c.publish ?? []) args.push("--publish", `${p.hostAddress ? p.hostAddress + ":" : ""}${p.hostPort}:${p.containerPort}`);
+  for (const p of c.publish ?? [])
+    args.push("--publish", `${p.hostAddress ? p.hostAddress + ":" : ""}${p.hostPort}:${p.containerPort}`);
   if (c.envFile) args.push("--env-file", c.envFile);
   for (const v of c.volumes ?? []) args.push("--volume", `${v.hostPath}:${v.containerPath}${v.readOnly ? ":ro" : ""}`);
   if (c.user) args.push("--user", c.user);
@@ -35,7 +36,8 @@ export function dockerRunArgs(c: ContainerService, name = c.name, command = c.ar
 
 /** The unit runs the container in the foreground, so Restart=always covers crashes of the container too. */
 export function renderContainerUnit(c: ContainerService): string {
-  if (c.network === "host" && c.publish?.length) throw new Error(`container ${c.name}: published ports have no effect with host networking`);
+  if (c.network === "host" && c.publish?.length)
+    throw new Error(`container ${c.name}: published ports have no effect with host networking`);
   const unit: ServiceUnit = {
     description: c.description,
     after: ["docker.service", "network-online.target", ...(c.after ?? [])],

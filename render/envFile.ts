@@ -7,9 +7,12 @@ export function renderEnvFile(vars: Record<string, string | number | boolean>): 
     Object.entries(vars)
       .map(([key, raw]) => {
         const value = String(raw);
-        if (!/^[A-Z_][A-Z0-9_]*$/.test(key)) throw new Error(`environment variable name "${key}" must be upper-case letters, digits and '_'`);
+        if (!/^[A-Z_][A-Z0-9_]*$/.test(key))
+          throw new Error(`environment variable name "${key}" must be upper-case letters, digits and '_'`);
         if (/[\r\n"'\\$`]/.test(value) || value !== value.trim()) {
-          throw new Error(`environment variable ${key} has a value with quotes, '$', '\\', newlines or outer spaces, which docker and systemd read differently`);
+          throw new Error(
+            `environment variable ${key} has a value with quotes, '$', '\\', newlines or outer spaces, which docker and systemd read differently`,
+          );
         }
         return `${key}=${value}`;
       })

@@ -44,7 +44,8 @@ export interface ZoneControlPlaneSettings extends ControlPlaneSettings {
 }
 
 export function kumaControlPlaneEnv(s: GlobalControlPlaneSettings | ZoneControlPlaneSettings): Record<string, string> {
-  if (s.store.tlsMode.startsWith("verify") && s.store.tlsMode !== "verifyNone" && !s.store.caFile) throw new Error(`store tlsMode ${s.store.tlsMode} needs caFile: the CA bundle that verifies the server`);
+  if (s.store.tlsMode.startsWith("verify") && s.store.tlsMode !== "verifyNone" && !s.store.caFile)
+    throw new Error(`store tlsMode ${s.store.tlsMode} needs caFile: the CA bundle that verifies the server`);
   const common: Record<string, string> = {
     KUMA_MODE: s.mode,
     KUMA_ENVIRONMENT: "universal",
@@ -72,7 +73,8 @@ export function kumaControlPlaneEnv(s: GlobalControlPlaneSettings | ZoneControlP
       KMESH_MULTIZONE_GLOBAL_KDS_AUTH_TYPE: "cpToken",
     };
   }
-  if (!/^grpcs:\/\/[^/]+:\d+$/.test(s.globalKdsAddress)) throw new Error(`globalKdsAddress "${s.globalKdsAddress}" must be grpcs://<host>:<port>`);
+  if (!/^grpcs:\/\/[^/]+:\d+$/.test(s.globalKdsAddress))
+    throw new Error(`globalKdsAddress "${s.globalKdsAddress}" must be grpcs://<host>:<port>`);
   return {
     ...common,
     KUMA_MULTIZONE_ZONE_NAME: s.zone,
@@ -83,7 +85,12 @@ export function kumaControlPlaneEnv(s: GlobalControlPlaneSettings | ZoneControlP
 }
 
 /** kuma-cp in a container on the host network; `kuma-cp migrate up` runs before every start. */
-export function kumaControlPlaneUnit(args: { image: string; hostDir: string; description: string; after?: string[] }): string {
+export function kumaControlPlaneUnit(args: {
+  image: string;
+  hostDir: string;
+  description: string;
+  after?: string[];
+}): string {
   return renderContainerUnit({
     name: "kuma-cp",
     description: args.description,
@@ -118,7 +125,8 @@ export const DATAPLANE_FILES = { resource: "dataplane.yaml", token: "token", ca:
 
 /** kuma-dp in a container: it verifies the zone CP against our CA and authenticates with its token file. */
 export function kumaDataplaneContainer(p: DataplaneProcess): ContainerService {
-  if (!/^https:\/\/[^/]+:\d+$/.test(p.cpAddress)) throw new Error(`cpAddress "${p.cpAddress}" must be https://<zone CP>:<port>`);
+  if (!/^https:\/\/[^/]+:\d+$/.test(p.cpAddress))
+    throw new Error(`cpAddress "${p.cpAddress}" must be https://<zone CP>:<port>`);
   return {
     name: p.name,
     description: p.description,

@@ -46,7 +46,10 @@ export function renderServiceUnit(unit: ServiceUnit): string {
 export function systemdCommandLine(argv: string[]): string {
   return argv
     .map((arg) => {
-      if (/[$%\r\n]/.test(arg)) throw new Error(`command argument ${JSON.stringify(arg)} has '$', '%' or a newline, which systemd would expand`);
+      if (/[$%\r\n]/.test(arg))
+        throw new Error(
+          `command argument ${JSON.stringify(arg)} has '$', '%' or a newline, which systemd would expand`,
+        );
       return /^[A-Za-z0-9_@+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
     })
     .join(" ");

@@ -8,7 +8,16 @@ import { shortType } from "../automation/planReport";
 import { PROJECT_DIR } from "../automation/stackConfig";
 import { allows, bearerToken, Caller, Role, TokenEntry, TokenStore } from "./auth";
 import { JobManager, JobRefused } from "./jobs";
-import { eventsQuery, jobParams, lastEventId, parse, parseJobRequest, parseJsonBody, phasesQuery, ValidationError } from "./schemas";
+import {
+  eventsQuery,
+  jobParams,
+  lastEventId,
+  parse,
+  parseJobRequest,
+  parseJsonBody,
+  phasesQuery,
+  ValidationError,
+} from "./schemas";
 import type { JourneySource } from "./sources";
 import { topologyOf } from "./topology";
 import { openApiDocument } from "./openapi";
@@ -66,7 +75,8 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
 };
 
 const SECURITY_HEADERS: Record<string, string> = {
-  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
@@ -74,7 +84,12 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** The `error` field of an answer, by status. */
-const ERROR_CODES: Record<number, string> = { 404: "not-found", 413: "too-large", 415: "unsupported-media-type", 500: "internal" };
+const ERROR_CODES: Record<number, string> = {
+  404: "not-found",
+  413: "too-large",
+  415: "unsupported-media-type",
+  500: "internal",
+};
 
 export function availablePhases(dir = PROJECT_DIR): Phase[] {
   return PHASES.filter((p) => fs.existsSync(path.join(dir, `Pulumi.${p}.yaml`)));
@@ -86,12 +101,20 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
   const tokens = new TokenStore(options.tokens);
   const statusTtlMs = options.statusTtlMs ?? 3_000;
   let cachedStatus: { at: number; value: Promise<StatusRead> } | undefined;
-  const jobs = new JobManager({ source, log, onChange: () => (cachedStatus = undefined), maxQueuedPerStack: options.maxQueuedPerStack });
+  const jobs = new JobManager({
+    source,
+    log,
+    onChange: () => (cachedStatus = undefined),
+    maxQueuedPerStack: options.maxQueuedPerStack,
+  });
 
   /** The stacks' status and run's migrations, without smoke checks: cached briefly, shared by concurrent requests. */
   function readStatus(): Promise<StatusRead> {
     if (cachedStatus && Date.now() - cachedStatus.at < statusTtlMs) return cachedStatus.value;
-    const value = withJourney(source, async (journey) => ({ status: await journey.status({ checks: false }), migrations: await configuredMigrations(journey, plan) }));
+    const value = withJourney(source, async (journey) => ({
+      status: await journey.status({ checks: false }),
+      migrations: await configuredMigrations(journey, plan),
+    }));
     const entry = { at: Date.now(), value };
     cachedStatus = entry;
     value.catch(() => cachedStatus === entry && (cachedStatus = undefined));
@@ -112,7 +135,12 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
         await release();
       }
     })());
-  const statics = Object.fromEntries(Object.entries(STATIC_FILES).map(([route, { file, type }]) => [route, { body: fs.readFileSync(path.join(PUBLIC_DIR, file)), type }]));
+  const statics = Object.fromEntries(
+    Object.entries(STATIC_FILES).map(([route, { file, type }]) => [
+      route,
+      { body: fs.readFileSync(path.join(PUBLIC_DIR, file)), type },
+    ]),
+  );
 
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024, return503OnClosing: true, forceCloseConnections: "idle" });
   app.removeContentTypeParser("application/json");
@@ -136,10 +164,17 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
     const caller = token === undefined ? undefined : tokens.identify(token);
     if (!caller) {
       reply.header("www-authenticate", `Bearer realm="journey"${token === undefined ? "" : ', error="invalid_token"'}`);
-      return reply.code(401).send({ error: "unauthorized", message: token === undefined ? "send a bearer token: Authorization: Bearer <token>" : "the bearer token is not valid" });
+      return reply.code(401).send({
+        error: "unauthorized",
+        message:
+          token === undefined ? "send a bearer token: Authorization: Bearer <token>" : "the bearer token is not valid",
+      });
     }
     if (!allows(caller, needed)) {
-      return reply.code(403).send({ error: "forbidden", message: `${caller.name} has the ${caller.role} role; this needs the ${needed} role` });
+      return reply.code(403).send({
+        error: "forbidden",
+        message: `${caller.name} has the ${caller.role} role; this needs the ${needed} role`,
+      });
     }
     callers.set(request, caller);
   });
@@ -150,34 +185,52 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (error instanceof ValidationError) return reply.code(400).send({ error: "validation", message: error.message, fields: error.fields });
+    if (error instanceof ValidationError)
+      return reply.code(400).send({ error: "validation", message: error.message, fields: error.fields });
     if (error instanceof JobRefused) {
       if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
       return reply.code(error.status).send({ error: error.code, message: error.message, ...error.details });
     }
-    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const status =
+      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) log(`error on ${request.method} ${request.url.split("?")[0]}: ${error.stack ?? error.message}`);
-    return reply.code(status).send({ error: ERROR_CODES[status] ?? "bad-request", message: status === 500 ? "internal error; see the server's log" : error.message });
+    return reply.code(status).send({
+      error: ERROR_CODES[status] ?? "bad-request",
+      message: status === 500 ? "internal error; see the server's log" : error.message,
+    });
   });
 
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not-found", message: `no route ${request.method} ${request.url.split("?")[0]}` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: "not-found", message: `no route ${request.method} ${request.url.split("?")[0]}` }),
+  );
 
   for (const [route, file] of Object.entries(statics)) {
     app.get(route, { config: { access: "public" } }, async (_request, reply) => reply.type(file.type).send(file.body));
   }
 
-  app.get("/api/health", { config: { access: "public" } }, async () => ({ ok: true, acceptingJobs: jobs.acceptingJobs, engine: source.kind }));
+  app.get("/api/health", { config: { access: "public" } }, async () => ({
+    ok: true,
+    acceptingJobs: jobs.acceptingJobs,
+    engine: source.kind,
+  }));
 
   const openApi = openApiDocument(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).version);
   app.get("/api/openapi.json", { config: { access: "public" } }, async () => openApi);
 
-  app.get("/api/whoami", async (request) => ({ ...callers.get(request)!, engine: source.kind, engineDescription: source.describe() }));
+  app.get("/api/whoami", async (request) => ({
+    ...callers.get(request)!,
+    engine: source.kind,
+    engineDescription: source.describe(),
+  }));
 
   app.get("/api/phases", async (request) => {
     const { checks } = parse(phasesQuery, request.query, "query");
     // With checks, a fresh read: the smoke checks run now, one attempt each.
     const { status, migrations } = checks
-      ? await withJourney(source, async (journey) => ({ status: await journey.status({ checks: true }), migrations: await configuredMigrations(journey, plan) }))
+      ? await withJourney(source, async (journey) => ({
+          status: await journey.status({ checks: true }),
+          migrations: await configuredMigrations(journey, plan),
+        }))
       : await readStatus();
     const run = status.phases.find((p) => p.phase === "run");
     return {
@@ -217,7 +270,12 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
     const run = read?.status.phases.find((p) => p.phase === "run");
     const current = run?.weights?.[migration] ?? read?.migrations.find((m) => m.name === migration)?.configuredWeight;
     if (current === undefined || steps.length === 0 || steps[0] > current) return;
-    throw new ValidationError([{ field: "steps", message: `must rise above ${migration}'s current weight, ${current}%: a shift never moves traffic back (a rollback job does); got [${steps.join(", ")}]` }]);
+    throw new ValidationError([
+      {
+        field: "steps",
+        message: `must rise above ${migration}'s current weight, ${current}%: a shift never moves traffic back (a rollback job does); got [${steps.join(", ")}]`,
+      },
+    ]);
   }
 
   app.get("/api/jobs/:id", async (request) => {
@@ -239,7 +297,10 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
     const { id } = parse(jobParams, request.params, "params");
     const query = parse(eventsQuery, request.query, "query");
     const header = request.headers["last-event-id"];
-    const last = header !== undefined ? parse(lastEventId, Array.isArray(header) ? header[0] : header, "Last-Event-ID") : (query.lastEventId ?? 0);
+    const last =
+      header !== undefined
+        ? parse(lastEventId, Array.isArray(header) ? header[0] : header, "Last-Event-ID")
+        : (query.lastEventId ?? 0);
     if (!jobs.get(id)) throw notFound(id);
     streamEvents(reply, id, last);
     return reply;
@@ -248,7 +309,13 @@ export async function createServer(options: ServerOptions): Promise<JourneyServe
   function streamEvents(reply: FastifyReply, id: string, last: number): void {
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
     let closed = false;
     let stop: (() => void) | undefined;
     const write = (text: string) => void (closed || res.write(text));
@@ -315,7 +382,11 @@ async function withJourney<T>(source: JourneySource, use: (journey: Journey) => 
 /** Run's migrations as its config lists them; as the plan evaluated them when the config cannot be read (e.g. no run stack yet). */
 async function configuredMigrations(journey: Journey, plan: PlanDocument): Promise<StatusRead["migrations"]> {
   try {
-    return (await journey.migrations()).map((m) => ({ name: m.name, pathPrefix: m.pathPrefix, configuredWeight: m.weight }));
+    return (await journey.migrations()).map((m) => ({
+      name: m.name,
+      pathPrefix: m.pathPrefix,
+      configuredWeight: m.weight,
+    }));
   } catch {
     return plannedMigrations(plan).map((m) => ({ name: m.name, pathPrefix: m.pathPrefix, configuredWeight: m.weight }));
   }
@@ -337,13 +408,20 @@ async function checkMigration(source: JourneySource, name: string): Promise<void
     await release();
   }
   if (!known.includes(name)) {
-    throw new ValidationError([{ field: "migration", message: `is not a migration of run's config; ${known.length > 0 ? `its migrations: ${known.join(", ")}` : "it lists none"}` }]);
+    throw new ValidationError([
+      {
+        field: "migration",
+        message: `is not a migration of run's config; ${known.length > 0 ? `its migrations: ${known.join(", ")}` : "it lists none"}`,
+      },
+    ]);
   }
 }
 
 function plannedMigrations(plan: PlanDocument): Array<{ name: string; pathPrefix: string; weight: number }> {
   const migrations = plan.phases.find((p) => p.phase === "run")?.outputs.migrations;
-  return (Array.isArray(migrations) ? migrations : []).filter((m) => typeof m?.name === "string" && typeof m?.weight === "number");
+  return (Array.isArray(migrations) ? migrations : []).filter(
+    (m) => typeof m?.name === "string" && typeof m?.weight === "number",
+  );
 }
 
 function phaseView(status: PhaseStatus, plan: PlanDocument, jobs: JobManager) {
@@ -355,9 +433,17 @@ function phaseView(status: PhaseStatus, plan: PlanDocument, jobs: JobManager) {
   const active = jobs.activeOn(status.phase);
   return {
     ...status,
-    jobs: { running: active.find((j) => j.state === "running")?.id, queued: active.filter((j) => j.state === "queued").map((j) => j.id) },
+    jobs: {
+      running: active.find((j) => j.state === "running")?.id,
+      queued: active.filter((j) => j.state === "queued").map((j) => j.id),
+    },
     planned: planned
-      ? { resources: own.length, byType: [...byType.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([type, count]) => ({ type, count })) }
+      ? {
+          resources: own.length,
+          byType: [...byType.entries()]
+            .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+            .map(([type, count]) => ({ type, count })),
+        }
       : undefined,
   };
 }

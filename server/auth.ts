@@ -41,7 +41,9 @@ export const tokensFileSchema = z
       .array(
         z
           .object({
-            name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, "must be 1-64 letters, digits, '_', '.', '@' or '-'"),
+            name: z
+              .string()
+              .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, "must be 1-64 letters, digits, '_', '.', '@' or '-'"),
             role: z.enum(ROLES, { message: `must be one of ${ROLES.join(", ")}` }),
             token: TOKEN,
           })
@@ -67,10 +69,15 @@ export function readTokensFile(file: string, warn: (message: string) => void = (
   let text: string;
   try {
     const stat = fs.statSync(file);
-    if ((stat.mode & 0o077) !== 0) warn(`${file} can be read by users other than its owner (mode ${(stat.mode & 0o777).toString(8)}); \`chmod 600 ${file}\``);
+    if ((stat.mode & 0o077) !== 0)
+      warn(
+        `${file} can be read by users other than its owner (mode ${(stat.mode & 0o777).toString(8)}); \`chmod 600 ${file}\``,
+      );
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new TokenConfigError(`cannot read the tokens file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new TokenConfigError(
+      `cannot read the tokens file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let doc: unknown;
   try {
@@ -100,7 +107,8 @@ export function tokensFromEnv(env: NodeJS.ProcessEnv): TokenEntry[] {
       .filter(Boolean);
     tokens.forEach((token, i) => {
       const checked = TOKEN.safeParse(token);
-      if (!checked.success) throw new TokenConfigError(`${variable}: token ${i + 1} ${checked.error.issues[0].message}`);
+      if (!checked.success)
+        throw new TokenConfigError(`${variable}: token ${i + 1} ${checked.error.issues[0].message}`);
       entries.push({ name: `${role}-env-${i + 1}`, role, token });
     });
   }
@@ -108,7 +116,11 @@ export function tokensFromEnv(env: NodeJS.ProcessEnv): TokenEntry[] {
 }
 
 /** Every token the server accepts: the file's (option, or `JOURNEY_API_TOKENS_FILE`) and the environment's. */
-export function loadTokens(options: { file?: string; env: NodeJS.ProcessEnv; warn?: (message: string) => void }): TokenEntry[] {
+export function loadTokens(options: {
+  file?: string;
+  env: NodeJS.ProcessEnv;
+  warn?: (message: string) => void;
+}): TokenEntry[] {
   const file = options.file ?? (options.env[TOKEN_ENV.file] || undefined);
   const entries = [...(file ? readTokensFile(file, options.warn) : []), ...tokensFromEnv(options.env)];
   if (entries.length === 0) {
@@ -118,7 +130,10 @@ export function loadTokens(options: { file?: string; env: NodeJS.ProcessEnv; war
   }
   const seen = new Set<string>();
   for (const entry of entries) {
-    if (seen.has(entry.token)) throw new TokenConfigError(`the same token is configured twice (second time as ${entry.name}); give each caller its own`);
+    if (seen.has(entry.token))
+      throw new TokenConfigError(
+        `the same token is configured twice (second time as ${entry.name}); give each caller its own`,
+      );
     seen.add(entry.token);
   }
   return entries;
@@ -137,7 +152,8 @@ export class TokenStore {
   identify(token: string): Caller | undefined {
     const presented = digest(token);
     let found: Caller | undefined;
-    for (const entry of this.entries) if (timingSafeEqual(entry.digest, presented) && !found) found = { name: entry.name, role: entry.role };
+    for (const entry of this.entries)
+      if (timingSafeEqual(entry.digest, presented) && !found) found = { name: entry.name, role: entry.role };
     return found;
   }
 }

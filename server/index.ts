@@ -36,7 +36,11 @@ export interface ServeIo {
 export async function serve(options: ServeOptions, io: ServeIo, stop?: AbortSignal): Promise<number> {
   let tokens;
   try {
-    tokens = loadTokens({ file: options.tokensFile, env: options.env, warn: (m) => io.err(`journey serve: warning: ${m}\n`) });
+    tokens = loadTokens({
+      file: options.tokensFile,
+      env: options.env,
+      warn: (m) => io.err(`journey serve: warning: ${m}\n`),
+    });
   } catch (err) {
     if (err instanceof TokenConfigError) {
       io.err(`journey serve: ${err.message}\n`);

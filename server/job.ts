@@ -53,7 +53,6 @@ export interface JobListener {
 /** Events kept per job; a longer operation keeps its first and newest ones, with a gap reported. */
 const MAX_EVENTS = 20_000;
 
-
 export class Job {
   readonly id = randomUUID();
   readonly createdAt = new Date().toISOString();
@@ -87,7 +86,13 @@ export class Job {
     const sequenced = { id: ++this.sequence, event };
     if (this.events.length >= MAX_EVENTS) this.events.splice(MAX_EVENTS / 2, 1);
     this.events.push(sequenced);
-    if (event.type === "resource-step") this.progress = { phase: event.phase, action: event.action, done: event.progress.done, total: event.progress.total };
+    if (event.type === "resource-step")
+      this.progress = {
+        phase: event.phase,
+        action: event.action,
+        done: event.progress.done,
+        total: event.progress.total,
+      };
     if (event.type === "summary") this.message = event.message;
     for (const listener of this.listeners) listener.onEvent(sequenced);
   }

@@ -101,7 +101,10 @@ export class JobManager {
   cancel(id: string): JobView | undefined {
     const job = this.jobs.get(id);
     if (!job) return undefined;
-    if (job.state === "finished") throw new JobRefused(409, "finished", `job ${id} has already finished (${job.outcome})`, { outcome: job.outcome });
+    if (job.state === "finished")
+      throw new JobRefused(409, "finished", `job ${id} has already finished (${job.outcome})`, {
+        outcome: job.outcome,
+      });
     this.cancelJob(job, "cancelled over the API");
     return job.view();
   }
@@ -118,7 +121,10 @@ export class JobManager {
       listener.onEnd(job.view({ full: true }));
       return () => undefined;
     }
-    const wrapped: JobListener = { onEvent: (e) => listener.onEvent(e), onEnd: () => listener.onEnd(job.view({ full: true })) };
+    const wrapped: JobListener = {
+      onEvent: (e) => listener.onEvent(e),
+      onEnd: () => listener.onEnd(job.view({ full: true })),
+    };
     job.listeners.add(wrapped);
     return () => void job.listeners.delete(wrapped);
   }
@@ -164,13 +170,26 @@ export class JobManager {
     if (request.kind === "shift") {
       const same = active.find((j) => j.request.kind === "shift" && j.request.migration === request.migration);
       if (same) {
-        throw new JobRefused(409, "duplicate", `a shift of ${request.migration} is already ${same.state} (job ${same.id}: ${same.command}); wait for it to finish or cancel it`, { job: same.id });
+        throw new JobRefused(
+          409,
+          "duplicate",
+          `a shift of ${request.migration} is already ${same.state} (job ${same.id}: ${same.command}); wait for it to finish or cancel it`,
+          { job: same.id },
+        );
       }
     }
     const limit = this.options.maxQueuedPerStack ?? 10;
-    const full = stacks.find((stack) => active.filter((j) => j.state === "queued" && j.stacks.includes(stack)).length >= limit);
+    const full = stacks.find(
+      (stack) => active.filter((j) => j.state === "queued" && j.stacks.includes(stack)).length >= limit,
+    );
     if (full) {
-      throw new JobRefused(429, "queue-full", `${limit} jobs are already waiting on stack ${full}; try again once some have run`, { stack: full, limit }, QUEUE_FULL_RETRY_SECONDS);
+      throw new JobRefused(
+        429,
+        "queue-full",
+        `${limit} jobs are already waiting on stack ${full}; try again once some have run`,
+        { stack: full, limit },
+        QUEUE_FULL_RETRY_SECONDS,
+      );
     }
   }
 
@@ -250,7 +269,10 @@ export class JobManager {
       if (err instanceof JourneyError) {
         job.finish(err.outcome, { error: describeError(err), message: err.message });
       } else {
-        job.finish("failed", { error: { message: (err as Error)?.message ?? String(err) }, message: (err as Error)?.message });
+        job.finish("failed", {
+          error: { message: (err as Error)?.message ?? String(err) },
+          message: (err as Error)?.message,
+        });
       }
     } finally {
       unsubscribe();
@@ -277,7 +299,12 @@ function operate(journey: Journey, request: JobRequest, signal: AbortSignal): Pr
     case "up":
       return journey.up(request.phase, { signal });
     case "shift":
-      return journey.shift(request.migration, request.steps, { bakeMs: request.bakeMs, earlyAccess: request.earlyAccess, gates: request.gates, signal });
+      return journey.shift(request.migration, request.steps, {
+        bakeMs: request.bakeMs,
+        earlyAccess: request.earlyAccess,
+        gates: request.gates,
+        signal,
+      });
     case "rollback":
       return journey.rollback({ confirmDestroy: request.confirmDestroy, signal });
   }

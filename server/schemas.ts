@@ -34,7 +34,9 @@ const phaseField = z.enum(PHASES, { message: `must be one of ${PHASES.join(", ")
 const stackField = z
   .string()
   .regex(STACK_NAME, { message: "must be a stack name (letters, digits, '_', '.', '-'; at most 100)", abort: true })
-  .refine((name) => PHASES.some((p) => stackNameOf(p) === name), { message: `is not a stack of this journey; its stacks: ${PHASES.map(stackNameOf).join(", ")}` });
+  .refine((name) => PHASES.some((p) => stackNameOf(p) === name), {
+    message: `is not a stack of this journey; its stacks: ${PHASES.map(stackNameOf).join(", ")}`,
+  });
 
 /** A phase's operation names it by `phase`, by `stack`, or by both when they agree. */
 const phaseTarget = <K extends string>(kind: K) =>
@@ -42,14 +44,27 @@ const phaseTarget = <K extends string>(kind: K) =>
     .object({ kind: z.literal(kind), phase: phaseField.optional(), stack: stackField.optional() })
     .strict()
     .superRefine((body, ctx) => {
-      if (body.phase === undefined && body.stack === undefined) ctx.addIssue({ code: "custom", path: ["phase"], message: `is required (or \`stack\`): one of ${PHASES.join(", ")}` });
+      if (body.phase === undefined && body.stack === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["phase"],
+          message: `is required (or \`stack\`): one of ${PHASES.join(", ")}`,
+        });
       if (body.phase !== undefined && body.stack !== undefined && stackNameOf(body.phase) !== body.stack) {
-        ctx.addIssue({ code: "custom", path: ["stack"], message: `is not the stack of phase ${body.phase} (${stackNameOf(body.phase)})` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["stack"],
+          message: `is not the stack of phase ${body.phase} (${stackNameOf(body.phase)})`,
+        });
       }
     })
     .transform((body) => ({ kind, phase: (body.phase ?? PHASES.find((p) => stackNameOf(p) === body.stack)) as Phase }));
 
-const weight = z.number({ message: "must be a number" }).int("must be a whole percentage").min(0, "must be from 0 to 100").max(100, "must be from 0 to 100");
+const weight = z
+  .number({ message: "must be a number" })
+  .int("must be a whole percentage")
+  .min(0, "must be from 0 to 100")
+  .max(100, "must be from 0 to 100");
 
 const bake = z
   .string()
@@ -76,33 +91,55 @@ const gateDuration = z
       return z.NEVER;
     }
   });
-const percent = z.number({ message: "must be a number" }).min(0, "must be from 0 to 100").max(100, "must be from 0 to 100");
+const percent = z
+  .number({ message: "must be a number" })
+  .min(0, "must be from 0 to 100")
+  .max(100, "must be from 0 to 100");
 
 /** Metric gates of a shift, over the migration's config (`journey shift --min-success-rate` and the others). */
 const shiftGates = z
   .object({
-    prometheusUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL of the Prometheus HTTP API" }).optional(),
+    prometheusUrl: z
+      .url({ protocol: /^https?$/, message: "must be an http(s) URL of the Prometheus HTTP API" })
+      .optional(),
     minSuccessRate: percent.optional(),
     maxP99: gateDuration.optional(),
     maxErrorRateAboveMonolith: percent.optional(),
-    minRequests: z.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").optional(),
+    minRequests: z
+      .number({ message: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .optional(),
     holdTimeout: gateDuration.optional(),
     interval: gateDuration.refine((ms) => ms >= 1000, "must be at least 1s").optional(),
   })
   .strict()
   .transform((g) => {
-    const entries = Object.entries({ prometheusUrl: g.prometheusUrl, minSuccessRate: g.minSuccessRate, maxP99Ms: g.maxP99, maxErrorRateAboveMonolith: g.maxErrorRateAboveMonolith, minRequests: g.minRequests, holdTimeoutMs: g.holdTimeout, intervalMs: g.interval });
+    const entries = Object.entries({
+      prometheusUrl: g.prometheusUrl,
+      minSuccessRate: g.minSuccessRate,
+      maxP99Ms: g.maxP99,
+      maxErrorRateAboveMonolith: g.maxErrorRateAboveMonolith,
+      minRequests: g.minRequests,
+      holdTimeoutMs: g.holdTimeout,
+      intervalMs: g.interval,
+    });
     return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as GateOverrides;
   });
 
 const shiftBody = z
   .object({
     kind: z.literal("shift"),
-    migration: z.string().max(63, "must be at most 63 characters").regex(RFC1123_LABEL, "must be a migration name (an RFC 1123 label, as in run's config)"),
+    migration: z
+      .string()
+      .max(63, "must be at most 63 characters")
+      .regex(RFC1123_LABEL, "must be a migration name (an RFC 1123 label, as in run's config)"),
     steps: z
       .array(weight)
       .max(20, "at most 20 steps")
-      .refine((steps) => steps.every((s, i) => i === 0 || s > steps[i - 1]), { message: "must rise, each weight above the one before, e.g. [10, 25, 50, 100]" }),
+      .refine((steps) => steps.every((s, i) => i === 0 || s > steps[i - 1]), {
+        message: "must rise, each weight above the one before, e.g. [10, 25, 50, 100]",
+      }),
     /** Duration each step takes traffic before its smoke checks, e.g. `5m` (offline: reported, not waited). */
     bake: bake.optional(),
     /** Turn the migration's early access on first (`journey shift --early-access`). */
@@ -111,7 +148,8 @@ const shiftBody = z
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.steps.length === 0 && !body.earlyAccess) ctx.addIssue({ code: "custom", path: ["steps"], message: "needs at least one weight, e.g. [10, 25, 50, 100]" });
+    if (body.steps.length === 0 && !body.earlyAccess)
+      ctx.addIssue({ code: "custom", path: ["steps"], message: "needs at least one weight, e.g. [10, 25, 50, 100]" });
   })
   .transform((body) => ({
     kind: "shift" as const,
@@ -136,11 +174,17 @@ export type JobRequest =
   | { kind: "rollback"; confirmDestroy: boolean };
 
 /** Each job kind's body (also the OpenAPI document's request schemas, server/openapi.ts). */
-export const JOB_BODIES = { preview: phaseTarget("preview"), up: phaseTarget("up"), shift: shiftBody, rollback: rollbackBody };
+export const JOB_BODIES = {
+  preview: phaseTarget("preview"),
+  up: phaseTarget("up"),
+  shift: shiftBody,
+  rollback: rollbackBody,
+};
 
 /** `POST /api/jobs`. */
 export function parseJobRequest(body: unknown): JobRequest {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ValidationError([{ field: "(body)", message: "must be a JSON object" }]);
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new ValidationError([{ field: "(body)", message: "must be a JSON object" }]);
   const kind = (body as { kind?: unknown }).kind;
   if (typeof kind !== "string" || !(JOB_KINDS as readonly string[]).includes(kind)) {
     throw new ValidationError([{ field: "kind", message: `must be one of ${JOB_KINDS.join(", ")}` }]);
@@ -177,7 +221,10 @@ export function parseJsonBody(text: string): unknown {
     throw new ValidationError([{ field: "(body)", message: `is not valid JSON: ${(err as Error).message}` }]);
   }
   const refused = prototypeKeys(value, "");
-  if (refused.length > 0) throw new ValidationError(refused.map((field) => ({ field, message: "is a prototype key, not a field of this request" })));
+  if (refused.length > 0)
+    throw new ValidationError(
+      refused.map((field) => ({ field, message: "is a prototype key, not a field of this request" })),
+    );
   return value;
 }
 
@@ -197,7 +244,11 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = "
     result.error.issues.flatMap((issue): FieldError[] => {
       const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
       // Keys the strict objects do not know: one entry each, in words of this API.
-      if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ field: [path, key].filter(Boolean).join("."), message: "is not a field of this request" }));
+      if (issue.code === "unrecognized_keys")
+        return issue.keys.map((key) => ({
+          field: [path, key].filter(Boolean).join("."),
+          message: "is not a field of this request",
+        }));
       return [{ field: path || "(body)", message: issue.message }];
     }),
   );

@@ -1,4 +1,12 @@
-import { Journey, OfflineEngine, OfflineEngineOptions, offlineSmokeRunner, pulumiJourney, PulumiEngineOptions, virtualClock } from "../automation/journey";
+import {
+  Journey,
+  OfflineEngine,
+  OfflineEngineOptions,
+  offlineSmokeRunner,
+  pulumiJourney,
+  PulumiEngineOptions,
+  virtualClock,
+} from "../automation/journey";
 import type { EngineKind } from "../automation/journey/events";
 import type { JourneyOptions } from "../automation/journey/journey";
 import { DEFAULT_BACKEND_URL } from "../automation/engines/pulumi";
@@ -30,7 +38,14 @@ export function offlineSource(options: OfflineEngineOptions & Extras = {}): Jour
     describe: () => engine.describe(),
     open: () => ({
       // Not offlineJourney(): that builds its own engine, and these journeys must share one.
-      journey: new Journey({ engine, smoke: smoke ?? offlineSmokeRunner, smokePolicy, clock: virtualClock(), loadBalancerProbe, metrics }),
+      journey: new Journey({
+        engine,
+        smoke: smoke ?? offlineSmokeRunner,
+        smokePolicy,
+        clock: virtualClock(),
+        loadBalancerProbe,
+        metrics,
+      }),
       // Disposing a journey disposes its engine, which would drop the shared stacks.
       release: async () => undefined,
     }),

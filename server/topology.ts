@@ -61,7 +61,8 @@ export function topologyOf(plan: PlanDocument, deployedWeights: Record<string, n
   const resources = (phase: Phase) => plan.phases.find((p) => p.phase === phase)?.resources ?? [];
   const outputs = (phase: Phase) => plan.phases.find((p) => p.phase === phase)?.outputs ?? {};
   const find = (phase: Phase, test: (r: PlanResource) => boolean) => resources(phase).find(test);
-  const host = (phase: Phase, role: string) => find(phase, (r) => r.type === "journey:host:Host" && r.inputs.role === role);
+  const host = (phase: Phase, role: string) =>
+    find(phase, (r) => r.type === "journey:host:Host" && r.inputs.role === role);
 
   const zones: TopologyZone[] = [];
   const controlPlanes: TopologyNode[] = [];
@@ -76,22 +77,48 @@ export function topologyOf(plan: PlanDocument, deployedWeights: Record<string, n
     if (monolithHost || monolithApp) {
       const address = str(monolithHost?.inputs.privateIp);
       const port = monolithApp?.inputs.port;
-      nodes.push({ id: "monolith", kind: "monolith", label: "monolith", detail: [address && `${address}${port ? `:${port}` : ""}`, str(monolithApp?.inputs.image)].filter(Boolean).join(" · ") || undefined, phase: "crawl" });
+      nodes.push({
+        id: "monolith",
+        kind: "monolith",
+        label: "monolith",
+        detail:
+          [address && `${address}${port ? `:${port}` : ""}`, str(monolithApp?.inputs.image)]
+            .filter(Boolean)
+            .join(" · ") || undefined,
+        phase: "crawl",
+      });
     }
     const gatewayHost = host("crawl", "gateway");
     const gateway = find("crawl", (r) => r.type === "journey:konnect:Gateway");
     if (gatewayHost || gateway) {
-      nodes.push({ id: "gateway", kind: "gateway", label: "Kong Gateway", detail: [str(gatewayHost?.inputs.privateIp), "Konnect data plane"].filter(Boolean).join(" · "), phase: "crawl" });
+      nodes.push({
+        id: "gateway",
+        kind: "gateway",
+        label: "Kong Gateway",
+        detail: [str(gatewayHost?.inputs.privateIp), "Konnect data plane"].filter(Boolean).join(" · "),
+        phase: "crawl",
+      });
     }
     const zone = find("walk", (r) => r.type === "journey:mesh:UniversalZone");
     if (zone) {
       const zoneHost = host("walk", "mesh-zone");
-      nodes.push({ id: "onprem-zone-cp", kind: "zone-cp", label: "zone control plane", detail: [str(zoneHost?.inputs.privateIp), "universal, ingress + egress"].filter(Boolean).join(" · "), phase: "walk" });
+      nodes.push({
+        id: "onprem-zone-cp",
+        kind: "zone-cp",
+        label: "zone control plane",
+        detail: [str(zoneHost?.inputs.privateIp), "universal, ingress + egress"].filter(Boolean).join(" · "),
+        phase: "walk",
+      });
     }
     zones.push({
       id: "on-prem",
       name: str(zone?.inputs.zone) ?? "on-prem",
-      detail: [site.inputs.mode === "existing" ? "existing data center" : "simulated data center", str(find("crawl", (r) => r.type === "journey:network:Network")?.inputs.cidr)].filter(Boolean).join(" · "),
+      detail: [
+        site.inputs.mode === "existing" ? "existing data center" : "simulated data center",
+        str(find("crawl", (r) => r.type === "journey:network:Network")?.inputs.cidr),
+      ]
+        .filter(Boolean)
+        .join(" · "),
       phase: "crawl",
       nodes,
     });
@@ -102,37 +129,99 @@ export function topologyOf(plan: PlanDocument, deployedWeights: Record<string, n
 
   const konnect = find("crawl", (r) => r.type === `${DYNAMIC_PREFIX}konnect:ControlPlane`);
   if (konnect) {
-    controlPlanes.push({ id: "konnect-cp", kind: "konnect-cp", label: "Konnect control plane", detail: [str(konnect.inputs.name), str(konnect.inputs.region) && `region ${konnect.inputs.region}`].filter(Boolean).join(" · "), phase: "crawl" });
+    controlPlanes.push({
+      id: "konnect-cp",
+      kind: "konnect-cp",
+      label: "Konnect control plane",
+      detail: [str(konnect.inputs.name), str(konnect.inputs.region) && `region ${konnect.inputs.region}`]
+        .filter(Boolean)
+        .join(" · "),
+      phase: "crawl",
+    });
     if (site) links.push({ from: "konnect-cp", to: "gateway", kind: "control", label: "config", phase: "crawl" });
   }
 
   // Walk: the cloud zone on EKS with the microservice, both zones under the global control plane.
   const cloudZone = find("walk", (r) => r.type === "journey:cloud:Zone");
   if (cloudZone) {
-    const nodes: TopologyNode[] = [{ id: "cloud-zone-cp", kind: "zone-cp", label: "zone control plane", detail: `kong-mesh ${str(cloudZone.inputs.meshVersion) ?? ""} on EKS ${str(cloudZone.inputs.kubernetesVersion) ?? ""}`.replace(/ +/g, " ").trim(), phase: "walk" }];
+    const nodes: TopologyNode[] = [
+      {
+        id: "cloud-zone-cp",
+        kind: "zone-cp",
+        label: "zone control plane",
+        detail:
+          `kong-mesh ${str(cloudZone.inputs.meshVersion) ?? ""} on EKS ${str(cloudZone.inputs.kubernetesVersion) ?? ""}`
+            .replace(/ +/g, " ")
+            .trim(),
+        phase: "walk",
+      },
+    ];
     const microservice = find("walk", (r) => r.type === "journey:app:Microservice");
     if (microservice) {
-      nodes.push({ id: "microservice", kind: "microservice", label: str(microservice.inputs.name) ?? "microservice", detail: [str(microservice.inputs.namespace) && `namespace ${microservice.inputs.namespace}`, str(microservice.inputs.image)].filter(Boolean).join(" · "), phase: "walk" });
+      nodes.push({
+        id: "microservice",
+        kind: "microservice",
+        label: str(microservice.inputs.name) ?? "microservice",
+        detail: [
+          str(microservice.inputs.namespace) && `namespace ${microservice.inputs.namespace}`,
+          str(microservice.inputs.image),
+        ]
+          .filter(Boolean)
+          .join(" · "),
+        phase: "walk",
+      });
     }
-    zones.push({ id: "cloud", name: str(cloudZone.inputs.zone) ?? "cloud", detail: str(find("walk", (r) => r.type === "journey:network:Network" && r.inputs.cidr !== undefined)?.inputs.cidr), phase: "walk", nodes });
+    zones.push({
+      id: "cloud",
+      name: str(cloudZone.inputs.zone) ?? "cloud",
+      detail: str(
+        find("walk", (r) => r.type === "journey:network:Network" && r.inputs.cidr !== undefined)?.inputs.cidr,
+      ),
+      phase: "walk",
+      nodes,
+    });
     const meshRoute = find("walk", (r) => r.type === "journey:konnect:GatewayRoute");
-    if (microservice && site) links.push({ from: "gateway", to: "microservice", kind: "traffic", label: meshRoute ? `${routeLabel(meshRoute)} through the mesh` : "through the mesh", phase: "walk" });
+    if (microservice && site)
+      links.push({
+        from: "gateway",
+        to: "microservice",
+        kind: "traffic",
+        label: meshRoute ? `${routeLabel(meshRoute)} through the mesh` : "through the mesh",
+        phase: "walk",
+      });
   }
 
   const globalCp = find("walk", (r) => r.type === "journey:mesh:GlobalControlPlane");
   if (globalCp) {
-    controlPlanes.push({ id: "global-cp", kind: "global-cp", label: "Kong Mesh global control plane", detail: [str(globalCp.inputs.privateIp), "store on RDS"].filter(Boolean).join(" · "), phase: "walk" });
-    if (zones.some((z) => z.nodes.some((n) => n.id === "onprem-zone-cp"))) links.push({ from: "global-cp", to: "onprem-zone-cp", kind: "kds", label: "KDS", phase: "walk" });
+    controlPlanes.push({
+      id: "global-cp",
+      kind: "global-cp",
+      label: "Kong Mesh global control plane",
+      detail: [str(globalCp.inputs.privateIp), "store on RDS"].filter(Boolean).join(" · "),
+      phase: "walk",
+    });
+    if (zones.some((z) => z.nodes.some((n) => n.id === "onprem-zone-cp")))
+      links.push({ from: "global-cp", to: "onprem-zone-cp", kind: "kds", label: "KDS", phase: "walk" });
     if (cloudZone) links.push({ from: "global-cp", to: "cloud-zone-cp", kind: "kds", label: "KDS", phase: "walk" });
   }
 
   // Run: each migration's weight, as deployed when run is, else as planned.
   const migrations = outputs("run").migrations;
   const splits: TrafficSplit[] = (Array.isArray(migrations) ? migrations : [])
-    .filter((m): m is { name: string; weight: number; pathPrefix?: string } => typeof m?.name === "string" && typeof m?.weight === "number")
+    .filter(
+      (m): m is { name: string; weight: number; pathPrefix?: string } =>
+        typeof m?.name === "string" && typeof m?.weight === "number",
+    )
     .map((m) => {
       const deployed = deployedWeights[m.name];
-      return { migration: m.name, pathPrefix: str(m.pathPrefix) ?? "", weight: deployed ?? m.weight, source: deployed === undefined ? "planned" : "deployed", from: "monolith", to: "microservice" };
+      return {
+        migration: m.name,
+        pathPrefix: str(m.pathPrefix) ?? "",
+        weight: deployed ?? m.weight,
+        source: deployed === undefined ? "planned" : "deployed",
+        from: "monolith",
+        to: "microservice",
+      };
     });
 
   return { zones, controlPlanes, links, splits };

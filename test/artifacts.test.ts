@@ -10,13 +10,16 @@ describe("host artefacts of the whole journey", () => {
   let artifacts: Array<Artifact & { phase: string }>;
   before(async () => {
     const phases = await evaluateJourney("walk");
-    artifacts = Object.values(phases).flatMap((p) => phaseArtifacts(p.resources).map((a) => ({ ...a, phase: p.phase })));
+    artifacts = Object.values(phases).flatMap((p) =>
+      phaseArtifacts(p.resources).map((a) => ({ ...a, phase: p.phase })),
+    );
   });
 
   itWithTool("systemd-analyze")("every systemd unit passes systemd-analyze verify", () => {
     const units = artifacts.filter((a) => a.path.endsWith(".service"));
     assert.ok(units.length >= 9, `${units.length} units`);
-    for (const unit of units) assert.deepEqual(systemdFindings(path.basename(unit.path), unit.content), [], `${unit.phase}/${unit.path}`);
+    for (const unit of units)
+      assert.deepEqual(systemdFindings(path.basename(unit.path), unit.content), [], `${unit.phase}/${unit.path}`);
   });
 
   itWithTool("cloud-init")("every host's user-data passes cloud-init schema", () => {

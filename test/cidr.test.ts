@@ -6,7 +6,8 @@ import { inboundRuleSpecs, outboundRuleSpecs } from "../components/host";
 describe("network planning (pure)", () => {
   it("parses CIDR blocks and refuses host bits and bad prefixes", () => {
     assert.deepEqual(parseCidr("10.0.0.0/23"), { start: 0x0a000000, prefix: 23 });
-    for (const bad of ["10.0.0.1/23", "10.0.0.0/33", "10.0.0/24", "256.0.0.0/8", "10.0.0.0", "10.0.0.0/2/3"]) assert.equal(parseCidr(bad), undefined, bad);
+    for (const bad of ["10.0.0.1/23", "10.0.0.0/33", "10.0.0/24", "256.0.0.0/8", "10.0.0.0", "10.0.0.0/2/3"])
+      assert.equal(parseCidr(bad), undefined, bad);
   });
 
   it("containment and overlap", () => {
@@ -29,9 +30,13 @@ describe("network planning (pure)", () => {
 
   it("default layouts: on-prem like the tutorial, cloud with public /24 and private /20 in two AZs", () => {
     assert.deepEqual(planOnPremSubnets("10.0.0.0/23"), ["10.0.0.0/26", "10.0.0.64/26"]);
-    assert.deepEqual(planCloudSubnets("10.1.0.0/16"), { publicCidrs: ["10.1.0.0/24", "10.1.1.0/24"], privateCidrs: ["10.1.16.0/20", "10.1.32.0/20"] });
+    assert.deepEqual(planCloudSubnets("10.1.0.0/16"), {
+      publicCidrs: ["10.1.0.0/24", "10.1.1.0/24"],
+      privateCidrs: ["10.1.16.0/20", "10.1.32.0/20"],
+    });
     const { publicCidrs, privateCidrs } = planCloudSubnets("10.1.0.0/16");
-    for (const a of [...publicCidrs, ...privateCidrs]) for (const b of [...publicCidrs, ...privateCidrs]) if (a !== b) assert.ok(!cidrsOverlap(a, b), `${a} ~ ${b}`);
+    for (const a of [...publicCidrs, ...privateCidrs])
+      for (const b of [...publicCidrs, ...privateCidrs]) if (a !== b) assert.ok(!cidrsOverlap(a, b), `${a} ~ ${b}`);
   });
 
   it("security-group rules: one resource per source, names stable when sources are added", () => {
@@ -40,8 +45,14 @@ describe("network planning (pure)", () => {
       { description: "app", fromPort: 8080, sourceSecurityGroupId: "sg-1" },
       { description: "range", fromPort: 8000, toPort: 8443, cidrs: ["0.0.0.0/0"] },
     ]);
-    assert.deepEqual(specs.map((s) => s.key), ["22-1", "22-2", "8080-sg", "8000-8443-1"]);
+    assert.deepEqual(
+      specs.map((s) => s.key),
+      ["22-1", "22-2", "8080-sg", "8000-8443-1"],
+    );
     assert.equal(specs[2].args.referencedSecurityGroupId, "sg-1");
-    assert.deepEqual(outboundRuleSpecs("10.0.0.0/23", [{ description: "peer", cidr: "10.1.0.0/16" }]).map((s) => s.key), ["vpc", "https", "http", "extra-1"]);
+    assert.deepEqual(
+      outboundRuleSpecs("10.0.0.0/23", [{ description: "peer", cidr: "10.1.0.0/16" }]).map((s) => s.key),
+      ["vpc", "https", "http", "extra-1"],
+    );
   });
 });

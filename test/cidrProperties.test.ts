@@ -3,30 +3,40 @@ import fc from "fast-check";
 import { blockSize, cidrContains, cidrsOverlap, formatIpv4, hostAddress, parseCidr, subdivide } from "../config/cidr";
 
 /** A valid IPv4 block: an aligned start and a prefix from /8 to /28. */
-const block = fc.record({ prefix: fc.integer({ min: 8, max: 28 }), address: fc.integer({ min: 0, max: 2 ** 32 - 1 }) }).map(({ prefix, address }) => {
-  const size = blockSize(prefix);
-  return `${formatIpv4(Math.floor(address / size) * size)}/${prefix}`;
-});
+const block = fc
+  .record({ prefix: fc.integer({ min: 8, max: 28 }), address: fc.integer({ min: 0, max: 2 ** 32 - 1 }) })
+  .map(({ prefix, address }) => {
+    const size = blockSize(prefix);
+    return `${formatIpv4(Math.floor(address / size) * size)}/${prefix}`;
+  });
 
 describe("CIDR arithmetic, properties over generated blocks", () => {
   it("subdivide: every subnet lies inside the parent, none overlap, each has the size asked for", () => {
     fc.assert(
-      fc.property(block, fc.integer({ min: 0, max: 8 }), fc.integer({ min: 1, max: 16 }), fc.nat({ max: 8 }), (parent, extra, count, skip) => {
-        const parentPrefix = parseCidr(parent)!.prefix;
-        const prefix = Math.min(28, parentPrefix + extra);
-        const available = blockSize(parentPrefix) / blockSize(prefix);
-        if (skip + count > available) {
-          assert.throws(() => subdivide(parent, prefix, count, skip), /holds only/);
-          return;
-        }
-        const subnets = subdivide(parent, prefix, count, skip);
-        assert.equal(subnets.length, count);
-        subnets.forEach((subnet, i) => {
-          assert.equal(parseCidr(subnet)!.prefix, prefix);
-          assert.ok(cidrContains(parent, subnet), `${subnet} inside ${parent}`);
-          subnets.slice(i + 1).forEach((other) => assert.ok(!cidrsOverlap(subnet, other), `${subnet} and ${other} overlap`));
-        });
-      }),
+      fc.property(
+        block,
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.nat({ max: 8 }),
+        (parent, extra, count, skip) => {
+          const parentPrefix = parseCidr(parent)!.prefix;
+          const prefix = Math.min(28, parentPrefix + extra);
+          const available = blockSize(parentPrefix) / blockSize(prefix);
+          if (skip + count > available) {
+            assert.throws(() => subdivide(parent, prefix, count, skip), /holds only/);
+            return;
+          }
+          const subnets = subdivide(parent, prefix, count, skip);
+          assert.equal(subnets.length, count);
+          subnets.forEach((subnet, i) => {
+            assert.equal(parseCidr(subnet)!.prefix, prefix);
+            assert.ok(cidrContains(parent, subnet), `${subnet} inside ${parent}`);
+            subnets
+              .slice(i + 1)
+              .forEach((other) => assert.ok(!cidrsOverlap(subnet, other), `${subnet} and ${other} overlap`));
+          });
+        },
+      ),
     );
   });
 

@@ -16,7 +16,11 @@ function valid(overrides: Record<string, unknown> = {}, secretKeys = [P("konnect
     ...overrides,
   };
   void secretKeys;
-  return Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  return Object.fromEntries(
+    Object.entries(base)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
 }
 
 function problems(values: Record<string, string>, secretKeys = [P("konnectToken")]): string[] {
@@ -30,7 +34,13 @@ function problems(values: Record<string, string>, secretKeys = [P("konnectToken"
 }
 
 /** Exactly one problem, naming the key, showing the value and saying what is allowed. */
-function expectOne(values: Record<string, string>, key: string, value: string | undefined, allowed: RegExp, secretKeys?: string[]) {
+function expectOne(
+  values: Record<string, string>,
+  key: string,
+  value: string | undefined,
+  allowed: RegExp,
+  secretKeys?: string[],
+) {
   const found = problems(values, secretKeys);
   assert.equal(found.length, 1, `expected one problem, got:\n${found.join("\n")}`);
   assert.ok(found[0].startsWith(`${key}: `), `problem should start with the key ${key}: ${found[0]}`);
@@ -50,14 +60,30 @@ describe("stack config validation", () => {
   });
 
   it("refuses a malformed CIDR", () =>
-    expectOne(valid({ [P("adminCidrs")]: ["10.0.0.0/33"] }), P("adminCidrs[0]"), '"10.0.0.0/33"', /must be an IPv4 CIDR block/));
+    expectOne(
+      valid({ [P("adminCidrs")]: ["10.0.0.0/33"] }),
+      P("adminCidrs[0]"),
+      '"10.0.0.0/33"',
+      /must be an IPv4 CIDR block/,
+    ));
 
   it("refuses a CIDR with host bits set", () =>
-    expectOne(valid({ [P("onPrem")]: { mode: "simulated", vpcCidr: "10.0.0.1/23" } }), P("onPrem.vpcCidr"), '"10.0.0.1/23"', /no host bits/));
+    expectOne(
+      valid({ [P("onPrem")]: { mode: "simulated", vpcCidr: "10.0.0.1/23" } }),
+      P("onPrem.vpcCidr"),
+      '"10.0.0.1/23"',
+      /no host bits/,
+    ));
 
   it("refuses a subnet outside its VPC", () =>
     expectOne(
-      valid({ [P("onPrem")]: { mode: "simulated", vpcCidr: "10.0.0.0/23", subnets: [{ cidr: "10.0.0.0/26" }, { cidr: "10.9.0.0/26" }] } }),
+      valid({
+        [P("onPrem")]: {
+          mode: "simulated",
+          vpcCidr: "10.0.0.0/23",
+          subnets: [{ cidr: "10.0.0.0/26" }, { cidr: "10.9.0.0/26" }],
+        },
+      }),
       P("onPrem.subnets[1].cidr"),
       '"10.9.0.0/26"',
       /outside the on-prem VPC 10\.0\.0\.0\/23/,
@@ -71,59 +97,132 @@ describe("stack config validation", () => {
       /overlaps onPrem\.subnets\[0\] \(10\.0\.0\.0\/26\)/,
     ));
 
-  it("refuses an unknown region", () => expectOne(valid({ "aws:region": "us-wst-2" }), "aws:region", '"us-wst-2"', /is not an AWS region; allowed: .*us-west-2/));
+  it("refuses an unknown region", () =>
+    expectOne(
+      valid({ "aws:region": "us-wst-2" }),
+      "aws:region",
+      '"us-wst-2"',
+      /is not an AWS region; allowed: .*us-west-2/,
+    ));
 
-  it("refuses a missing region", () => expectOne(valid({ "aws:region": undefined }), "aws:region", undefined, /pulumi config set aws:region/));
+  it("refuses a missing region", () =>
+    expectOne(valid({ "aws:region": undefined }), "aws:region", undefined, /pulumi config set aws:region/));
 
   it("refuses an empty instance type", () =>
-    expectOne(valid({ [P("onPrem")]: { mode: "simulated", instanceType: " " } }), P("onPrem.instanceType"), '" "', /must name an EC2 instance type/));
+    expectOne(
+      valid({ [P("onPrem")]: { mode: "simulated", instanceType: " " } }),
+      P("onPrem.instanceType"),
+      '" "',
+      /must name an EC2 instance type/,
+    ));
 
-  it("refuses a bad port", () => expectOne(valid({ [P("monolith")]: { image: { repository: "registry.example.com/team/monolith", tag: "1.0.0" }, port: 70000 } }), P("monolith.port"), "70000", /port from 1 to 65535/));
+  it("refuses a bad port", () =>
+    expectOne(
+      valid({
+        [P("monolith")]: { image: { repository: "registry.example.com/team/monolith", tag: "1.0.0" }, port: 70000 },
+      }),
+      P("monolith.port"),
+      "70000",
+      /port from 1 to 65535/,
+    ));
 
   it("refuses a missing required secret", () =>
-    expectOne(valid({ [P("konnectToken")]: undefined }), P("konnectToken"), undefined, /required in the crawl phase.*pulumi config set --secret konnectToken/, []));
+    expectOne(
+      valid({ [P("konnectToken")]: undefined }),
+      P("konnectToken"),
+      undefined,
+      /required in the crawl phase.*pulumi config set --secret konnectToken/,
+      [],
+    ));
 
   it("refuses a secret given in plaintext, without echoing it", () => {
     const found = problems(valid(), []);
     assert.equal(found.length, 1, found.join("\n"));
-    assert.match(found[0], /^cloud-migration-journey:konnectToken: is stored in plaintext but must be a secret; run `pulumi config set --secret konnectToken/);
+    assert.match(
+      found[0],
+      /^cloud-migration-journey:konnectToken: is stored in plaintext but must be a secret; run `pulumi config set --secret konnectToken/,
+    );
     assert.ok(!found[0].includes(TOKEN), "the secret value must not appear in the message");
   });
 
   it("refuses a Konnect token that is not kpat_/spat_, without echoing it", () => {
     const found = problems(valid({ [P("konnectToken")]: "hunter2-not-a-token" }));
     assert.equal(found.length, 1);
-    assert.match(found[0], /konnectToken: \[secret, not shown\] is not a Konnect access token; allowed: .*kpat_.*spat_/);
+    assert.match(
+      found[0],
+      /konnectToken: \[secret, not shown\] is not a Konnect access token; allowed: .*kpat_.*spat_/,
+    );
     assert.ok(!found[0].includes("hunter2"));
   });
 
   it("refuses 0.0.0.0/0 as admin CIDR unless allowPublicAdmin is true", () => {
-    expectOne(valid({ [P("adminCidrs")]: ["0.0.0.0/0"] }), P("adminCidrs[0]"), '"0.0.0.0/0"', /whole internet.*allowPublicAdmin: true/);
+    expectOne(
+      valid({ [P("adminCidrs")]: ["0.0.0.0/0"] }),
+      P("adminCidrs[0]"),
+      '"0.0.0.0/0"',
+      /whole internet.*allowPublicAdmin: true/,
+    );
     assert.deepEqual(problems(valid({ [P("adminCidrs")]: ["0.0.0.0/0"], [P("allowPublicAdmin")]: true })), []);
   });
 
-  it("refuses an unknown phase", () => expectOne(valid({ [P("phase")]: "sprint" }), P("phase"), '"sprint"', /must be one of crawl, walk, run/));
+  it("refuses an unknown phase", () =>
+    expectOne(valid({ [P("phase")]: "sprint" }), P("phase"), '"sprint"', /must be one of crawl, walk, run/));
 
   it("refuses version strings that are not versions", () => {
-    expectOne(valid({ [P("konnect")]: { gatewayVersion: "3.x" } }), P("konnect.gatewayVersion"), '"3.x"', /must be a version like 3\.14\.0\.13/);
-    expectOne(valid({ [P("mesh")]: { version: "latest" } }), P("mesh.version"), '"latest"', /must be a version like 2\.13\.10/);
+    expectOne(
+      valid({ [P("konnect")]: { gatewayVersion: "3.x" } }),
+      P("konnect.gatewayVersion"),
+      '"3.x"',
+      /must be a version like 3\.14\.0\.13/,
+    );
+    expectOne(
+      valid({ [P("mesh")]: { version: "latest" } }),
+      P("mesh.version"),
+      '"latest"',
+      /must be a version like 2\.13\.10/,
+    );
   });
 
   it("refuses an unpinned image", () => {
-    expectOne(valid({ [P("monolith")]: { image: { repository: "registry.example.com/team/monolith", tag: "latest" } } }), P("monolith.image.tag"), '"latest"', /must pin a version/);
-    expectOne(valid({ [P("monolith")]: { image: { repository: "registry.example.com/team/monolith" } } }), P("monolith.image"), undefined, /must be pinned/);
+    expectOne(
+      valid({ [P("monolith")]: { image: { repository: "registry.example.com/team/monolith", tag: "latest" } } }),
+      P("monolith.image.tag"),
+      '"latest"',
+      /must pin a version/,
+    );
+    expectOne(
+      valid({ [P("monolith")]: { image: { repository: "registry.example.com/team/monolith" } } }),
+      P("monolith.image"),
+      undefined,
+      /must be pinned/,
+    );
   });
 
   it("names unknown keys and suggests the right one", () => {
     const found = problems(valid({ [P("adminCidr")]: ["10.0.0.0/8"] }));
     assert.equal(found.length, 1);
-    assert.match(found[0], /^cloud-migration-journey:adminCidr: is not a known key; allowed: .*\(did you mean adminCidrs\?\)/);
+    assert.match(
+      found[0],
+      /^cloud-migration-journey:adminCidr: is not a known key; allowed: .*\(did you mean adminCidrs\?\)/,
+    );
   });
 
   it("requires the microservice from walk on, and distinct cloud and on-prem ranges", () => {
-    const found = problems(valid({ [P("phase")]: "walk", [P("onPrem")]: { mode: "simulated", vpcCidr: "10.0.0.0/23" }, [P("cloud")]: { vpcCidr: "10.0.0.0/16" } }));
-    assert.ok(found.some((p) => p.startsWith(`${P("microservice")}: is required in the walk phase`)), found.join("\n"));
-    assert.ok(found.some((p) => p.startsWith(`${P("cloud.vpcCidr")}: "10.0.0.0/16" overlaps the on-prem VPC`)), found.join("\n"));
+    const found = problems(
+      valid({
+        [P("phase")]: "walk",
+        [P("onPrem")]: { mode: "simulated", vpcCidr: "10.0.0.0/23" },
+        [P("cloud")]: { vpcCidr: "10.0.0.0/16" },
+      }),
+    );
+    assert.ok(
+      found.some((p) => p.startsWith(`${P("microservice")}: is required in the walk phase`)),
+      found.join("\n"),
+    );
+    assert.ok(
+      found.some((p) => p.startsWith(`${P("cloud.vpcCidr")}: "10.0.0.0/16" overlaps the on-prem VPC`)),
+      found.join("\n"),
+    );
   });
 
   it("validates migrations for run", () => {
@@ -147,7 +246,12 @@ describe("stack config validation", () => {
 
   it("reports every problem together, one per line", () => {
     const found = problems(
-      valid({ "aws:region": "mars-1", [P("phase")]: "x", [P("adminCidrs")]: ["0.0.0.0/0", "bad"], [P("monolith")]: { image: { tag: "latest" }, port: 0 } }),
+      valid({
+        "aws:region": "mars-1",
+        [P("phase")]: "x",
+        [P("adminCidrs")]: ["0.0.0.0/0", "bad"],
+        [P("monolith")]: { image: { tag: "latest" }, port: 0 },
+      }),
       [],
     );
     assert.ok(found.length >= 6, found.join("\n"));
@@ -158,7 +262,12 @@ describe("stack config validation", () => {
 
   it("existing on-prem hosts need the SSH private key as a secret", () => {
     const found = problems(
-      valid({ [P("onPrem")]: { mode: "existing", hosts: { monolith: { address: "192.0.2.10" }, gateway: { address: "192.0.2.11" } } } }),
+      valid({
+        [P("onPrem")]: {
+          mode: "existing",
+          hosts: { monolith: { address: "192.0.2.10" }, gateway: { address: "192.0.2.11" } },
+        },
+      }),
     );
     assert.equal(found.length, 1, found.join("\n"));
     assert.match(found[0], /^cloud-migration-journey:onPremSshPrivateKey: is required with onPrem\.mode existing/);

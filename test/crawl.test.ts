@@ -53,13 +53,17 @@ describe("crawl phase (offline, under the shared mocks)", () => {
 
     it("no rule opens anything but the gateway proxy to the internet", () => {
       for (const rule of ofType(crawl.resources, INGRESS)) {
-        if (rule.inputs.cidrIpv4 && isAnywhere(rule.inputs.cidrIpv4 as string)) assert.ok([8000, 8443].includes(rule.inputs.fromPort as number), rule.name);
+        if (rule.inputs.cidrIpv4 && isAnywhere(rule.inputs.cidrIpv4 as string))
+          assert.ok([8000, 8443].includes(rule.inputs.fromPort as number), rule.name);
       }
     });
 
     it("gateway proxy 8000/8443 only from clientCidrs", () => {
       const proxy = rulesOf(crawl, "gateway").filter((r) => r.fromPort !== 22);
-      assert.deepEqual(proxy.map((r) => [r.fromPort, r.toPort, r.cidrIpv4]).sort(), [[8000, 8000, "0.0.0.0/0"], [8443, 8443, "0.0.0.0/0"]]);
+      assert.deepEqual(proxy.map((r) => [r.fromPort, r.toPort, r.cidrIpv4]).sort(), [
+        [8000, 8000, "0.0.0.0/0"],
+        [8443, 8443, "0.0.0.0/0"],
+      ]);
     });
 
     it("monolith 8080 only from the gateway's security group", () => {
@@ -70,8 +74,14 @@ describe("crawl phase (offline, under the shared mocks)", () => {
     });
 
     it("one security group per role", () => {
-      assert.deepEqual(ofType(crawl.resources, SG).map((g) => g.inputs.tags && (g.inputs.tags as any).Role).sort(), ["gateway", "monolith"]);
-      for (const i of ofType(crawl.resources, INSTANCE)) assert.equal((i.inputs.vpcSecurityGroupIds as string[]).length, 1);
+      assert.deepEqual(
+        ofType(crawl.resources, SG)
+          .map((g) => g.inputs.tags && (g.inputs.tags as any).Role)
+          .sort(),
+        ["gateway", "monolith"],
+      );
+      for (const i of ofType(crawl.resources, INSTANCE))
+        assert.equal((i.inputs.vpcSecurityGroupIds as string[]).length, 1);
     });
 
     it("IMDSv2 required, encrypted gp3 root volumes, Canonical's Ubuntu image", () => {
@@ -84,10 +94,16 @@ describe("crawl phase (offline, under the shared mocks)", () => {
     });
 
     it("every taggable AWS resource carries the project, phase and owner tags", () => {
-      for (const r of crawl.resources.filter((x) => TAGGABLE.test(x.type) && !/RouteTableAssociation|ec2\/route:Route/.test(x.type))) {
+      for (const r of crawl.resources.filter(
+        (x) => TAGGABLE.test(x.type) && !/RouteTableAssociation|ec2\/route:Route/.test(x.type),
+      )) {
         const tags = r.inputs.tags as Record<string, string>;
         assert.ok(tags, `${r.type} ${r.name} has no tags`);
-        assert.deepEqual([tags.Project, tags.Phase, tags.Owner], ["cloud-migration-journey", "crawl", "platform-team"], r.name);
+        assert.deepEqual(
+          [tags.Project, tags.Phase, tags.Owner],
+          ["cloud-migration-journey", "crawl", "platform-team"],
+          r.name,
+        );
       }
     });
 
@@ -103,7 +119,9 @@ describe("crawl phase (offline, under the shared mocks)", () => {
 
     it("the SSH private key and the cluster key exist only as secrets", () => {
       assert.ok(isSecret(crawl.outputs.sshPrivateKey), "sshPrivateKey output must be secret");
-      const key = ofType(crawl.resources, InstalledFile.TYPE).find((f) => f.inputs.path === "/etc/kong/cluster/tls.key")!;
+      const key = ofType(crawl.resources, InstalledFile.TYPE).find(
+        (f) => f.inputs.path === "/etc/kong/cluster/tls.key",
+      )!;
       assert.ok(isSecret(key.inputs.content), "cluster key content must be secret");
       assert.equal(key.inputs.mode, "0600");
     });
@@ -117,19 +135,32 @@ describe("crawl phase (offline, under the shared mocks)", () => {
 
   describe("software on the hosts", () => {
     it("the monolith runs under systemd from a pinned image, restart always", () => {
-      const unit = ofType(crawl.resources, InstalledFile.TYPE).find((f) => f.inputs.path === "/etc/systemd/system/monolith.service")!;
-      assert.match(String(unit.inputs.content), /registry\.invalid\/mirror-of\/djfreese\/monolith:offline/, "the offline stand-in for the image the stack file leaves to mirror");
+      const unit = ofType(crawl.resources, InstalledFile.TYPE).find(
+        (f) => f.inputs.path === "/etc/systemd/system/monolith.service",
+      )!;
+      assert.match(
+        String(unit.inputs.content),
+        /registry\.invalid\/mirror-of\/djfreese\/monolith:offline/,
+        "the offline stand-in for the image the stack file leaves to mirror",
+      );
       assert.match(String(unit.inputs.content), /^Restart=always$/m);
       assert.match(String(unit.inputs.content), /--publish 8080:8080/);
     });
 
     it("the gateway runs Kong in the data-plane role with the pinned version", () => {
-      const unit = ofType(crawl.resources, InstalledFile.TYPE).find((f) => f.inputs.path === "/etc/systemd/system/kong-gateway.service")!;
+      const unit = ofType(crawl.resources, InstalledFile.TYPE).find(
+        (f) => f.inputs.path === "/etc/systemd/system/kong-gateway.service",
+      )!;
       assert.match(String(unit.inputs.content), /docker\.io\/kong\/kong-gateway:3\.14\.0\.13/);
       assert.match(String(unit.inputs.content), /--network host/);
-      const env = String(ofType(crawl.resources, InstalledFile.TYPE).find((f) => f.inputs.path === "/etc/kong/kong.env")!.inputs.content);
+      const env = String(
+        ofType(crawl.resources, InstalledFile.TYPE).find((f) => f.inputs.path === "/etc/kong/kong.env")!.inputs.content,
+      );
       assert.match(env, /^KONG_ROLE=data_plane$/m);
-      assert.match(env, /^KONG_CLUSTER_CONTROL_PLANE=\[unknown\.kmj-gateway-control-plane\.controlPlaneEndpoint\]:443$/m);
+      assert.match(
+        env,
+        /^KONG_CLUSTER_CONTROL_PLANE=\[unknown\.kmj-gateway-control-plane\.controlPlaneEndpoint\]:443$/m,
+      );
     });
 
     it("secret files travel on stdin, never on a command line", () => {
@@ -137,7 +168,10 @@ describe("crawl phase (offline, under the shared mocks)", () => {
         assert.ok(!String(c.inputs.create).includes("BEGIN"), c.name);
         if (/tls-key-install$/.test(c.name)) {
           assert.ok(isSecret(c.inputs.stdin), "key stdin is secret");
-          assert.match(String(c.inputs.create), /install -D -m 0600 -o root -g root \/dev\/stdin \/etc\/kong\/cluster\/tls\.key/);
+          assert.match(
+            String(c.inputs.create),
+            /install -D -m 0600 -o root -g root \/dev\/stdin \/etc\/kong\/cluster\/tls\.key/,
+          );
           assert.equal(c.inputs.logging, "none");
         }
       }
@@ -162,7 +196,10 @@ describe("crawl phase (offline, under the shared mocks)", () => {
 
     it("gateway service monolith -> http://<monolith private IP>:8080/monolith/resources/ and route /onprem", () => {
       const service = ofType(crawl.resources, "pulumi-nodejs:dynamic/konnect:GatewayService")[0].inputs;
-      assert.deepEqual([service.name, service.protocol, service.host, service.port, service.path], ["monolith", "http", "10.0.0.74", 8080, "/monolith/resources/"]);
+      assert.deepEqual(
+        [service.name, service.protocol, service.host, service.port, service.path],
+        ["monolith", "http", "10.0.0.74", 8080, "/monolith/resources/"],
+      );
       const route = ofType(crawl.resources, "pulumi-nodejs:dynamic/konnect:Route")[0].inputs;
       assert.deepEqual(route.paths, ["/onprem"]);
       assert.equal(route.serviceId, "[unknown.kmj-onprem-route-service.id]");
@@ -199,7 +236,13 @@ describe("crawl phase (offline, under the shared mocks)", () => {
       const checks = (crawl.outputs as any).smokeChecks as Array<{ url: string; expectStatus: number; method: string }>;
       assert.deepEqual(
         checks.map((c) => c.url.replace(/^.*:8000/, "")),
-        ["/onprem/card/1", "/onprem/card/balance/1", "/onprem/card/balance/1/charges", "/onprem/card/payment", "/onprem/card/dispute"],
+        [
+          "/onprem/card/1",
+          "/onprem/card/balance/1",
+          "/onprem/card/balance/1/charges",
+          "/onprem/card/payment",
+          "/onprem/card/dispute",
+        ],
       );
       assert.ok(checks.every((c) => c.expectStatus === 200 && c.method === "GET"));
     });
@@ -210,14 +253,27 @@ describe("crawl phase (offline, under the shared mocks)", () => {
     before(async () => {
       existing = (
         await evaluateJourney("crawl", {
-          config: { crawl: { onPrem: { mode: "existing", hosts: { monolith: { address: "192.0.2.10", privateAddress: "10.20.0.10" }, gateway: { address: "192.0.2.11" } } } } },
+          config: {
+            crawl: {
+              onPrem: {
+                mode: "existing",
+                hosts: {
+                  monolith: { address: "192.0.2.10", privateAddress: "10.20.0.10" },
+                  gateway: { address: "192.0.2.11" },
+                },
+              },
+            },
+          },
           secrets: { onPremSshPrivateKey: CANARY.onPremSshPrivateKey },
         })
       ).crawl;
     });
 
     it("creates no network and no EC2", () => {
-      assert.deepEqual(existing.resources.filter((r) => r.type.startsWith("aws:")), []);
+      assert.deepEqual(
+        existing.resources.filter((r) => r.type.startsWith("aws:")),
+        [],
+      );
     });
 
     it("reaches the named hosts over SSH with the secret key and points Konnect at them", () => {

@@ -21,7 +21,9 @@ import { Host } from "../components/host";
 const COMMAND = "command:remote:Command";
 const INSTANCE = "aws:ec2/instance:Instance";
 const fileOn = (phase: PhaseEvaluation, host: string, filePath: string) => {
-  const found = ofType(phase.resources, InstalledFile.TYPE).find((f) => f.inputs.host === host && f.inputs.path === filePath);
+  const found = ofType(phase.resources, InstalledFile.TYPE).find(
+    (f) => f.inputs.host === host && f.inputs.path === filePath,
+  );
   if (!found) throw new Error(`no ${filePath} on ${host}`);
   return String(unwrapSecret(found.inputs.content));
 };
@@ -38,14 +40,20 @@ describe("day 2: the second `pulumi up`", () => {
     const services = all().filter((r) => r.type === COMMAND && r.name.endsWith("-services"));
     assert.ok(services.length >= 4, services.map((s) => s.name).join(", "));
     for (const s of services) {
-      assert.ok(typeof s.inputs.update === "string" && s.inputs.update === s.inputs.create, `${s.name} must have an update command`);
+      assert.ok(
+        typeof s.inputs.update === "string" && s.inputs.update === s.inputs.create,
+        `${s.name} must have an update command`,
+      );
       assert.match(String(s.inputs.update), /systemctl enable .* && sudo systemctl restart /);
       assert.ok(!/disable/.test(String(s.inputs.update)), `${s.name}: an update never disables`);
       assert.match(String(s.inputs.delete), /systemctl disable --now/);
       const triggers = unwrapSecret(s.inputs.triggers);
       assert.ok(Array.isArray(triggers) && triggers.length === 1, `${s.name}: file contents trigger the update`);
     }
-    assert.deepEqual(serviceCommands(["a.service", "b.service"]).update, serviceCommands(["a.service", "b.service"]).create);
+    assert.deepEqual(
+      serviceCommands(["a.service", "b.service"]).update,
+      serviceCommands(["a.service", "b.service"]).create,
+    );
   });
 
   it("hosts: a looked-up AMI is kept once a host exists, and a host with a fixed address is deleted before its replacement (AWS refuses a second interface with the same private IP: ec2 RunInstances InvalidIPAddress.InUse)", () => {
@@ -67,13 +75,23 @@ describe("day 2: the second `pulumi up`", () => {
     }
     const hosts = ofType(pinned.crawl.resources, Host.TYPE);
     assert.ok(hosts.every((h) => h.inputs.ami === ami));
-    assert.match(String(ofType(crawl.resources, Host.TYPE)[0].inputs.ami), /newest Ubuntu 24\.04 at first deployment, then kept \(set amiId to pin\)/);
+    assert.match(
+      String(ofType(crawl.resources, Host.TYPE)[0].inputs.ami),
+      /newest Ubuntu 24\.04 at first deployment, then kept \(set amiId to pin\)/,
+    );
   });
 
   it("route tables have no inline routes; every route is an aws.ec2.Route (@pulumi/aws 7.48.0 ec2.RouteTable `routes`: inline routes cannot be combined with Route resources and overwrite them)", () => {
-    for (const table of all().filter((r) => r.type === "aws:ec2/routeTable:RouteTable")) assert.equal(table.inputs.routes, undefined, table.name);
-    const defaults = all().filter((r) => r.type === "aws:ec2/route:Route" && r.inputs.destinationCidrBlock === "0.0.0.0/0");
-    assert.deepEqual(defaults.map((r) => r.name).sort(), ["kmj-cloud-private-default", "kmj-cloud-public-default", "kmj-onprem-network-public-default"]);
+    for (const table of all().filter((r) => r.type === "aws:ec2/routeTable:RouteTable"))
+      assert.equal(table.inputs.routes, undefined, table.name);
+    const defaults = all().filter(
+      (r) => r.type === "aws:ec2/route:Route" && r.inputs.destinationCidrBlock === "0.0.0.0/0",
+    );
+    assert.deepEqual(defaults.map((r) => r.name).sort(), [
+      "kmj-cloud-private-default",
+      "kmj-cloud-public-default",
+      "kmj-onprem-network-public-default",
+    ]);
   });
 
   it("RDS: the major is pinned and AWS keeps the minor current, or a minor is pinned with upgrades off (@pulumi/aws 7.48.0 rds.Instance `engineVersion`: a prefix such as 8.0 is accepted when autoMinorVersionUpgrade is on)", async () => {
@@ -81,14 +99,20 @@ describe("day 2: the second `pulumi up`", () => {
     assert.deepEqual(rdsEngineSettings("16.9"), { engineVersion: "16.9", autoMinorVersionUpgrade: false });
     const db = ofType(walk.resources, "aws:rds/instance:Instance")[0];
     assert.deepEqual([db.inputs.engineVersion, db.inputs.autoMinorVersionUpgrade], ["16", true]);
-    const pinned = await evaluateJourney("walk", { config: { walk: { mesh: { trial: true, databaseEngineVersion: "16.9" } } } });
+    const pinned = await evaluateJourney("walk", {
+      config: { walk: { mesh: { trial: true, databaseEngineVersion: "16.9" } } },
+    });
     const pinnedDb = ofType(pinned.walk.resources, "aws:rds/instance:Instance")[0];
     assert.deepEqual([pinnedDb.inputs.engineVersion, pinnedDb.inputs.autoMinorVersionUpgrade], ["16.9", false]);
   });
 
   it("Elastic IPs for the hosts whose address is published or certified: the gateway (proxy URL), the global CP and the zone CP (certificate SANs, API URLs); the monolith keeps its instance address", () => {
     const eips = all().filter((r) => r.type === "aws:ec2/eip:Eip" && r.inputs.instance);
-    assert.deepEqual(eips.map((e) => e.name).sort(), ["kmj-mesh-global-host-eip", "kmj-mesh-onprem-host-eip", "kmj-onprem-gateway-eip"]);
+    assert.deepEqual(eips.map((e) => e.name).sort(), [
+      "kmj-mesh-global-host-eip",
+      "kmj-mesh-onprem-host-eip",
+      "kmj-onprem-gateway-eip",
+    ]);
     for (const e of eips) assert.equal(e.inputs.domain, "vpc");
     assert.equal((crawl.outputs as any).gatewayProxyUrl, "http://[unknown.kmj-onprem-gateway-eip.publicIp]:8000");
     const globalCsr = named(walk.resources, "kmj-mesh-global-tls-csr");
@@ -108,14 +132,23 @@ describe("day 2: the second `pulumi up`", () => {
     assert.match(script, /docker run --rm --entrypoint id "\$1" -u/);
     assert.match(script, /chown "\$uid:\$gid" "\$2"/);
     const install = all().find((r) => r.type === COMMAND && r.name.endsWith("kong-cluster-tls-key-install"))!;
-    assert.match(String(install.inputs.create), /install -D -m 0600 -o root -g root \/dev\/stdin \/etc\/kong\/cluster\/tls\.key/);
+    assert.match(
+      String(install.inputs.create),
+      /install -D -m 0600 -o root -g root \/dev\/stdin \/etc\/kong\/cluster\/tls\.key/,
+    );
   });
 
   it("Kong Mesh licence: walk runs on the trial only when mesh.trial says so, and the plan says a trial is in use", async () => {
-    assert.match(String((walk.outputs as any).mesh.licence), /^TRIAL: Kong Mesh's bundled trial licence .*5 data plane proxies for 30 days/);
+    assert.match(
+      String((walk.outputs as any).mesh.licence),
+      /^TRIAL: Kong Mesh's bundled trial licence .*5 data plane proxies for 30 days/,
+    );
     const plan = await offlinePlan({ phases: ["walk"] });
     assert.match(renderPlanText(plan), /licence":"TRIAL: /);
-    const licensed = await evaluateJourney("walk", { config: { walk: { mesh: { trial: false } } }, secrets: { meshLicense: CANARY.meshLicense } });
+    const licensed = await evaluateJourney("walk", {
+      config: { walk: { mesh: { trial: false } } },
+      secrets: { meshLicense: CANARY.meshLicense },
+    });
     assert.equal((licensed.walk.outputs as any).mesh.licence, "licensed: the meshLicense secret");
   });
 
@@ -126,10 +159,16 @@ describe("day 2: the second `pulumi up`", () => {
     const db = ofType(walk.resources, "aws:rds/instance:Instance")[0];
     assert.equal(db.inputs.caCertIdentifier, RDS_CA_IDENTIFIER);
     const bootstrap = named(walk.resources, "kmj-mesh-global-software-bootstrap");
-    assert.match(String(bootstrap.inputs.stdin), /curl --fail --silent --show-error --proto =https --tlsv1\.2 -o \/etc\/kuma\/global-cp\/rds-ca\.pem\.new https:\/\/truststore\.pki\.rds\.amazonaws\.com\/us-west-2\/us-west-2-bundle\.pem/);
+    assert.match(
+      String(bootstrap.inputs.stdin),
+      /curl --fail --silent --show-error --proto =https --tlsv1\.2 -o \/etc\/kuma\/global-cp\/rds-ca\.pem\.new https:\/\/truststore\.pki\.rds\.amazonaws\.com\/us-west-2\/us-west-2-bundle\.pem/,
+    );
     const store = { host: "db", port: 5432, user: "kuma", password: "p", database: "d" };
     const tls = { certFile: "/c", keyFile: "/k" };
-    assert.throws(() => kumaControlPlaneEnv({ mode: "global", store: { ...store, tlsMode: "verifyFull" }, tls }), /needs caFile/);
+    assert.throws(
+      () => kumaControlPlaneEnv({ mode: "global", store: { ...store, tlsMode: "verifyFull" }, tls }),
+      /needs caFile/,
+    );
   });
 
   it("shipped stack files pin no image that does not exist upstream; the plan says which images to mirror", async () => {
@@ -149,13 +188,22 @@ describe("day 2: Pulumi.yaml registers ts-node once", () => {
 
   it("typescript: true and no --require ts-node/register in nodeargs", () => {
     assert.equal(project.runtime.options.typescript, true);
-    assert.ok(!/ts-node/.test(String(project.runtime.options.nodeargs ?? "")), "nodeargs must not register ts-node a second time");
+    assert.ok(
+      !/ts-node/.test(String(project.runtime.options.nodeargs ?? "")),
+      "nodeargs must not register ts-node a second time",
+    );
   });
 
   it("the SDK's own registration (@pulumi/pulumi cmd/run: transpileOnly from compilerOptions.noCheck, project tsconfig.json) still picks up tsconfig.json's ts-node section (swc, transpileOnly)", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const tsNode = require("ts-node") as typeof import("ts-node");
-    const service = tsNode.create({ compiler: "typescript", transpileOnly: undefined, project: path.join(PROJECT_DIR, "tsconfig.json"), skipProject: false, compilerOptions: {} });
+    const service = tsNode.create({
+      compiler: "typescript",
+      transpileOnly: undefined,
+      project: path.join(PROJECT_DIR, "tsconfig.json"),
+      skipProject: false,
+      compilerOptions: {},
+    });
     assert.equal(service.options.swc, true);
     assert.equal(service.options.transpileOnly, true);
   });

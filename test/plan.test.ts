@@ -29,7 +29,10 @@ describe("journey plan (offline plan CLI)", () => {
     assert.equal(code, 0);
     const doc = JSON.parse(out);
     assert.equal(doc.mode, "offline");
-    assert.deepEqual(doc.phases.map((p: any) => p.phase), ["crawl"]);
+    assert.deepEqual(
+      doc.phases.map((p: any) => p.phase),
+      ["crawl"],
+    );
     const [crawl] = doc.phases;
     for (const r of crawl.resources) {
       assert.deepEqual(Object.keys(r).sort(), ["inputs", "name", "parent", "type", "urn"]);
@@ -38,7 +41,9 @@ describe("journey plan (offline plan CLI)", () => {
     assert.equal(crawl.outputs.sshPrivateKey, "[secret]");
     assert.equal(crawl.outputs.hosts.gateway.publicAddress, "[unknown]");
     assert.equal(crawl.outputs.hosts.monolith.privateAddress, "10.0.0.74");
-    const key = crawl.resources.find((r: any) => r.type === InstalledFile.TYPE && r.inputs.path === "/etc/kong/cluster/tls.key");
+    const key = crawl.resources.find(
+      (r: any) => r.type === InstalledFile.TYPE && r.inputs.path === "/etc/kong/cluster/tls.key",
+    );
     assert.equal(key.inputs.content, "[secret]");
     assert.ok(!out.includes("[unknown."), "every placeholder is printed as [unknown]");
   });
@@ -48,13 +53,31 @@ describe("journey plan (offline plan CLI)", () => {
     try {
       const { code } = await journey("plan", "--phase", "crawl", "--out", dir);
       assert.equal(code, 0);
-      const files = (sub: string) => fs.readdirSync(path.join(dir, "crawl", sub), { recursive: true }).map(String).sort();
-      assert.deepEqual(files("konnect"), ["control-plane-kmj-migration.json", "dp-certificate-kmj-gateway-dp-certificate.json", "route-onprem.json", "service-monolith.json"]);
+      const files = (sub: string) =>
+        fs
+          .readdirSync(path.join(dir, "crawl", sub), { recursive: true })
+          .map(String)
+          .sort();
+      assert.deepEqual(files("konnect"), [
+        "control-plane-kmj-migration.json",
+        "dp-certificate-kmj-gateway-dp-certificate.json",
+        "route-onprem.json",
+        "service-monolith.json",
+      ]);
       assert.ok(files("hosts").includes(path.join("gateway", "etc", "kong", "kong.env")));
       assert.ok(files("hosts").includes(path.join("monolith", "cloud-init.yaml")));
       const service = JSON.parse(fs.readFileSync(path.join(dir, "crawl", "konnect", "service-monolith.json"), "utf8"));
-      assert.deepEqual(service, { name: "monolith", protocol: "http", host: "10.0.0.74", port: 8080, path: "/monolith/resources/" });
-      assert.match(fs.readFileSync(path.join(dir, "crawl", "hosts", "gateway", "etc", "kong", "cluster", "tls.key"), "utf8"), /^\[secret\]/);
+      assert.deepEqual(service, {
+        name: "monolith",
+        protocol: "http",
+        host: "10.0.0.74",
+        port: 8080,
+        path: "/monolith/resources/",
+      });
+      assert.match(
+        fs.readFileSync(path.join(dir, "crawl", "hosts", "gateway", "etc", "kong", "cluster", "tls.key"), "utf8"),
+        /^\[secret\]/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -62,10 +85,16 @@ describe("journey plan (offline plan CLI)", () => {
 
   it("the journey bin pipes the whole JSON document (stdout is flushed before exit)", function () {
     this.timeout(60_000);
-    const run = spawnSync(process.execPath, [path.join(__dirname, "..", "bin", "journey.js"), "plan", "--json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync(process.execPath, [path.join(__dirname, "..", "bin", "journey.js"), "plan", "--json"], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     assert.equal(run.status, 0, run.stderr);
     const doc = JSON.parse(run.stdout);
-    assert.deepEqual(doc.phases.map((p: { phase: string }) => p.phase), ["crawl", "walk", "run"]);
+    assert.deepEqual(
+      doc.phases.map((p: { phase: string }) => p.phase),
+      ["crawl", "walk", "run"],
+    );
     assert.ok(run.stdout.length > 65536, "larger than one pipe buffer");
   });
 

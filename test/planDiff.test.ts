@@ -30,8 +30,12 @@ async function plan(overrides: Overrides = {}, phases: readonly Phase[] = PHASES
   const stackFiles: Partial<Record<Phase, StackFile>> = {};
   for (const phase of phases) {
     const config = { ...repoStackConfig(phase), ...(overrides[phase] ?? {}) };
-    const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${PROJECT}:${k}`, v]));
-    stackFiles[phase] = stackConfigFromObject(phase, prefixed, `Pulumi.${phase}.yaml`, { konnectToken: CANARY.konnectToken });
+    const prefixed = Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${PROJECT}:${k}`, v]),
+    );
+    stackFiles[phase] = stackConfigFromObject(phase, prefixed, `Pulumi.${phase}.yaml`, {
+      konnectToken: CANARY.konnectToken,
+    });
   }
   return planDocument(await offlinePlan({ phases: [...phases], stackFiles }));
 }
@@ -51,7 +55,8 @@ describe("plan diff (journey plan --diff-base)", function () {
 
   it("the same config: nothing changed", async () => {
     const diff = await diffPlans(base, await plan());
-    for (const p of diff.phases) assert.deepEqual([p.added.length, p.removed.length, p.changed.length, p.outputs.length], [0, 0, 0, 0], p.phase);
+    for (const p of diff.phases)
+      assert.deepEqual([p.added.length, p.removed.length, p.changed.length, p.outputs.length], [0, 0, 0, 0], p.phase);
     const markdown = render(diff);
     assert.ok(markdown.startsWith(`${MARKER}\n## Offline plan diff: \`main (abc123)\` → \`this checkout\``));
     assert.match(markdown, /### crawl\n\nNo changes \(\d+ resources unchanged\)\./);
@@ -64,22 +69,36 @@ describe("plan diff (journey plan --diff-base)", function () {
     assert.deepEqual(phaseOf(diff, "crawl").changed, []);
     assert.deepEqual(phaseOf(diff, "walk").changed, []);
     const run = phaseOf(diff, "run");
-    assert.deepEqual(run.changed.map(summary), ["update pulumi-nodejs:dynamic/kuma:Resource kmj-cutover-disputes-route"]);
+    assert.deepEqual(run.changed.map(summary), [
+      "update pulumi-nodejs:dynamic/kuma:Resource kmj-cutover-disputes-route",
+    ]);
     assert.equal(run.changed[0].basis, "diffKumaResource");
-    assert.ok(run.changed[0].fields.every((f) => f.path.startsWith("resource.spec.")), JSON.stringify(run.changed[0].fields));
+    assert.ok(
+      run.changed[0].fields.every((f) => f.path.startsWith("resource.spec.")),
+      JSON.stringify(run.changed[0].fields),
+    );
     assert.deepEqual([run.added, run.removed], [[], []]);
     assert.deepEqual(run.outputs, ["migrations", "smokeChecks"]);
 
     const markdown = render(diff);
     assert.match(markdown, /\| run \| 0 \| 0 \| 0 \| 1 \| 4 \|/);
-    assert.match(markdown, /### run\n\n\*\*Changed \(1\)\*\*\n\n- `kuma:Resource` \*\*kmj-cutover-disputes-route\*\*: update in place \(the provider's own `diffKumaResource`\); `resource\.spec\./);
+    assert.match(
+      markdown,
+      /### run\n\n\*\*Changed \(1\)\*\*\n\n- `kuma:Resource` \*\*kmj-cutover-disputes-route\*\*: update in place \(the provider's own `diffKumaResource`\); `resource\.spec\./,
+    );
     assert.ok(!markdown.includes("Replacements"));
   });
 
   it("a new onPrem.instanceType: both instances changed, update or replace left to the provider", async () => {
-    const diff = await diffPlans(base, await plan({ crawl: { onPrem: { ...repo("crawl", "onPrem"), instanceType: "t3.medium" } } }));
+    const diff = await diffPlans(
+      base,
+      await plan({ crawl: { onPrem: { ...repo("crawl", "onPrem"), instanceType: "t3.medium" } } }),
+    );
     const crawl = phaseOf(diff, "crawl");
-    assert.deepEqual(crawl.changed.map(summary), ["undecided aws:ec2/instance:Instance kmj-onprem-gateway-instance", "undecided aws:ec2/instance:Instance kmj-onprem-monolith-instance"]);
+    assert.deepEqual(crawl.changed.map(summary), [
+      "undecided aws:ec2/instance:Instance kmj-onprem-gateway-instance",
+      "undecided aws:ec2/instance:Instance kmj-onprem-monolith-instance",
+    ]);
     assert.deepEqual(crawl.changed[0].fields, [{ path: "instanceType", from: "t3.small", to: "t3.medium" }]);
     assert.match(
       render(diff),
@@ -88,7 +107,10 @@ describe("plan diff (journey plan --diff-base)", function () {
   });
 
   it("a new cloud vpcCidr: the replacements, called out first", async () => {
-    const diff = await diffPlans(base, await plan({ walk: { cloud: { ...repo("walk", "cloud"), vpcCidr: "10.2.0.0/16" } } }));
+    const diff = await diffPlans(
+      base,
+      await plan({ walk: { cloud: { ...repo("walk", "cloud"), vpcCidr: "10.2.0.0/16" } } }),
+    );
     const walk = phaseOf(diff, "walk");
     const replaced = walk.changed.filter((c) => c.kind === "replace");
     assert.ok(replaced.length >= 6, replaced.map(summary).join("\n"));
@@ -96,73 +118,184 @@ describe("plan diff (journey plan --diff-base)", function () {
     const byName = Object.fromEntries(replaced.map((c) => [c.name, c.replaceFields]));
     assert.deepEqual(byName["kmj-cloud-vpc"], ["cidrBlock"]);
     assert.deepEqual(byName["kmj-cloud-private-1"], ["cidrBlock"]);
-    assert.deepEqual(byName["kmj-mesh-global-host-instance"], ["privateIp"], "the global CP's planned address moves with the VPC");
-    assert.ok(walk.changed.some((c) => c.kind === "undecided" && c.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), "rule CIDRs: decided by the provider");
+    assert.deepEqual(
+      byName["kmj-mesh-global-host-instance"],
+      ["privateIp"],
+      "the global CP's planned address moves with the VPC",
+    );
+    assert.ok(
+      walk.changed.some(
+        (c) => c.kind === "undecided" && c.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      ),
+      "rule CIDRs: decided by the provider",
+    );
 
     const markdown = render(diff);
     assert.match(markdown, /\| walk \| \*\*\d+\*\* \|/);
-    const [replacements, crawl, walkSection] = ["### ⚠️ Replacements", "### crawl", "### walk"].map((h) => markdown.indexOf(h));
-    assert.ok(replacements > 0 && replacements < crawl && crawl < walkSection, "the replacements come before the phases");
-    assert.match(markdown, /- \*\*walk\*\* `aws:ec2:Vpc` \*\*kmj-cloud-vpc\*\*: `cidrBlock` \(`"10\.1\.0\.0\/16"` → `"10\.2\.0\.0\/16"`\) forces a replacement \(replace-on-change table\)/);
+    const [replacements, crawl, walkSection] = ["### ⚠️ Replacements", "### crawl", "### walk"].map((h) =>
+      markdown.indexOf(h),
+    );
+    assert.ok(
+      replacements > 0 && replacements < crawl && crawl < walkSection,
+      "the replacements come before the phases",
+    );
+    assert.match(
+      markdown,
+      /- \*\*walk\*\* `aws:ec2:Vpc` \*\*kmj-cloud-vpc\*\*: `cidrBlock` \(`"10\.1\.0\.0\/16"` → `"10\.2\.0\.0\/16"`\) forces a replacement \(replace-on-change table\)/,
+    );
     const section = markdown.slice(walkSection);
     assert.ok(section.indexOf("**Replaced") < section.indexOf("**Changed"), "within the phase too");
   });
 
   it("a Konnect control plane renamed: replaced, by the provider's own diffControlPlane", async () => {
-    const diff = await diffPlans(base, await plan({ crawl: { konnect: { ...repo("crawl", "konnect"), controlPlaneName: "kmj-journey" } } }));
-    assert.deepEqual(phaseOf(diff, "crawl").changed.map((c) => [summary(c), c.replaceFields, c.basis]), [
-      ["replace pulumi-nodejs:dynamic/konnect:ControlPlane kmj-gateway-control-plane", ["name"], "diffControlPlane"],
-    ]);
-    assert.match(render(diff), /`name` \(`"kmj-migration"` → `"kmj-journey"`\) forces a replacement \(the provider's own `diffControlPlane`\)/);
+    const diff = await diffPlans(
+      base,
+      await plan({ crawl: { konnect: { ...repo("crawl", "konnect"), controlPlaneName: "kmj-journey" } } }),
+    );
+    assert.deepEqual(
+      phaseOf(diff, "crawl").changed.map((c) => [summary(c), c.replaceFields, c.basis]),
+      [["replace pulumi-nodejs:dynamic/konnect:ControlPlane kmj-gateway-control-plane", ["name"], "diffControlPlane"]],
+    );
+    assert.match(
+      render(diff),
+      /`name` \(`"kmj-migration"` → `"kmj-journey"`\) forces a replacement \(the provider's own `diffControlPlane`\)/,
+    );
   });
 
   it("a new migration adds its resources; a phase without a stack file on the base is new", async () => {
     const [disputes] = repo("run", "migrations") as unknown as object[];
-    const payments = { name: "payments", pathPrefix: "/monolith/resources/card/payment", rewritePrefix: "/payments", to: "microservice", weight: 0 };
+    const payments = {
+      name: "payments",
+      pathPrefix: "/monolith/resources/card/payment",
+      rewritePrefix: "/payments",
+      to: "microservice",
+      weight: 0,
+    };
     const diff = await diffPlans(base, await plan({ run: { migrations: [disputes, payments] } }));
     const run = phaseOf(diff, "run");
-    assert.deepEqual(run.added.map((r) => r.name).sort(), ["kmj-cutover-payments-retry", "kmj-cutover-payments-route", "kmj-cutover-payments-timeout"]);
+    assert.deepEqual(run.added.map((r) => r.name).sort(), [
+      "kmj-cutover-payments-retry",
+      "kmj-cutover-payments-route",
+      "kmj-cutover-payments-timeout",
+    ]);
     assert.match(render(diff), /\*\*Added \(3\)\*\*\n\n- `kuma:Resource` \*\*kmj-cutover-payments-/);
 
     const withoutRun = await plan({}, ["crawl", "walk"]);
     const grown = await diffPlans(withoutRun, base);
     assert.equal(phaseOf(grown, "run").presence, "added");
-    assert.equal(phaseOf(grown, "run").added.length, base.phases.find((p) => p.phase === "run")!.resources.filter((r) => !r.type.startsWith("journey:")).length);
+    assert.equal(
+      phaseOf(grown, "run").added.length,
+      base.phases.find((p) => p.phase === "run")!.resources.filter((r) => !r.type.startsWith("journey:")).length,
+    );
     assert.match(render(grown), /\| run \(new phase\) \| 0 \| 5 \| 0 \| 0 \| 0 \|/);
   });
 
   describe("the rules, on synthetic plans", () => {
     const doc = (resources: Array<{ type: string; name: string; inputs: Record<string, unknown> }>): PlanDocument => ({
       mode: "offline",
-      phases: [{ phase: "crawl", stack: "crawl", outputs: {}, resources: resources.map((r) => ({ ...r, urn: `urn:pulumi:crawl::p::${r.type}::${r.name}`, parent: null })) }],
+      phases: [
+        {
+          phase: "crawl",
+          stack: "crawl",
+          outputs: {},
+          resources: resources.map((r) => ({ ...r, urn: `urn:pulumi:crawl::p::${r.type}::${r.name}`, parent: null })),
+        },
+      ],
     });
-    const one = async (type: string, olds: Record<string, unknown>, news: Record<string, unknown>) => (await diffPlans(doc([{ type, name: "r", inputs: olds }]), doc([{ type, name: "r", inputs: news }]))).phases[0].changed[0];
+    const one = async (type: string, olds: Record<string, unknown>, news: Record<string, unknown>) =>
+      (await diffPlans(doc([{ type, name: "r", inputs: olds }]), doc([{ type, name: "r", inputs: news }]))).phases[0]
+        .changed[0];
 
     it("user data replaces an instance only with userDataReplaceOnChange", async () => {
       const type = "aws:ec2/instance:Instance";
-      assert.equal((await one(type, { userData: "a", userDataReplaceOnChange: false }, { userData: "b", userDataReplaceOnChange: false })).kind, "undecided");
-      assert.deepEqual((await one(type, { userData: "a", userDataReplaceOnChange: true }, { userData: "b", userDataReplaceOnChange: true })).replaceFields, ["userData"]);
-      assert.deepEqual((await one(type, { subnetId: "s-1", tags: { a: "1" } }, { subnetId: "s-2", tags: { a: "2" } })).replaceFields, ["subnetId"]);
+      assert.equal(
+        (
+          await one(
+            type,
+            { userData: "a", userDataReplaceOnChange: false },
+            { userData: "b", userDataReplaceOnChange: false },
+          )
+        ).kind,
+        "undecided",
+      );
+      assert.deepEqual(
+        (
+          await one(
+            type,
+            { userData: "a", userDataReplaceOnChange: true },
+            { userData: "b", userDataReplaceOnChange: true },
+          )
+        ).replaceFields,
+        ["userData"],
+      );
+      assert.deepEqual(
+        (await one(type, { subnetId: "s-1", tags: { a: "1" } }, { subnetId: "s-2", tags: { a: "2" } })).replaceFields,
+        ["subnetId"],
+      );
     });
 
     it("a provider's diff that ignores an input is no change; nested Kubernetes identity replaces; unknown types stay undecided", async () => {
-      const noop = await one("pulumi-nodejs:dynamic/konnect:ControlPlane", { name: "cp", region: "us", adoptExisting: false }, { name: "cp", region: "us", adoptExisting: true });
+      const noop = await one(
+        "pulumi-nodejs:dynamic/konnect:ControlPlane",
+        { name: "cp", region: "us", adoptExisting: false },
+        { name: "cp", region: "us", adoptExisting: true },
+      );
       assert.deepEqual([noop.kind, noop.basis], ["no-op", "diffControlPlane"]);
-      assert.match(renderPlanDiffMarkdown({ phases: [{ phase: "crawl", presence: "both", added: [], removed: [], changed: [noop], unchanged: 0, outputs: [] }] }, { base: "b", head: "h" }), /no change for the provider \(1\)\*\*\n\n- `konnect:ControlPlane` \*\*cp\*\*|no change for the provider/);
-      const update = await one("pulumi-nodejs:dynamic/konnect:Route", { name: "onprem", paths: ["/onprem"] }, { name: "onprem", paths: ["/legacy"] });
+      assert.match(
+        renderPlanDiffMarkdown(
+          {
+            phases: [
+              { phase: "crawl", presence: "both", added: [], removed: [], changed: [noop], unchanged: 0, outputs: [] },
+            ],
+          },
+          { base: "b", head: "h" },
+        ),
+        /no change for the provider \(1\)\*\*\n\n- `konnect:ControlPlane` \*\*cp\*\*|no change for the provider/,
+      );
+      const update = await one(
+        "pulumi-nodejs:dynamic/konnect:Route",
+        { name: "onprem", paths: ["/onprem"] },
+        { name: "onprem", paths: ["/legacy"] },
+      );
       assert.deepEqual([update.kind, update.basis], ["update", "diffRoute"]);
-      assert.deepEqual((await one("kubernetes:core/v1:Service", { metadata: { name: "a" } }, { metadata: { name: "b" } })).replaceFields, ["metadata.name"]);
-      assert.equal((await one("kubernetes:core/v1:Service", { metadata: { name: "a", labels: { x: "1" } } }, { metadata: { name: "a", labels: { x: "2" } } })).kind, "undecided");
-      assert.equal((await one("eks:index:Cluster", { version: "1.33" }, { version: "1.34" })).kind, "undecided", "nothing is claimed for a type not in the table");
-      const components = await diffPlans(doc([{ type: Host.TYPE, name: "h", inputs: { instanceType: "a" } }]), doc([{ type: Host.TYPE, name: "h", inputs: { instanceType: "b" } }]));
+      assert.deepEqual(
+        (await one("kubernetes:core/v1:Service", { metadata: { name: "a" } }, { metadata: { name: "b" } }))
+          .replaceFields,
+        ["metadata.name"],
+      );
+      assert.equal(
+        (
+          await one(
+            "kubernetes:core/v1:Service",
+            { metadata: { name: "a", labels: { x: "1" } } },
+            { metadata: { name: "a", labels: { x: "2" } } },
+          )
+        ).kind,
+        "undecided",
+      );
+      assert.equal(
+        (await one("eks:index:Cluster", { version: "1.33" }, { version: "1.34" })).kind,
+        "undecided",
+        "nothing is claimed for a type not in the table",
+      );
+      const components = await diffPlans(
+        doc([{ type: Host.TYPE, name: "h", inputs: { instanceType: "a" } }]),
+        doc([{ type: Host.TYPE, name: "h", inputs: { instanceType: "b" } }]),
+      );
       assert.deepEqual(components.phases[0].changed, [], "components declare no resource of their own");
     });
 
     it("field paths name odd keys and array items; markdown escapes names", async () => {
-      assert.deepEqual(fieldChanges({ tags: { "kuma.io/service": "a", keep: 1 }, list: [1, 2] }, { tags: { "kuma.io/service": "b", keep: 1 }, list: [1, 3] }), [
-        { path: "list[1]", from: 2, to: 3 },
-        { path: 'tags["kuma.io/service"]', from: "a", to: "b" },
-      ]);
+      assert.deepEqual(
+        fieldChanges(
+          { tags: { "kuma.io/service": "a", keep: 1 }, list: [1, 2] },
+          { tags: { "kuma.io/service": "b", keep: 1 }, list: [1, 3] },
+        ),
+        [
+          { path: "list[1]", from: 2, to: 3 },
+          { path: 'tags["kuma.io/service"]', from: "a", to: "b" },
+        ],
+      );
       assert.deepEqual(fieldChanges({ list: [1] }, { list: [1, 2] }), [{ path: "list", from: [1], to: [1, 2] }]);
       const diff = await diffPlans(doc([]), doc([{ type: "aws:ec2/vpc:Vpc", name: "a*b`c", inputs: {} }]));
       assert.match(render(diff), /- `aws:ec2:Vpc` \*\*a\\\*b\\`c\*\*/);
@@ -171,16 +304,24 @@ describe("plan diff (journey plan --diff-base)", function () {
 
   describe("the base: its own plan in a temporary git worktree", () => {
     it("refuses refs that could be taken for options or carry spaces, before running git", async () => {
-      for (const ref of ["-rf", "--output=/tmp/x", "main branch", "a\nb", ""]) assert.ok(refProblem(ref), JSON.stringify(ref));
-      for (const ref of ["main", "origin/main", "v1.2.3", "HEAD~1", "HEAD^", "0123abcd", "feature/x-y_z"]) assert.equal(refProblem(ref), undefined, ref);
-      await assert.rejects(basePlan({ ref: "--upload-pack=touch /tmp/pwned" }), (err: unknown) => err instanceof BasePlanError && /is not a git ref/.test(err.message));
+      for (const ref of ["-rf", "--output=/tmp/x", "main branch", "a\nb", ""])
+        assert.ok(refProblem(ref), JSON.stringify(ref));
+      for (const ref of ["main", "origin/main", "v1.2.3", "HEAD~1", "HEAD^", "0123abcd", "feature/x-y_z"])
+        assert.equal(refProblem(ref), undefined, ref);
+      await assert.rejects(
+        basePlan({ ref: "--upload-pack=touch /tmp/pwned" }),
+        (err: unknown) => err instanceof BasePlanError && /is not a git ref/.test(err.message),
+      );
 
       let out = "";
       let err = "";
       const io = { out: (s: string) => void (out += s), err: (s: string) => void (err += s) };
       assert.equal(await main(["node", "journey", "plan", "--diff-base=--exec=id"], io), 2);
       assert.match(err, /--diff-base: "--exec=id" is not a git ref/);
-      assert.equal(await main(["node", "journey", "plan", "--phase", "crawl", "--diff-base", "no-such-ref-0b5e"], io), 1);
+      assert.equal(
+        await main(["node", "journey", "plan", "--phase", "crawl", "--diff-base", "no-such-ref-0b5e"], io),
+        1,
+      );
       assert.match(err, /git knows no commit no-such-ref-0b5e here; fetch it first/);
       assert.equal(out, "");
     });
@@ -191,7 +332,22 @@ describe("plan diff (journey plan --diff-base)", function () {
       const skip = new Set(["node_modules", ".git", "test-artifacts", "plan-out", "out"]);
       try {
         fs.cpSync(PROJECT_DIR, dir, { recursive: true, filter: (src) => !skip.has(path.basename(src)) });
-        const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], { encoding: "utf8" });
+        const git = (...args: string[]) =>
+          execFileSync(
+            "git",
+            [
+              "-C",
+              dir,
+              "-c",
+              "user.name=test",
+              "-c",
+              "user.email=test@example.invalid",
+              "-c",
+              "commit.gpgsign=false",
+              ...args,
+            ],
+            { encoding: "utf8" },
+          );
         git("init", "-q");
         git("add", "-A");
         git("commit", "-qm", "base");
@@ -201,12 +357,20 @@ describe("plan diff (journey plan --diff-base)", function () {
         fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
         const scratchBefore = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("journey-base-")).length;
 
-        const journey = (...args: string[]) => spawnSync(process.execPath, [path.join(dir, "bin", "journey.js"), "plan", ...args], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+        const journey = (...args: string[]) =>
+          spawnSync(process.execPath, [path.join(dir, "bin", "journey.js"), "plan", ...args], {
+            cwd: dir,
+            encoding: "utf8",
+            timeout: 120_000,
+          });
         const markdown = journey("--diff-base", "HEAD");
         assert.equal(markdown.status, 0, markdown.stderr);
         assert.match(markdown.stderr, /checking out HEAD \([0-9a-f]{12}\) into a temporary worktree/);
         assert.ok(markdown.stdout.startsWith(MARKER), markdown.stdout.slice(0, 200));
-        assert.match(markdown.stdout, /\| crawl \| 0 \| 0 \| 0 \| 0 \| \d+ \|\n\| walk \| 0 \| 0 \| 0 \| 0 \| \d+ \|\n\| run \| 0 \| 0 \| 0 \| 1 \| 4 \|/);
+        assert.match(
+          markdown.stdout,
+          /\| crawl \| 0 \| 0 \| 0 \| 0 \| \d+ \|\n\| walk \| 0 \| 0 \| 0 \| 0 \| \d+ \|\n\| run \| 0 \| 0 \| 0 \| 1 \| 4 \|/,
+        );
         assert.match(markdown.stdout, /kmj-cutover-disputes-route\*\*: update in place/);
 
         const json = journey("--diff-base", "HEAD", "--json");
@@ -214,12 +378,25 @@ describe("plan diff (journey plan --diff-base)", function () {
         const doc = JSON.parse(json.stdout);
         assert.equal(doc.base.ref, "HEAD");
         assert.equal(doc.base.commit, git("rev-parse", "HEAD").trim());
-        assert.deepEqual(doc.phases.find((p: { phase: string }) => p.phase === "run").changed.map((c: ResourceChange) => [c.name, c.kind]), [["kmj-cutover-disputes-route", "update"]]);
+        assert.deepEqual(
+          doc.phases
+            .find((p: { phase: string }) => p.phase === "run")
+            .changed.map((c: ResourceChange) => [c.name, c.kind]),
+          [["kmj-cutover-disputes-route", "update"]],
+        );
 
         assert.equal(git("worktree", "list").trim().split("\n").length, 1, "the temporary worktree is gone");
-        assert.equal(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("journey-base-")).length, scratchBefore, "and its folder");
+        assert.equal(
+          fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("journey-base-")).length,
+          scratchBefore,
+          "and its folder",
+        );
         // The change under review and the test's own node_modules link, nothing else.
-        assert.deepEqual(git("status", "--porcelain").trimEnd().split("\n"), [" M Pulumi.run.yaml", "?? node_modules"], "the checkout is as it was");
+        assert.deepEqual(
+          git("status", "--porcelain").trimEnd().split("\n"),
+          [" M Pulumi.run.yaml", "?? node_modules"],
+          "the checkout is as it was",
+        );
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

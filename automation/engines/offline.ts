@@ -5,7 +5,16 @@ import type { ChangeCounts, PhaseAction } from "../journey/events";
 import { EngineError } from "../journey/errors";
 import { asStackReferenceOutputs, evaluatePhase, RecordedResource } from "../offlineEngine";
 import { readStackFile, StackFile, stackRefName } from "../stackConfig";
-import type { DeployedResource, DestroyOptions, Engine, OperationOptions, PhaseResult, StackState, UpdateRecord, UpResult } from "./engine";
+import type {
+  DeployedResource,
+  DestroyOptions,
+  Engine,
+  OperationOptions,
+  PhaseResult,
+  StackState,
+  UpdateRecord,
+  UpResult,
+} from "./engine";
 import { isStackRoot, nameOfUrn } from "./engine";
 import { KeyedSerial } from "./serial";
 import type { OfflineSession, OfflineSnapshot } from "./offlineSession";
@@ -67,10 +76,17 @@ export class OfflineEngine implements Engine {
 
   constructor(private readonly options: OfflineEngineOptions = {}) {
     this.stateKey = `offline:${options.session ? options.session.where : randomUUID()}`;
-    for (const [phase, saved] of Object.entries(options.session?.load()?.stacks ?? {}) as Array<[Phase, OfflineSnapshot["stacks"][Phase]]>) {
+    for (const [phase, saved] of Object.entries(options.session?.load()?.stacks ?? {}) as Array<
+      [Phase, OfflineSnapshot["stacks"][Phase]]
+    >) {
       const stack = this.stack(phase);
       for (const [configPath, value] of saved!.configSet) this.setConfigValue(stack, configPath, value);
-      Object.assign(stack, { configSet: saved!.configSet, resources: new Map(saved!.resources.map((r) => [r.urn, r])), outputs: saved!.outputs, history: saved!.history });
+      Object.assign(stack, {
+        configSet: saved!.configSet,
+        resources: new Map(saved!.resources.map((r) => [r.urn, r])),
+        outputs: saved!.outputs,
+        history: saved!.history,
+      });
     }
   }
 
@@ -79,7 +95,9 @@ export class OfflineEngine implements Engine {
   }
 
   describe(): string {
-    const where = this.options.session ? `state kept for this session in ${this.options.session.where}` : "state lives in memory only";
+    const where = this.options.session
+      ? `state kept for this session in ${this.options.session.where}`
+      : "state lives in memory only";
     return `offline engine (the program evaluated in-process; nothing is deployed, ${where})`;
   }
 
@@ -98,17 +116,25 @@ export class OfflineEngine implements Engine {
   async preview(phase: Phase, options: OperationOptions): Promise<PhaseResult> {
     const stack = this.stack(phase);
     const { resources } = await this.evaluate(phase, stack);
-    return { changes: await this.apply(phase, "preview", planSteps(stack.resources, resources), options, () => undefined) };
+    return {
+      changes: await this.apply(phase, "preview", planSteps(stack.resources, resources), options, () => undefined),
+    };
   }
 
   async up(phase: Phase, options: OperationOptions): Promise<UpResult> {
     const stack = this.stack(phase);
     return this.record(stack, "update", options, async () => {
       const evaluation = await this.evaluate(phase, stack);
-      const changes = await this.apply(phase, "up", planSteps(stack.resources, evaluation.resources), options, (step) => {
-        if (step.op === "delete") stack.resources.delete(step.resource.urn);
-        else stack.resources.set(step.resource.urn, step.resource);
-      });
+      const changes = await this.apply(
+        phase,
+        "up",
+        planSteps(stack.resources, evaluation.resources),
+        options,
+        (step) => {
+          if (step.op === "delete") stack.resources.delete(step.resource.urn);
+          else stack.resources.set(step.resource.urn, step.resource);
+        },
+      );
       stack.outputs = evaluation.outputs;
       return { changes, outputs: evaluation.outputs };
     });
@@ -117,9 +143,16 @@ export class OfflineEngine implements Engine {
   async destroy(phase: Phase, options: DestroyOptions): Promise<PhaseResult> {
     const stack = this.stack(phase);
     return this.record(stack, "destroy", options, async () => {
-      const doomed = options.targets ? withDescendants(stack.resources, options.targets) : new Set(stack.resources.keys());
-      const steps: PlannedStep[] = [...stack.resources.values()].filter((r) => doomed.has(r.urn)).reverse().map((resource) => ({ op: "delete", resource }));
-      const changes = await this.apply(phase, "destroy", steps, options, (step) => stack.resources.delete(step.resource.urn));
+      const doomed = options.targets
+        ? withDescendants(stack.resources, options.targets)
+        : new Set(stack.resources.keys());
+      const steps: PlannedStep[] = [...stack.resources.values()]
+        .filter((r) => doomed.has(r.urn))
+        .reverse()
+        .map((resource) => ({ op: "delete", resource }));
+      const changes = await this.apply(phase, "destroy", steps, options, (step) =>
+        stack.resources.delete(step.resource.urn),
+      );
       if (stack.resources.size === 0) stack.outputs = {};
       return { changes };
     });
@@ -130,7 +163,11 @@ export class OfflineEngine implements Engine {
   }
 
   async resources(phase: Phase): Promise<DeployedResource[]> {
-    return [...(this.stacks.get(phase)?.resources.values() ?? [])].map((r) => ({ urn: r.urn, type: r.type, outputs: r.inputs }));
+    return [...(this.stacks.get(phase)?.resources.values() ?? [])].map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      outputs: r.inputs,
+    }));
   }
 
   async history(phase: Phase, limit?: number): Promise<UpdateRecord[]> {
@@ -181,18 +218,29 @@ export class OfflineEngine implements Engine {
     let stack = this.stacks.get(phase);
     if (!stack) {
       const file = this.options.stackFiles?.[phase] ?? readStackFile(phase);
-      stack = { file: structuredClone(file), resources: new Map(), outputs: {}, history: [], running: false, configSet: [] };
+      stack = {
+        file: structuredClone(file),
+        resources: new Map(),
+        outputs: {},
+        history: [],
+        running: false,
+        configSet: [],
+      };
       this.stacks.set(phase, stack);
     }
     return stack;
   }
 
-  private async evaluate(phase: Phase, stack: OfflineStack): Promise<{ resources: RecordedResource[]; outputs: Record<string, unknown> }> {
+  private async evaluate(
+    phase: Phase,
+    stack: OfflineStack,
+  ): Promise<{ resources: RecordedResource[]; outputs: Record<string, unknown> }> {
     const { config } = stack.file;
     const stackOutputs: Record<string, ReturnType<typeof asStackReferenceOutputs>> = {};
     for (const earlier of PHASES.slice(0, PHASES.indexOf(phase))) {
       const outputs = this.stacks.get(earlier)?.outputs;
-      if (outputs && Object.keys(outputs).length > 0) stackOutputs[stackRefName(config, earlier)] = asStackReferenceOutputs(outputs);
+      if (outputs && Object.keys(outputs).length > 0)
+        stackOutputs[stackRefName(config, earlier)] = asStackReferenceOutputs(outputs);
     }
     try {
       const evaluation = await evaluations.run(SDK_RUNTIME, () =>
@@ -211,13 +259,27 @@ export class OfflineEngine implements Engine {
     }
   }
 
-  private async apply(phase: Phase, action: PhaseAction, steps: PlannedStep[], options: OperationOptions, applyStep: (step: PlannedStep) => void): Promise<ChangeCounts> {
+  private async apply(
+    phase: Phase,
+    action: PhaseAction,
+    steps: PlannedStep[],
+    options: OperationOptions,
+    applyStep: (step: PlannedStep) => void,
+  ): Promise<ChangeCounts> {
     const changes: ChangeCounts = {};
     const total = steps.length;
     for (const [index, step] of steps.entries()) {
       options.signal?.throwIfAborted();
       const { urn, type } = step.resource;
-      const event = { type: "resource-step", phase, action, op: step.op, urn, resourceType: type, name: nameOfUrn(urn) } as const;
+      const event = {
+        type: "resource-step",
+        phase,
+        action,
+        op: step.op,
+        urn,
+        resourceType: type,
+        name: nameOfUrn(urn),
+      } as const;
       options.emit({ ...event, state: "started", progress: { done: index, total } });
       try {
         await this.options.beforeStep?.({ phase, action, op: step.op, urn, index, total });
@@ -233,9 +295,19 @@ export class OfflineEngine implements Engine {
   }
 
   /** Runs an update of the stack and records it in the stack's history, as a backend would. */
-  private async record<T>(stack: OfflineStack, kind: UpdateRecord["kind"], options: OperationOptions, update: () => Promise<T>): Promise<T> {
+  private async record<T>(
+    stack: OfflineStack,
+    kind: UpdateRecord["kind"],
+    options: OperationOptions,
+    update: () => Promise<T>,
+  ): Promise<T> {
     stack.running = true;
-    const entry: UpdateRecord = { kind, result: "in-progress", message: options.message, startTime: new Date().toISOString() };
+    const entry: UpdateRecord = {
+      kind,
+      result: "in-progress",
+      message: options.message,
+      startTime: new Date().toISOString(),
+    };
     stack.history.unshift(entry);
     try {
       const result = await update();
@@ -259,7 +331,10 @@ export class OfflineEngine implements Engine {
     session.save({
       version: 1,
       stacks: Object.fromEntries(
-        [...this.stacks.entries()].map(([phase, s]) => [phase, { configSet: s.configSet, resources: [...s.resources.values()], outputs: s.outputs, history: s.history }]),
+        [...this.stacks.entries()].map(([phase, s]) => [
+          phase,
+          { configSet: s.configSet, resources: [...s.resources.values()], outputs: s.outputs, history: s.history },
+        ]),
       ),
     });
   }
@@ -268,7 +343,10 @@ export class OfflineEngine implements Engine {
 function planSteps(current: Map<string, RecordedResource>, desired: RecordedResource[]): PlannedStep[] {
   const steps: PlannedStep[] = desired.map((resource) => {
     const old = current.get(resource.urn);
-    return { op: !old ? "create" : JSON.stringify(old.inputs) === JSON.stringify(resource.inputs) ? "same" : "update", resource };
+    return {
+      op: !old ? "create" : JSON.stringify(old.inputs) === JSON.stringify(resource.inputs) ? "same" : "update",
+      resource,
+    };
   });
   const kept = new Set(desired.map((r) => r.urn));
   const deletes = [...current.values()].filter((r) => !kept.has(r.urn)).reverse();

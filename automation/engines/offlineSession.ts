@@ -51,9 +51,12 @@ export function fileSession(file: string): OfflineSession {
       try {
         snapshot = JSON.parse(text);
       } catch (err) {
-        throw new Error(`the offline session state ${file} is not valid JSON (${(err as Error).message}); delete it to start afresh`);
+        throw new Error(
+          `the offline session state ${file} is not valid JSON (${(err as Error).message}); delete it to start afresh`,
+        );
       }
-      if (snapshot?.version !== 1 || typeof snapshot.stacks !== "object") throw new Error(`the offline session state ${file} is not one this journey wrote; delete it to start afresh`);
+      if (snapshot?.version !== 1 || typeof snapshot.stacks !== "object")
+        throw new Error(`the offline session state ${file} is not one this journey wrote; delete it to start afresh`);
       return snapshot;
     },
     save(snapshot) {

@@ -14,7 +14,16 @@ import { Phase, PROJECT, SECRET_KEYS, SecretKey } from "../../config/schema";
 import { EngineError, JourneyError, StackLockedError } from "../journey/errors";
 import { SECRET } from "../offlineEngine";
 import { PROJECT_DIR } from "../stackConfig";
-import type { DeployedResource, DestroyOptions, Engine, OperationOptions, PhaseResult, StackState, UpdateRecord, UpResult } from "./engine";
+import type {
+  DeployedResource,
+  DestroyOptions,
+  Engine,
+  OperationOptions,
+  PhaseResult,
+  StackState,
+  UpdateRecord,
+  UpResult,
+} from "./engine";
 import { stackNameOf } from "./engine";
 import { EngineEventTranslator } from "./pulumiEvents";
 import { fileBackendLockHolders } from "./fileLocks";
@@ -92,8 +101,18 @@ export class PulumiEngine implements Engine {
 
   async inspect(phase: Phase): Promise<StackState> {
     const ws = await this.ready();
-    const summary = (await this.call(phase, "stack ls", () => ws.listStacks())).find((s) => s.name.split("/").pop() === stackNameOf(phase));
-    if (!summary) return { phase, stack: stackNameOf(phase), exists: false, resourceCount: 0, outputs: {}, updateInProgress: false };
+    const summary = (await this.call(phase, "stack ls", () => ws.listStacks())).find(
+      (s) => s.name.split("/").pop() === stackNameOf(phase),
+    );
+    if (!summary)
+      return {
+        phase,
+        stack: stackNameOf(phase),
+        exists: false,
+        resourceCount: 0,
+        outputs: {},
+        updateInProgress: false,
+      };
     this.checkSecretsProvider(phase);
     const outputs = await this.call(phase, "stack output", () => ws.stackOutputs(stackNameOf(phase)));
     return {
@@ -109,14 +128,18 @@ export class PulumiEngine implements Engine {
   async preview(phase: Phase, options: OperationOptions): Promise<PhaseResult> {
     const stack = await this.stack(phase, "createOrSelect");
     const events = new EngineEventTranslator(phase, "preview", options.emit);
-    const result = await this.call(phase, "preview", () => stack.preview({ onEvent: events.onEvent, signal: this.interrupt(options), color: "never" }));
+    const result = await this.call(phase, "preview", () =>
+      stack.preview({ onEvent: events.onEvent, signal: this.interrupt(options), color: "never" }),
+    );
     return { changes: events.changes ?? result.changeSummary };
   }
 
   async up(phase: Phase, options: OperationOptions): Promise<UpResult> {
     const stack = await this.stack(phase, "createOrSelect");
     const events = new EngineEventTranslator(phase, "up", options.emit);
-    const result = await this.call(phase, "up", () => stack.up({ onEvent: events.onEvent, signal: this.interrupt(options), color: "never", message: options.message }));
+    const result = await this.call(phase, "up", () =>
+      stack.up({ onEvent: events.onEvent, signal: this.interrupt(options), color: "never", message: options.message }),
+    );
     return { changes: events.changes ?? result.summary.resourceChanges ?? {}, outputs: markSecrets(result.outputs) };
   }
 
@@ -126,14 +149,21 @@ export class PulumiEngine implements Engine {
     const events = new EngineEventTranslator(phase, "destroy", options.emit);
     const targeted = options.targets ? { target: options.targets, targetDependents: true } : {};
     const result = await this.call(phase, "destroy", () =>
-      stack.destroy({ onEvent: events.onEvent, signal: this.interrupt(options), color: "never", message: options.message, ...targeted }),
+      stack.destroy({
+        onEvent: events.onEvent,
+        signal: this.interrupt(options),
+        color: "never",
+        message: options.message,
+        ...targeted,
+      }),
     );
     return { changes: events.changes ?? result.summary.resourceChanges ?? {} };
   }
 
   async cancel(phase: Phase): Promise<void> {
     const stack = await this.stack(phase, "select");
-    if (!stack) throw new EngineError(`there is no stack ${stackNameOf(phase)} on ${this.backendUrl}: nothing to cancel`);
+    if (!stack)
+      throw new EngineError(`there is no stack ${stackNameOf(phase)} on ${this.backendUrl}: nothing to cancel`);
     await this.call(phase, "cancel", () => stack.cancel());
   }
 
@@ -141,7 +171,8 @@ export class PulumiEngine implements Engine {
     const stack = await this.stack(phase, "select");
     if (!stack) return [];
     const { deployment } = await this.call(phase, "stack export", () => stack.exportStack());
-    const resources: Array<{ urn: string; type: string; outputs?: Record<string, unknown> }> = deployment?.resources ?? [];
+    const resources: Array<{ urn: string; type: string; outputs?: Record<string, unknown> }> =
+      deployment?.resources ?? [];
     return resources.map((r) => ({ urn: r.urn, type: r.type, outputs: r.outputs ?? {} }));
   }
 
@@ -149,7 +180,12 @@ export class PulumiEngine implements Engine {
     const stack = await this.stack(phase, "select");
     if (!stack) return [];
     const updates = await this.call(phase, "stack history", () => stack.history(limit, limit ? 1 : undefined, false));
-    return updates.map((u) => ({ kind: u.kind, result: u.result, message: u.message || undefined, startTime: u.startTime ? new Date(u.startTime).toISOString() : undefined }));
+    return updates.map((u) => ({
+      kind: u.kind,
+      result: u.result,
+      message: u.message || undefined,
+      startTime: u.startTime ? new Date(u.startTime).toISOString() : undefined,
+    }));
   }
 
   async readConfig(phase: Phase, key: string): Promise<unknown> {
@@ -171,7 +207,9 @@ export class PulumiEngine implements Engine {
   async setConfig(phase: Phase, configPath: string, value: string | number | boolean): Promise<void> {
     const ws = await this.ready();
     // With --path the CLI stores "25" as the number 25 and "true" as a boolean, as the schema wants them.
-    await this.call(phase, "config set", () => ws.setConfig(stackNameOf(phase), `${PROJECT}:${configPath}`, { value: String(value), secret: false }, true));
+    await this.call(phase, "config set", () =>
+      ws.setConfig(stackNameOf(phase), `${PROJECT}:${configPath}`, { value: String(value), secret: false }, true),
+    );
   }
 
   async dispose(): Promise<void> {
@@ -186,7 +224,11 @@ export class PulumiEngine implements Engine {
         workDir: this.workDir,
         pulumiCommand,
         secretsProvider: this.env.JOURNEY_SECRETS_PROVIDER || undefined,
-        envVars: { ...definedOnly(this.options.env ?? {}), PULUMI_BACKEND_URL: this.backendUrl, PULUMI_SKIP_UPDATE_CHECK: "true" },
+        envVars: {
+          ...definedOnly(this.options.env ?? {}),
+          PULUMI_BACKEND_URL: this.backendUrl,
+          PULUMI_SKIP_UPDATE_CHECK: "true",
+        },
       });
     })();
     return this.workspace;
@@ -230,7 +272,9 @@ export class PulumiEngine implements Engine {
       const fullKey = `${PROJECT}:${key}`;
       const current = await stack.getConfig(fullKey).catch(() => undefined);
       if (current?.secret && current.value === value) continue;
-      await this.call(phase, "config set", () => setSecretConfig(stack.workspace as LocalWorkspace, stack.name, fullKey, value));
+      await this.call(phase, "config set", () =>
+        setSecretConfig(stack.workspace as LocalWorkspace, stack.name, fullKey, value),
+      );
     }
   }
 
@@ -254,7 +298,10 @@ export class PulumiEngine implements Engine {
   /** Pulumi Cloud reports a running update; a file backend only keeps the lock files, which name their holder. */
   private lockState(phase: Phase, updateInProgress: boolean): Pick<StackState, "updateInProgress" | "lockHolder"> {
     const holders = fileBackendLockHolders(this.backendUrl, PROJECT, stackNameOf(phase));
-    return { updateInProgress: updateInProgress || holders.length > 0, ...(holders.length > 0 ? { lockHolder: holders.join("; ") } : {}) };
+    return {
+      updateInProgress: updateInProgress || holders.length > 0,
+      ...(holders.length > 0 ? { lockHolder: holders.join("; ") } : {}),
+    };
   }
 
   private interrupt(options: OperationOptions): AbortSignal | undefined {
@@ -274,12 +321,25 @@ function translate(err: unknown, phase: Phase, action: string): unknown {
   if (err instanceof JourneyError || !(err instanceof CommandError)) return err;
   const stderr = stderrOf(err);
   if (err instanceof ConcurrentUpdateError) {
-    const holders = stderr.split("\n").filter((line) => /created by|Another update/.test(line)).map((line) => line.trim());
-    return new StackLockedError(phase, `another update holds it${holders.length > 0 ? ` (${holders.join("; ")})` : ""}`);
+    const holders = stderr
+      .split("\n")
+      .filter((line) => /created by|Another update/.test(line))
+      .map((line) => line.trim());
+    return new StackLockedError(
+      phase,
+      `another update holds it${holders.length > 0 ? ` (${holders.join("; ")})` : ""}`,
+    );
   }
-  const errors = stderr.split("\n").filter((line) => line.startsWith("error:")).map((line) => line.slice("error:".length).trim());
+  const errors = stderr
+    .split("\n")
+    .filter((line) => line.startsWith("error:"))
+    .map((line) => line.slice("error:".length).trim());
   const summary = errors.length > 0 ? errors.join("; ") : stderr.trim().split("\n").pop() || err.message.split("\n")[0];
-  return new EngineError(`pulumi ${action} on stack ${stackNameOf(phase)} failed: ${summary}`, undefined, stderr.split("\n").slice(-20).join("\n"));
+  return new EngineError(
+    `pulumi ${action} on stack ${stackNameOf(phase)} failed: ${summary}`,
+    undefined,
+    stderr.split("\n").slice(-20).join("\n"),
+  );
 }
 
 /** The CLI's stderr, which CommandError keeps only inside its message. */
@@ -288,7 +348,9 @@ function stderrOf(err: CommandError): string {
 }
 
 function markSecrets(outputs: OutputMap): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(outputs).map(([key, { value, secret }]) => [key, secret ? { [SECRET]: value } : value]));
+  return Object.fromEntries(
+    Object.entries(outputs).map(([key, { value, secret }]) => [key, secret ? { [SECRET]: value } : value]),
+  );
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -6,7 +6,12 @@ import { isStackRoot, nameOfUrn } from "./engine";
 /** Pulumi's colour directives, e.g. `<{%reset%}>`, which `--color never` should already leave out. */
 const COLOR_DIRECTIVE = /<\{%[^%]*%\}>/g;
 
-const SEVERITY: Record<string, Diagnostic["severity"]> = { info: "info", "info#err": "info", warning: "warning", error: "error" };
+const SEVERITY: Record<string, Diagnostic["severity"]> = {
+  info: "info",
+  "info#err": "info",
+  warning: "warning",
+  error: "error",
+};
 
 /**
  * Turns the Pulumi engine's events (automation/events.ts in the SDK: resourcePreEvent,
@@ -37,7 +42,11 @@ export class EngineEventTranslator {
       this.diagnostic(SEVERITY[severity] ?? "info", message, urn, ephemeral);
     } else if (event.policyEvent) {
       const { enforcementLevel, policyPackName, policyName, message, resourceUrn } = event.policyEvent;
-      this.diagnostic(enforcementLevel === "mandatory" ? "error" : "warning", `policy ${policyPackName}/${policyName}: ${message}`, resourceUrn);
+      this.diagnostic(
+        enforcementLevel === "mandatory" ? "error" : "warning",
+        `policy ${policyPackName}/${policyName}: ${message}`,
+        resourceUrn,
+      );
     }
   };
 

@@ -17,7 +17,9 @@ export function setSecretConfig(ws: LocalWorkspace, stackName: string, key: stri
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`pulumi ${args.join(" ")} exited with ${code}: ${stderr.trim()}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`pulumi ${args.join(" ")} exited with ${code}: ${stderr.trim()}`)),
+    );
     child.stdin.end(value);
   });
 }

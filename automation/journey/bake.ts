@@ -9,7 +9,12 @@ import { GateTargets, MetricsError, MetricsSource } from "./prometheus";
 export type GateOverrides = Partial<MetricGates>;
 
 /** Run's `metrics` and the migration's `gates` config, with overrides: undefined when no gate is set. */
-export function resolveGates(index: number, configured: Migration, runMetrics: unknown, overrides: GateOverrides = {}): MetricGates | undefined {
+export function resolveGates(
+  index: number,
+  configured: Migration,
+  runMetrics: unknown,
+  overrides: GateOverrides = {},
+): MetricGates | undefined {
   const fromConfig: Partial<NonNullable<Migration["gates"]>> = configured.gates ?? {};
   const duration = (text: string | undefined) => (text === undefined ? undefined : parseDuration(text));
   const merged = {
@@ -20,7 +25,12 @@ export function resolveGates(index: number, configured: Migration, runMetrics: u
     holdTimeoutMs: overrides.holdTimeoutMs ?? duration(fromConfig.holdTimeout) ?? GATE_DEFAULTS.holdTimeoutMs,
     intervalMs: overrides.intervalMs ?? duration(fromConfig.interval) ?? GATE_DEFAULTS.intervalMs,
   };
-  if (merged.minSuccessRate === undefined && merged.maxP99Ms === undefined && merged.maxErrorRateAboveMonolith === undefined) return undefined;
+  if (
+    merged.minSuccessRate === undefined &&
+    merged.maxP99Ms === undefined &&
+    merged.maxErrorRateAboveMonolith === undefined
+  )
+    return undefined;
   const configuredUrl = (runMetrics as { prometheusUrl?: unknown } | undefined)?.prometheusUrl;
   const prometheusUrl = overrides.prometheusUrl ?? (typeof configuredUrl === "string" ? configuredUrl : undefined);
   if (!prometheusUrl) {
@@ -51,11 +61,27 @@ export interface GatedBake {
  * `holdTimeoutMs` from its start; still holding then is a failure.
  */
 export async function bakeWithGates(b: GatedBake): Promise<GateDecision | undefined> {
-  const report = (verdict: GateDecision["verdict"] | "not-run", decision: Pick<GateDecision, "results" | "message">, windowMs: number) =>
-    b.emit({ type: "metric-gate", migration: b.migration, weight: b.weight, verdict, results: decision.results, message: decision.message, windowMs });
+  const report = (
+    verdict: GateDecision["verdict"] | "not-run",
+    decision: Pick<GateDecision, "results" | "message">,
+    windowMs: number,
+  ) =>
+    b.emit({
+      type: "metric-gate",
+      migration: b.migration,
+      weight: b.weight,
+      verdict,
+      results: decision.results,
+      message: decision.message,
+      windowMs,
+    });
   if (!b.source) {
     await b.clock.sleep(b.bakeMs, b.signal);
-    report("not-run", { results: [], message: "metric gates not evaluated: the offline engine reads no metrics" }, b.bakeMs);
+    report(
+      "not-run",
+      { results: [], message: "metric gates not evaluated: the offline engine reads no metrics" },
+      b.bakeMs,
+    );
     return undefined;
   }
   const started = b.clock.now();
@@ -77,7 +103,11 @@ export async function bakeWithGates(b: GatedBake): Promise<GateDecision | undefi
     const t = b.clock.now();
     if (decision.verdict === "pass" && t >= end) return undefined;
     if (decision.verdict === "hold" && t >= giveUp) {
-      const failed: GateDecision = { ...decision, verdict: "fail", message: `gate failed: still holding ${formatDuration(t - started)} after the step began (limit ${formatDuration(b.gates.holdTimeoutMs)}): ${decision.message}` };
+      const failed: GateDecision = {
+        ...decision,
+        verdict: "fail",
+        message: `gate failed: still holding ${formatDuration(t - started)} after the step began (limit ${formatDuration(b.gates.holdTimeoutMs)}): ${decision.message}`,
+      };
       report("fail", failed, windowMs);
       return failed;
     }
@@ -90,7 +120,8 @@ export function gateFlags(gates: GateOverrides = {}): string {
   if (gates.prometheusUrl !== undefined) flags.push(`--prometheus ${gates.prometheusUrl}`);
   if (gates.minSuccessRate !== undefined) flags.push(`--min-success-rate ${gates.minSuccessRate}`);
   if (gates.maxP99Ms !== undefined) flags.push(`--max-p99 ${formatDuration(gates.maxP99Ms)}`);
-  if (gates.maxErrorRateAboveMonolith !== undefined) flags.push(`--max-error-rate-above-monolith ${gates.maxErrorRateAboveMonolith}`);
+  if (gates.maxErrorRateAboveMonolith !== undefined)
+    flags.push(`--max-error-rate-above-monolith ${gates.maxErrorRateAboveMonolith}`);
   if (gates.minRequests !== undefined) flags.push(`--min-requests ${gates.minRequests}`);
   if (gates.holdTimeoutMs !== undefined) flags.push(`--gate-hold ${formatDuration(gates.holdTimeoutMs)}`);
   if (gates.intervalMs !== undefined) flags.push(`--gate-interval ${formatDuration(gates.intervalMs)}`);

@@ -14,8 +14,17 @@ export interface EarlyAccessStep {
 }
 
 /** The early access run's config gives a migration; refused, naming the key, when it has none. */
-export function earlyAccessOf(name: string, index: number, configured: Migration, outputs: Record<string, unknown>, weight: number): EarlyAccessStep {
-  if (weight >= 100) throw new UsageError(`${name} is at 100%: every caller reaches the microservice already, so there is no early access to give`);
+export function earlyAccessOf(
+  name: string,
+  index: number,
+  configured: Migration,
+  outputs: Record<string, unknown>,
+  weight: number,
+): EarlyAccessStep {
+  if (weight >= 100)
+    throw new UsageError(
+      `${name} is at 100%: every caller reaches the microservice already, so there is no early access to give`,
+    );
   const early = configured.earlyAccess;
   if (!early || typeof early.header !== "string" || !Array.isArray(early.values)) {
     throw new UsageError(
@@ -37,7 +46,9 @@ export function earlyAccessMessage(migration: string, enabled: boolean): string 
   return `journey early-access ${migration} ${enabled ? "off->on" : "on->off"}`;
 }
 
-export function parseEarlyAccessChange(message: string | undefined): { migration: string; enabled: boolean } | undefined {
+export function parseEarlyAccessChange(
+  message: string | undefined,
+): { migration: string; enabled: boolean } | undefined {
   const match = /^journey early-access (\S+) (off->on|on->off)$/.exec(message?.trim() ?? "");
   return match ? { migration: match[1], enabled: match[2] === "off->on" } : undefined;
 }
@@ -47,7 +58,9 @@ export function parseEarlyAccessChange(message: string | undefined): { migration
  * lastUndoableShift does for weights): the last shift not yet undone, or an early access turned
  * on and not yet off.
  */
-export function lastUndoableChange(history: UpdateRecord[]): { weight: WeightChange } | { earlyAccessOn: string } | undefined {
+export function lastUndoableChange(
+  history: UpdateRecord[],
+): { weight: WeightChange } | { earlyAccessOn: string } | undefined {
   const stack: Array<{ weight: WeightChange } | { earlyAccessOn: string }> = [];
   for (const update of [...history].reverse()) {
     if (update.kind !== "update" || update.result !== "succeeded") continue;
@@ -55,7 +68,14 @@ export function lastUndoableChange(history: UpdateRecord[]): { weight: WeightCha
     const change = parseWeightChange(update.message);
     if (change) {
       if (change.kind === "shift") stack.push({ weight: change });
-      else if (top && "weight" in top && top.weight.migration === change.migration && top.weight.to === change.from && top.weight.from === change.to) stack.pop();
+      else if (
+        top &&
+        "weight" in top &&
+        top.weight.migration === change.migration &&
+        top.weight.to === change.from &&
+        top.weight.from === change.to
+      )
+        stack.pop();
       continue;
     }
     const early = parseEarlyAccessChange(update.message);
@@ -65,7 +85,11 @@ export function lastUndoableChange(history: UpdateRecord[]): { weight: WeightCha
   return stack[stack.length - 1];
 }
 
-export function shiftCommand(migration: string, steps: number[], options: { bakeMs: number; earlyAccess?: boolean }): string {
+export function shiftCommand(
+  migration: string,
+  steps: number[],
+  options: { bakeMs: number; earlyAccess?: boolean },
+): string {
   const parts = [`journey shift ${migration}`];
   if (options.earlyAccess) parts.push("--early-access");
   if (steps.length > 0) parts.push(`--steps ${steps.join(",")}`);

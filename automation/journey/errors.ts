@@ -85,4 +85,3 @@ export class EngineError extends JourneyError {
     super(message, resume);
   }
 }
-

@@ -89,34 +89,70 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 
 export function describeResult(r: GateResult): string {
   const op = r.gate === "success-rate" || r.gate === "min-requests" ? ">=" : "<=";
-  const value = (n: number) => (Number.isFinite(n) ? `${round(n)}${r.unit === "requests" ? "" : r.unit === "points" ? " points" : r.unit}` : "no data");
+  const value = (n: number) =>
+    Number.isFinite(n)
+      ? `${round(n)}${r.unit === "requests" ? "" : r.unit === "points" ? " points" : r.unit}`
+      : "no data";
   return `${r.gate} ${value(r.measured)} (threshold ${op} ${value(r.threshold)})`;
 }
 
 /** Judges one window: hold below the minimum of requests, fail on the first gate not met, hold while a gate has no data. */
-export function judge(gates: Omit<MetricGates, "prometheusUrl" | "holdTimeoutMs" | "intervalMs">, stats: WindowStats): GateDecision {
+export function judge(
+  gates: Omit<MetricGates, "prometheusUrl" | "holdTimeoutMs" | "intervalMs">,
+  stats: WindowStats,
+): GateDecision {
   const ms = stats.microservice;
-  const volume: GateResult = { gate: "min-requests", measured: ms.requests, threshold: gates.minRequests, unit: "requests", ok: ms.requests >= gates.minRequests };
+  const volume: GateResult = {
+    gate: "min-requests",
+    measured: ms.requests,
+    threshold: gates.minRequests,
+    unit: "requests",
+    ok: ms.requests >= gates.minRequests,
+  };
   if (!volume.ok) {
-    return { verdict: "hold", results: [volume], deciding: volume, message: `holding: ${round(ms.requests, 0)} requests reached the microservice, ${gates.minRequests} are needed to judge` };
+    return {
+      verdict: "hold",
+      results: [volume],
+      deciding: volume,
+      message: `holding: ${round(ms.requests, 0)} requests reached the microservice, ${gates.minRequests} are needed to judge`,
+    };
   }
   const results: GateResult[] = [volume];
   if (gates.minSuccessRate !== undefined) {
     const measured = 100 - errorRate(ms);
-    results.push({ gate: "success-rate", measured, threshold: gates.minSuccessRate, unit: "%", ok: measured >= gates.minSuccessRate });
+    results.push({
+      gate: "success-rate",
+      measured,
+      threshold: gates.minSuccessRate,
+      unit: "%",
+      ok: measured >= gates.minSuccessRate,
+    });
   }
   if (gates.maxP99Ms !== undefined) {
     const measured = ms.latency ? histogramQuantile(0.99, ms.latency) : NaN;
-    results.push({ gate: "p99-latency", measured, threshold: gates.maxP99Ms, unit: "ms", ok: Number.isFinite(measured) && measured <= gates.maxP99Ms });
+    results.push({
+      gate: "p99-latency",
+      measured,
+      threshold: gates.maxP99Ms,
+      unit: "ms",
+      ok: Number.isFinite(measured) && measured <= gates.maxP99Ms,
+    });
   }
   if (gates.maxErrorRateAboveMonolith !== undefined) {
     const measured = errorRate(ms) - errorRate(stats.monolith);
-    results.push({ gate: "relative-error-rate", measured, threshold: gates.maxErrorRateAboveMonolith, unit: "points", ok: measured <= gates.maxErrorRateAboveMonolith });
+    results.push({
+      gate: "relative-error-rate",
+      measured,
+      threshold: gates.maxErrorRateAboveMonolith,
+      unit: "points",
+      ok: measured <= gates.maxErrorRateAboveMonolith,
+    });
   }
   const failed = results.find((r) => !r.ok && Number.isFinite(r.measured));
   if (failed) return { verdict: "fail", results, deciding: failed, message: `gate failed: ${describeResult(failed)}` };
   // Envoy adds histogram samples to its stats only at each stats flush (5 s by default).
   const missing = results.find((r) => !Number.isFinite(r.measured));
-  if (missing) return { verdict: "hold", results, deciding: missing, message: `holding: no data yet for ${missing.gate}` };
+  if (missing)
+    return { verdict: "hold", results, deciding: missing, message: `holding: no data yet for ${missing.gate}` };
   return { verdict: "pass", results, message: `gates pass: ${results.map(describeResult).join("; ")}` };
 }

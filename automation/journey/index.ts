@@ -30,7 +30,15 @@ type JourneyExtras = Omit<JourneyOptions, "engine">;
 /** The real journey: the Pulumi engine, smoke checks over HTTP, real waits. */
 export function pulumiJourney(options: PulumiEngineOptions & JourneyExtras = {}): Journey {
   const { smoke, smokePolicy, clock, loadBalancerProbe, loadBalancerTimeoutMs, metrics, ...engine } = options;
-  return new Journey({ engine: new PulumiEngine(engine), smoke, smokePolicy, clock, loadBalancerProbe, loadBalancerTimeoutMs, metrics });
+  return new Journey({
+    engine: new PulumiEngine(engine),
+    smoke,
+    smokePolicy,
+    clock,
+    loadBalancerProbe,
+    loadBalancerTimeoutMs,
+    metrics,
+  });
 }
 
 /**

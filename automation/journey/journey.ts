@@ -16,14 +16,32 @@ import {
 } from "./errors";
 import type { ChangeCounts, Emit, JourneyListener, Operation, PhaseAction } from "./events";
 import { JourneyEvents } from "./events";
-import { CancelReport, describeChanges, DestroyReport, JourneyStatus, nextStep, PhaseStatus, RollbackReport, ShiftReport, UpReport } from "./reports";
+import {
+  CancelReport,
+  describeChanges,
+  DestroyReport,
+  JourneyStatus,
+  nextStep,
+  PhaseStatus,
+  RollbackReport,
+  ShiftReport,
+  UpReport,
+} from "./reports";
 export * from "./reports";
 import { mentionsUnknown } from "../mocks";
 import { dnsProbe, isInCluster, LoadBalancerProbe, loadBalancerHostnames } from "./loadBalancers";
 import { bakeWithGates, GateOverrides, resolveGates } from "./bake";
 import { gateTargets, MetricsSource, PrometheusSource } from "./prometheus";
 import { earlyAccessMessage, earlyAccessOf, EarlyAccessStep, lastUndoableChange, shiftCommand } from "./earlyAccess";
-import { checkStepsAbove, deployedWeights, migrationsOf, validateBake, validateSteps, WeightChange, weightChangeMessage } from "./migrations";
+import {
+  checkStepsAbove,
+  deployedWeights,
+  migrationsOf,
+  validateBake,
+  validateSteps,
+  WeightChange,
+  weightChangeMessage,
+} from "./migrations";
 import {
   DEFAULT_SMOKE_POLICY,
   describeReport,
@@ -96,7 +114,8 @@ export class Journey {
     this.clock = options.clock ?? realClock;
     this.probe = options.loadBalancerProbe ?? dnsProbe;
     this.loadBalancerTimeoutMs = options.loadBalancerTimeoutMs ?? 15 * 60_000;
-    this.metrics = options.metrics ?? (options.engine.kind === "offline" ? undefined : (url) => new PrometheusSource(url));
+    this.metrics =
+      options.metrics ?? (options.engine.kind === "offline" ? undefined : (url) => new PrometheusSource(url));
   }
 
   subscribe(listener: JourneyListener): () => void {
@@ -119,7 +138,8 @@ export class Journey {
           ...(state.lockHolder ? { lockHolder: state.lockHolder } : {}),
           lastUpdate: state.exists ? (await this.engine.history(phase, 1))[0] : undefined,
         };
-        if (deployed && options.checks !== false) status.checks = await this.verify(phase, state.outputs, ctx, { timeoutMs: 0, intervalMs: 0 });
+        if (deployed && options.checks !== false)
+          status.checks = await this.verify(phase, state.outputs, ctx, { timeoutMs: 0, intervalMs: 0 });
         if (deployed && phase === RUN) status.weights = Object.fromEntries(deployedWeights(state.outputs));
         phases.push(status);
       }
@@ -133,22 +153,34 @@ export class Journey {
 
   /** The offline plan (automation/offlinePlan.ts): the program evaluated phase after phase, whichever engine this journey runs on. */
   plan(phases?: Phase[]): Promise<OfflinePlan> {
-    return this.operate("plan", `journey plan${phases ? ` --phase ${phases[phases.length - 1]}` : ""}`, [], undefined, async () => {
-      const started = new Map<Phase, number>();
-      const plan = await offlinePlan({
-        phases,
-        stackFiles: this.engine.stackFiles,
-        onPhase: (phase, stage, durationMs) => {
-          if (stage === "start") {
-            started.set(phase, Date.now());
-            this.emit({ type: "phase-started", phase, action: "preview", stack: phase });
-          } else {
-            this.emit({ type: "phase-finished", phase, action: "preview", changes: {}, durationMs: durationMs ?? Date.now() - started.get(phase)! });
-          }
-        },
-      });
-      return { result: plan, message: `planned ${plan.phases.map((p) => p.phase).join(", ")} offline` };
-    });
+    return this.operate(
+      "plan",
+      `journey plan${phases ? ` --phase ${phases[phases.length - 1]}` : ""}`,
+      [],
+      undefined,
+      async () => {
+        const started = new Map<Phase, number>();
+        const plan = await offlinePlan({
+          phases,
+          stackFiles: this.engine.stackFiles,
+          onPhase: (phase, stage, durationMs) => {
+            if (stage === "start") {
+              started.set(phase, Date.now());
+              this.emit({ type: "phase-started", phase, action: "preview", stack: phase });
+            } else {
+              this.emit({
+                type: "phase-finished",
+                phase,
+                action: "preview",
+                changes: {},
+                durationMs: durationMs ?? Date.now() - started.get(phase)!,
+              });
+            }
+          },
+        });
+        return { result: plan, message: `planned ${plan.phases.map((p) => p.phase).join(", ")} offline` };
+      },
+    );
   }
 
   /** Run's migrations as its stack config lists them. */
@@ -179,12 +211,18 @@ export class Journey {
     const command = `journey up ${phase}`;
     return this.operate("up", command, [phase], options.signal, async (ctx) => {
       await this.gate(phase, ctx, { checks: true });
-      const { changes, outputs } = await this.runPhase(phase, "up", ctx, (o) => this.engine.up(phase, { ...o, message: command }));
+      const { changes, outputs } = await this.runPhase(phase, "up", ctx, (o) =>
+        this.engine.up(phase, { ...o, message: command }),
+      );
       ctx.where = `${phase} is deployed; its smoke checks had not finished`;
       const checks = await this.verify(phase, outputs, ctx);
       if (checks.verdict === "failed") {
         const failed = failedChecks(checks);
-        throw new SmokeChecksFailedError(`${phase} is deployed but not done: its smoke checks fail (${failed.join("; ")})`, failed, command);
+        throw new SmokeChecksFailedError(
+          `${phase} is deployed but not done: its smoke checks fail (${failed.join("; ")})`,
+          failed,
+          command,
+        );
       }
       const verified =
         this.engine.kind === "offline"
@@ -201,7 +239,11 @@ export class Journey {
    * run's weight, applies it, bakes, and runs run's smoke checks. On a failing check the last good
    * weight is applied again and the operation ends `rolled-back`.
    */
-  shift(migration: string, steps: number[], options: Cancellable & { bakeMs: number; earlyAccess?: boolean; gates?: GateOverrides }): Promise<ShiftReport> {
+  shift(
+    migration: string,
+    steps: number[],
+    options: Cancellable & { bakeMs: number; earlyAccess?: boolean; gates?: GateOverrides },
+  ): Promise<ShiftReport> {
     const command = shiftCommand(migration, steps, options);
     return this.operate("shift", command, [RUN], options.signal, async (ctx) => {
       if (!options.earlyAccess || steps.length > 0) validateSteps(steps);
@@ -210,15 +252,28 @@ export class Journey {
       const { index, configured } = await this.findMigration(migration);
       let lastGood = deployedWeights(run.outputs).get(migration) ?? configured.weight;
       if (steps.length > 0) checkStepsAbove(migration, lastGood, steps);
-      const earlyAccess = options.earlyAccess ? earlyAccessOf(migration, index, configured, run.outputs, lastGood) : undefined;
+      const earlyAccess = options.earlyAccess
+        ? earlyAccessOf(migration, index, configured, run.outputs, lastGood)
+        : undefined;
       const gates = resolveGates(index, configured, await this.engine.readConfig(RUN, "metrics"), options.gates);
       const targets = gates ? gateTargets((await this.engine.inspect("walk")).outputs) : undefined;
 
       const baseline = await this.verify(RUN, run.outputs, ctx);
       if (baseline.verdict === "failed") {
-        this.refuse(RUN, RUN, `run's smoke checks fail before any traffic moves (${failedChecks(baseline).join("; ")})`, "journey status");
+        this.refuse(
+          RUN,
+          RUN,
+          `run's smoke checks fail before any traffic moves (${failedChecks(baseline).join("; ")})`,
+          "journey status",
+        );
       }
-      this.emit({ type: "gate", phase: RUN, requires: RUN, verdict: baseline.verdict === "passed" ? "passed" : "unverified", reason: `run before shifting: ${describeReport(baseline)}` });
+      this.emit({
+        type: "gate",
+        phase: RUN,
+        requires: RUN,
+        verdict: baseline.verdict === "passed" ? "passed" : "unverified",
+        reason: `run before shifting: ${describeReport(baseline)}`,
+      });
 
       if (earlyAccess) await this.earlyAccessStep(index, earlyAccess, lastGood, options.bakeMs, command, ctx);
       const applied: number[] = [];
@@ -226,15 +281,37 @@ export class Journey {
         const outputs = await this.changeWeight(index, { kind: "shift", migration, from: lastGood, to }, ctx);
         ctx.where = `${migration} is at ${to}%, applied but not verified yet; \`journey rollback\` takes it back to ${lastGood}%`;
         const watched = gates ? `, its metric gates judged every ${formatDuration(gates.intervalMs)}` : "";
-        this.emit({ type: "waiting", phase: RUN, what: "bake", durationMs: options.bakeMs, real: this.clock.waits, detail: `while ${migration} takes ${to}% of the traffic${watched}, then run's smoke checks` });
+        this.emit({
+          type: "waiting",
+          phase: RUN,
+          what: "bake",
+          durationMs: options.bakeMs,
+          real: this.clock.waits,
+          detail: `while ${migration} takes ${to}% of the traffic${watched}, then run's smoke checks`,
+        });
         if (gates && targets) {
-          const bake = { gates, source: this.metrics?.(gates.prometheusUrl), targets, clock: this.clock, signal: ctx.signal, emit: this.emit, migration, weight: to, bakeMs: options.bakeMs };
+          const bake = {
+            gates,
+            source: this.metrics?.(gates.prometheusUrl),
+            targets,
+            clock: this.clock,
+            signal: ctx.signal,
+            emit: this.emit,
+            migration,
+            weight: to,
+            bakeMs: options.bakeMs,
+          };
           const failedGate = await bakeWithGates(bake);
           if (failedGate) {
             await this.changeWeight(index, { kind: "revert", migration, from: to, to: lastGood }, ctx);
             const gate = failedGate.deciding?.gate ?? "metrics";
             const detail = failedGate.message.replace(/^gate failed: /, "");
-            throw new RolledBackError(`metric gate failed at ${to}%: ${detail}. ${migration} is back at ${lastGood}%.`, [gate], lastGood, `find why the microservice failed its gate, then \`${command}\``);
+            throw new RolledBackError(
+              `metric gate failed at ${to}%: ${detail}. ${migration} is back at ${lastGood}%.`,
+              [gate],
+              lastGood,
+              `find why the microservice failed its gate, then \`${command}\``,
+            );
           }
         } else {
           await this.clock.sleep(options.bakeMs, ctx.signal);
@@ -277,14 +354,31 @@ export class Journey {
           );
         }
         const { index } = await this.findMigration(shift.migration);
-        const outputs = await this.changeWeight(index, { kind: "rollback", migration: shift.migration, from: shift.to, to: shift.from }, ctx);
+        const outputs = await this.changeWeight(
+          index,
+          { kind: "rollback", migration: shift.migration, from: shift.to, to: shift.from },
+          ctx,
+        );
         const checks = await this.verify(RUN, outputs, ctx);
         if (checks.verdict === "failed") {
           const failed = failedChecks(checks);
-          throw new SmokeChecksFailedError(`${shift.migration} is back at ${shift.from}%, but run's smoke checks fail (${failed.join("; ")})`, failed, "journey status");
+          throw new SmokeChecksFailedError(
+            `${shift.migration} is back at ${shift.from}%, but run's smoke checks fail (${failed.join("; ")})`,
+            failed,
+            "journey status",
+          );
         }
-        const result: RollbackReport = { kind: "weight", migration: shift.migration, from: shift.to, to: shift.from, checks };
-        return { result, message: `${shift.migration} is back at ${shift.from}% (was ${shift.to}%); smoke checks ${describeReport(checks)}` };
+        const result: RollbackReport = {
+          kind: "weight",
+          migration: shift.migration,
+          from: shift.to,
+          to: shift.from,
+          checks,
+        };
+        return {
+          result,
+          message: `${shift.migration} is back at ${shift.from}% (was ${shift.to}%); smoke checks ${describeReport(checks)}`,
+        };
       }
 
       const newest = await this.newestPhase();
@@ -297,7 +391,10 @@ export class Journey {
       }
       await this.destroyPhase(newest.phase, newest.resources, ctx);
       const back = previousPhase(newest.phase);
-      return { result: { kind: "phase", phase: newest.phase }, message: `${newest.phase} destroyed; the journey is back at ${back ?? "the start"}` };
+      return {
+        result: { kind: "phase", phase: newest.phase },
+        message: `${newest.phase} destroyed; the journey is back at ${back ?? "the start"}`,
+      };
     });
   }
 
@@ -308,14 +405,25 @@ export class Journey {
       for (const phase of [...PHASES].reverse()) {
         const resources = await this.deployedResources(phase);
         if (resources.length === 0) {
-          this.emit({ type: "phase-finished", phase, action: "destroy", changes: {}, durationMs: 0, skipped: "nothing deployed" });
+          this.emit({
+            type: "phase-finished",
+            phase,
+            action: "destroy",
+            changes: {},
+            durationMs: 0,
+            skipped: "nothing deployed",
+          });
           continue;
         }
         await this.destroyPhase(phase, resources, ctx);
         destroyed.push(phase);
         ctx.where = `destroyed so far: ${destroyed.join(", ")}`;
       }
-      return { result: { destroyed }, message: destroyed.length > 0 ? `destroyed ${destroyed.join(", ")}` : "nothing to destroy: no phase is deployed" };
+      return {
+        result: { destroyed },
+        message:
+          destroyed.length > 0 ? `destroyed ${destroyed.join(", ")}` : "nothing to destroy: no phase is deployed",
+      };
     });
   }
 
@@ -364,11 +472,21 @@ export class Journey {
     const controller = new AbortController();
     const ctx: OperationContext = { signal: controller.signal };
     const abort = () => controller.abort(signal?.reason);
-    this.emit({ type: "operation-started", operation, engine: this.engine.kind, engineDescription: this.engine.describe(), command });
+    this.emit({
+      type: "operation-started",
+      operation,
+      engine: this.engine.kind,
+      engineDescription: this.engine.describe(),
+      command,
+    });
     let taken: Phase[] = [];
     try {
       const busy = stacks.find((p) => runningHere.has(this.stackKey(p)));
-      if (busy) throw new StackLockedError(busy, `\`${runningHere.get(this.stackKey(busy))!.command}\` is running on it in this process`);
+      if (busy)
+        throw new StackLockedError(
+          busy,
+          `\`${runningHere.get(this.stackKey(busy))!.command}\` is running on it in this process`,
+        );
       taken = stacks;
       const running = { command, controller };
       for (const p of taken) runningHere.set(this.stackKey(p), running);
@@ -379,9 +497,19 @@ export class Journey {
       return result;
     } catch (err) {
       const failure = controller.signal.aborted
-        ? new CancelledError(`${command} was cancelled${ctx.where ? `: ${ctx.where}` : ""}. Run \`${command}\` again to resume${taken.length > 0 ? `; if it reports a lock, \`journey cancel ${taken[0]}\`` : ""}.`, command)
+        ? new CancelledError(
+            `${command} was cancelled${ctx.where ? `: ${ctx.where}` : ""}. Run \`${command}\` again to resume${taken.length > 0 ? `; if it reports a lock, \`journey cancel ${taken[0]}\`` : ""}.`,
+            command,
+          )
         : asJourneyError(err);
-      this.emit({ type: "summary", operation, outcome: failure.outcome, message: failure.message, resume: failure.resume, durationMs: Date.now() - started });
+      this.emit({
+        type: "summary",
+        operation,
+        outcome: failure.outcome,
+        message: failure.message,
+        resume: failure.resume,
+        durationMs: Date.now() - started,
+      });
       throw failure;
     } finally {
       signal?.removeEventListener("abort", abort);
@@ -417,15 +545,30 @@ export class Journey {
       return;
     }
     const report = await this.verify(requires, state.outputs, ctx);
-    if (report.verdict === "failed") this.refuse(phase, requires, `${requires}'s smoke checks fail (${failedChecks(report).join("; ")})`, `journey up ${requires}`);
-    this.emit({ type: "gate", phase, requires, verdict: report.verdict === "passed" ? "passed" : "unverified", reason: `${requires} is deployed; smoke checks ${describeReport(report)}` });
+    if (report.verdict === "failed")
+      this.refuse(
+        phase,
+        requires,
+        `${requires}'s smoke checks fail (${failedChecks(report).join("; ")})`,
+        `journey up ${requires}`,
+      );
+    this.emit({
+      type: "gate",
+      phase,
+      requires,
+      verdict: report.verdict === "passed" ? "passed" : "unverified",
+      reason: `${requires} is deployed; smoke checks ${describeReport(report)}`,
+    });
   }
 
   /** The stack of `phase`, which `steppingInto` needs deployed. */
   private async requireDeployed(phase: Phase, steppingInto: Phase): Promise<StackState> {
     const state = await this.engine.inspect(phase);
     if (!isDeployed(state)) {
-      const why = state.resourceCount > 0 ? `${phase} is only partly deployed (its stack holds ${state.resourceCount} resources but no outputs)` : `${phase} is not deployed`;
+      const why =
+        state.resourceCount > 0
+          ? `${phase} is only partly deployed (its stack holds ${state.resourceCount} resources but no outputs)`
+          : `${phase} is not deployed`;
       this.refuse(steppingInto, phase, why, `journey up ${phase}`);
     }
     return state;
@@ -436,8 +579,21 @@ export class Journey {
     throw new GateRefusedError(`refused: ${reason}`, resume);
   }
 
-  private verify(phase: Phase, outputs: Record<string, unknown>, ctx: OperationContext, policy: SmokePolicy = this.policy): Promise<SmokeReport> {
-    return runSmokeChecks({ phase, checks: smokeChecksOf(outputs), runner: this.smoke, policy, clock: this.clock, emit: this.emit, signal: ctx.signal });
+  private verify(
+    phase: Phase,
+    outputs: Record<string, unknown>,
+    ctx: OperationContext,
+    policy: SmokePolicy = this.policy,
+  ): Promise<SmokeReport> {
+    return runSmokeChecks({
+      phase,
+      checks: smokeChecksOf(outputs),
+      runner: this.smoke,
+      policy,
+      clock: this.clock,
+      emit: this.emit,
+      signal: ctx.signal,
+    });
   }
 
   /** A migration in run's config and its position there, which config paths name. */
@@ -446,7 +602,9 @@ export class Journey {
     const index = migrations.findIndex((m) => m.name === name);
     if (index < 0) {
       const known = migrations.map((m) => m.name);
-      throw new UsageError(`run has no migration named ${name}; ${known.length > 0 ? `its migrations: ${known.join(", ")}` : "its config lists no migrations"} (cloud-migration-journey:migrations)`);
+      throw new UsageError(
+        `run has no migration named ${name}; ${known.length > 0 ? `its migrations: ${known.join(", ")}` : "its config lists no migrations"} (cloud-migration-journey:migrations)`,
+      );
     }
     return { index, configured: migrations[index] };
   }
@@ -455,18 +613,38 @@ export class Journey {
    * Sets a migration's weight in run's config and applies it, after a preview shows that exactly one
    * resource is updated in place; otherwise the config is set back and nothing is applied.
    */
-  private async changeWeight(index: number, change: WeightChange, ctx: OperationContext): Promise<Record<string, unknown>> {
+  private async changeWeight(
+    index: number,
+    change: WeightChange,
+    ctx: OperationContext,
+  ): Promise<Record<string, unknown>> {
     this.emit({ type: "weight", migration: change.migration, from: change.from, to: change.to, reason: change.kind });
-    return this.changeRunInPlace(`migrations[${index}].weight`, change.from, change.to, { what: `${change.migration}'s weight`, kind: "a weight change" }, weightChangeMessage(change), ctx);
+    return this.changeRunInPlace(
+      `migrations[${index}].weight`,
+      change.from,
+      change.to,
+      { what: `${change.migration}'s weight`, kind: "a weight change" },
+      weightChangeMessage(change),
+      ctx,
+    );
   }
 
-  private async changeRunInPlace<V extends number | boolean>(path: string, from: V, to: V, label: { what: string; kind: string }, message: string, ctx: OperationContext): Promise<Record<string, unknown>> {
+  private async changeRunInPlace<V extends number | boolean>(
+    path: string,
+    from: V,
+    to: V,
+    label: { what: string; kind: string },
+    message: string,
+    ctx: OperationContext,
+  ): Promise<Record<string, unknown>> {
     await this.engine.setConfig(RUN, path, to);
     try {
       const { changes } = await this.runPhase(RUN, "preview", ctx, (o) => this.engine.preview(RUN, o));
       const changed = Object.entries(changes).filter(([op, n]) => op !== "same" && n! > 0);
       if (changed.length !== 1 || changes.update !== 1) {
-        throw new EngineError(`refused to change ${label.what}: the preview says it ${describeChanges(changes, "preview")}, but ${label.kind} must update exactly one resource in place`);
+        throw new EngineError(
+          `refused to change ${label.what}: the preview says it ${describeChanges(changes, "preview")}, but ${label.kind} must update exactly one resource in place`,
+        );
       }
       const { outputs } = await this.runPhase(RUN, "up", ctx, (o) => this.engine.up(RUN, { ...o, message }));
       return outputs;
@@ -477,22 +655,54 @@ export class Journey {
   }
 
   /** `journey rollback` after a shift's early-access step: that rule off again, one resource in place. */
-  private async earlyAccessOff(migration: string, ctx: OperationContext): Promise<{ result: RollbackReport; message: string }> {
+  private async earlyAccessOff(
+    migration: string,
+    ctx: OperationContext,
+  ): Promise<{ result: RollbackReport; message: string }> {
     const { index, configured } = await this.findMigration(migration);
     const early = configured.earlyAccess;
-    if (early) this.emit({ type: "early-access", migration, header: early.header, values: early.values, enabled: false, reason: "rollback" });
+    if (early)
+      this.emit({
+        type: "early-access",
+        migration,
+        header: early.header,
+        values: early.values,
+        enabled: false,
+        reason: "rollback",
+      });
     const label = { what: `${migration}'s early access`, kind: "turning early access off" };
-    const outputs = await this.changeRunInPlace(`migrations[${index}].earlyAccess.enabled`, true, false, label, earlyAccessMessage(migration, false), ctx);
+    const outputs = await this.changeRunInPlace(
+      `migrations[${index}].earlyAccess.enabled`,
+      true,
+      false,
+      label,
+      earlyAccessMessage(migration, false),
+      ctx,
+    );
     const checks = await this.verify(RUN, outputs, ctx);
     if (checks.verdict === "failed") {
       const failed = failedChecks(checks);
-      throw new SmokeChecksFailedError(`${migration}'s early access is off again, but run's smoke checks fail (${failed.join("; ")})`, failed, "journey status");
+      throw new SmokeChecksFailedError(
+        `${migration}'s early access is off again, but run's smoke checks fail (${failed.join("; ")})`,
+        failed,
+        "journey status",
+      );
     }
-    return { result: { kind: "early-access", migration, checks }, message: `${migration}'s early access is off again; smoke checks ${describeReport(checks)}` };
+    return {
+      result: { kind: "early-access", migration, checks },
+      message: `${migration}'s early access is off again; smoke checks ${describeReport(checks)}`,
+    };
   }
 
   /** Turns a migration's early access on (one resource in place), bakes and checks; a failing check turns it off again. */
-  private async earlyAccessStep(index: number, step: EarlyAccessStep, weight: number, bakeMs: number, command: string, ctx: OperationContext): Promise<void> {
+  private async earlyAccessStep(
+    index: number,
+    step: EarlyAccessStep,
+    weight: number,
+    bakeMs: number,
+    command: string,
+    ctx: OperationContext,
+  ): Promise<void> {
     const { migration, header, values } = step;
     const path = `migrations[${index}].earlyAccess.enabled`;
     if (step.deployed) {
@@ -500,16 +710,42 @@ export class Journey {
       return;
     }
     this.emit({ type: "early-access", migration, header, values, enabled: true, reason: "shift" });
-    const outputs = await this.changeRunInPlace(path, false, true, { what: `${migration}'s early access`, kind: "turning early access on" }, earlyAccessMessage(migration, true), ctx);
+    const outputs = await this.changeRunInPlace(
+      path,
+      false,
+      true,
+      { what: `${migration}'s early access`, kind: "turning early access on" },
+      earlyAccessMessage(migration, true),
+      ctx,
+    );
     ctx.where = `${migration} has early access on for ${header}, applied but not verified yet`;
-    this.emit({ type: "waiting", phase: RUN, what: "bake", durationMs: bakeMs, real: this.clock.waits, detail: `while callers with ${header}: ${values.join(", ")} reach ${migration}'s microservice (everyone else at ${weight}%), then run's smoke checks` });
+    this.emit({
+      type: "waiting",
+      phase: RUN,
+      what: "bake",
+      durationMs: bakeMs,
+      real: this.clock.waits,
+      detail: `while callers with ${header}: ${values.join(", ")} reach ${migration}'s microservice (everyone else at ${weight}%), then run's smoke checks`,
+    });
     await this.clock.sleep(bakeMs, ctx.signal);
     const checks = await this.verify(RUN, outputs, ctx);
     if (checks.verdict !== "failed") return;
     const failed = failedChecks(checks);
     this.emit({ type: "early-access", migration, header, values, enabled: false, reason: "revert" });
-    await this.changeRunInPlace(path, true, false, { what: `${migration}'s early access`, kind: "turning early access off" }, earlyAccessMessage(migration, false), ctx);
-    throw new RolledBackError(`smoke check failed with early access on: ${failed.join("; ")}. ${migration}'s early access is off again; it stays at ${weight}%.`, failed, weight, `fix the failing check, then \`${command}\``);
+    await this.changeRunInPlace(
+      path,
+      true,
+      false,
+      { what: `${migration}'s early access`, kind: "turning early access off" },
+      earlyAccessMessage(migration, false),
+      ctx,
+    );
+    throw new RolledBackError(
+      `smoke check failed with early access on: ${failed.join("; ")}. ${migration}'s early access is off again; it stays at ${weight}%.`,
+      failed,
+      weight,
+      `fix the failing check, then \`${command}\``,
+    );
   }
 
   /** The newest phase whose stack holds resources, deployed or partly. */
@@ -532,10 +768,27 @@ export class Journey {
     if (inCluster.length > 0 && others.length > 0) {
       const hostnames = loadBalancerHostnames(resources, (await this.engine.inspect(phase)).outputs);
       const scope = "in-cluster resources first";
-      await this.runPhase(phase, "destroy", ctx, (o) => this.engine.destroy(phase, { ...o, targets: inCluster.map((r) => r.urn), message: `journey destroy ${phase}: ${scope}` }), scope);
+      await this.runPhase(
+        phase,
+        "destroy",
+        ctx,
+        (o) =>
+          this.engine.destroy(phase, {
+            ...o,
+            targets: inCluster.map((r) => r.urn),
+            message: `journey destroy ${phase}: ${scope}`,
+          }),
+        scope,
+      );
       await this.waitForLoadBalancers(phase, hostnames, ctx);
     }
-    await this.runPhase(phase, "destroy", ctx, (o) => this.engine.destroy(phase, { ...o, message: `journey destroy ${phase}` }), inCluster.length > 0 && others.length > 0 ? "the rest" : undefined);
+    await this.runPhase(
+      phase,
+      "destroy",
+      ctx,
+      (o) => this.engine.destroy(phase, { ...o, message: `journey destroy ${phase}` }),
+      inCluster.length > 0 && others.length > 0 ? "the rest" : undefined,
+    );
   }
 
   private async waitForLoadBalancers(phase: Phase, hostnames: string[], ctx: OperationContext): Promise<void> {
@@ -546,7 +799,14 @@ export class Journey {
         : this.clock.waits
           ? `${phase}'s state names no load balancer to wait for`
           : `a real destroy waits here until the load balancers in ${phase}'s state are gone, before it destroys the network`;
-    this.emit({ type: "waiting", phase, what: "load-balancers", durationMs: known.length > 0 ? this.loadBalancerTimeoutMs : 0, real: this.clock.waits && known.length > 0, detail });
+    this.emit({
+      type: "waiting",
+      phase,
+      what: "load-balancers",
+      durationMs: known.length > 0 ? this.loadBalancerTimeoutMs : 0,
+      real: this.clock.waits && known.length > 0,
+      detail,
+    });
     const deadline = this.clock.now() + this.loadBalancerTimeoutMs;
     let remaining = known;
     while (remaining.length > 0) {

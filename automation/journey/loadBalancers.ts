@@ -22,11 +22,15 @@ export function isInCluster(resource: DeployedResource): boolean {
 export function loadBalancerHostnames(resources: DeployedResource[], outputs: Record<string, unknown>): string[] {
   const hostnames = new Set<string>();
   for (const resource of resources) {
-    const ingress = (unwrapSecrets(resource.outputs) as { status?: { loadBalancer?: { ingress?: Array<{ hostname?: unknown }> } } }).status?.loadBalancer?.ingress;
-    for (const entry of Array.isArray(ingress) ? ingress : []) if (typeof entry?.hostname === "string") hostnames.add(entry.hostname);
+    const ingress = (
+      unwrapSecrets(resource.outputs) as { status?: { loadBalancer?: { ingress?: Array<{ hostname?: unknown }> } } }
+    ).status?.loadBalancer?.ingress;
+    for (const entry of Array.isArray(ingress) ? ingress : [])
+      if (typeof entry?.hostname === "string") hostnames.add(entry.hostname);
   }
   const exported = unwrapSecrets(outputs.loadBalancers);
-  for (const hostname of Array.isArray(exported) ? exported : []) if (typeof hostname === "string") hostnames.add(hostname);
+  for (const hostname of Array.isArray(exported) ? exported : [])
+    if (typeof hostname === "string") hostnames.add(hostname);
   return [...hostnames];
 }
 

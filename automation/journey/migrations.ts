@@ -37,7 +37,8 @@ export function lastUndoableShift(history: UpdateRecord[]): WeightChange | undef
     if (!change) continue;
     const top = shifts[shifts.length - 1];
     if (change.kind === "shift") shifts.push(change);
-    else if (top && top.migration === change.migration && top.to === change.from && top.from === change.to) shifts.pop();
+    else if (top && top.migration === change.migration && top.to === change.from && top.from === change.to)
+      shifts.pop();
   }
   return shifts[shifts.length - 1];
 }
@@ -46,7 +47,9 @@ export function lastUndoableShift(history: UpdateRecord[]): WeightChange | undef
 export function migrationsOf(config: unknown): Migration[] {
   if (config === undefined) return [];
   if (!Array.isArray(config) || !config.every((m) => typeof m?.name === "string" && typeof m?.weight === "number")) {
-    throw new UsageError(`run's config cloud-migration-journey:migrations is not a list of {name, pathPrefix, rewritePrefix, to, weight}: ${JSON.stringify(config)}`);
+    throw new UsageError(
+      `run's config cloud-migration-journey:migrations is not a list of {name, pathPrefix, rewritePrefix, to, weight}: ${JSON.stringify(config)}`,
+    );
   }
   return config as Migration[];
 }
@@ -55,7 +58,9 @@ export function migrationsOf(config: unknown): Migration[] {
 export function deployedWeights(outputs: Record<string, unknown>): Map<string, number> {
   const migrations = unwrapSecrets(outputs.migrations);
   const weights = new Map<string, number>();
-  if (Array.isArray(migrations)) for (const m of migrations) if (typeof m?.name === "string" && typeof m?.weight === "number") weights.set(m.name, m.weight);
+  if (Array.isArray(migrations))
+    for (const m of migrations)
+      if (typeof m?.name === "string" && typeof m?.weight === "number") weights.set(m.name, m.weight);
   return weights;
 }
 
@@ -72,7 +77,9 @@ export function validateSteps(steps: number[]): number[] {
   if (bad.length > 0) throw new UsageError(`steps must be whole percentages from 0 to 100; got ${bad.join(", ")}`);
   const notRising = steps.findIndex((s, i) => i > 0 && s <= steps[i - 1]);
   if (notRising > 0) {
-    throw new UsageError(`steps must rise, each above the one before; got ${steps.join(",")} (${steps[notRising]} after ${steps[notRising - 1]}); e.g. 10,25,50,100`);
+    throw new UsageError(
+      `steps must rise, each above the one before; got ${steps.join(",")} (${steps[notRising]} after ${steps[notRising - 1]}); e.g. 10,25,50,100`,
+    );
   }
   return steps;
 }
@@ -100,6 +107,7 @@ export function validateBake(ms: number): number {
 export function parseSteps(text: string): number[] {
   const parts = text.split(",").map((s) => s.trim());
   const notNumbers = parts.filter((s) => !/^\d+$/.test(s));
-  if (notNumbers.length > 0) throw new UsageError(`steps must be whole percentages separated by commas, e.g. 10,25,50,100; got "${text}"`);
+  if (notNumbers.length > 0)
+    throw new UsageError(`steps must be whole percentages separated by commas, e.g. 10,25,50,100; got "${text}"`);
   return validateSteps(parts.map(Number));
 }

@@ -3,7 +3,14 @@ import { UsageError } from "./errors";
 import type { JourneyEvent } from "./events";
 
 /** Events a webhook hears: each step, each gate decision, each rollback, and how the operation ended. */
-export const NOTIFIED_EVENTS: ReadonlySet<JourneyEvent["type"]> = new Set<JourneyEvent["type"]>(["operation-started", "weight", "early-access", "gate", "metric-gate", "summary"]);
+export const NOTIFIED_EVENTS: ReadonlySet<JourneyEvent["type"]> = new Set<JourneyEvent["type"]>([
+  "operation-started",
+  "weight",
+  "early-access",
+  "gate",
+  "metric-gate",
+  "summary",
+]);
 
 /** The JSON body of each post. `text` is one line for chat webhooks; `event` is the journey event itself. */
 export interface Notification {
@@ -32,7 +39,10 @@ export class WebhookNotifier {
   failures = 0;
   sent = 0;
 
-  constructor(private readonly url: string, private readonly options: NotifierOptions = {}) {
+  constructor(
+    private readonly url: string,
+    private readonly options: NotifierOptions = {},
+  ) {
     const problem = webhookUrlProblem(url);
     if (problem) throw new UsageError(`--notify ${webhookOrigin(url)}...: ${problem}`);
     this.origin = webhookOrigin(url);
@@ -42,7 +52,11 @@ export class WebhookNotifier {
 
   readonly listener = (event: JourneyEvent): void => {
     if (!NOTIFIED_EVENTS.has(event.type)) return;
-    const body = JSON.stringify({ source: "cloud-migration-journey", text: describeNotification(event), event } satisfies Notification);
+    const body = JSON.stringify({
+      source: "cloud-migration-journey",
+      text: describeNotification(event),
+      event,
+    } satisfies Notification);
     this.queue = this.queue.then(() => this.send(event.type, body));
   };
 
@@ -76,7 +90,13 @@ function reason(err: unknown): string {
 }
 
 async function fetchPost(url: string, body: string, signal: AbortSignal): Promise<{ status: number }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal, redirect: "error" });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    signal,
+    redirect: "error",
+  });
   await response.arrayBuffer().catch(() => undefined);
   return { status: response.status };
 }

@@ -33,7 +33,10 @@ export function clusterPattern(service: string): string {
   return `${service.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(-[0-9a-f]+)?`;
 }
 
-export function windowQueries(service: string, windowMs: number): { requests: string; errors: string; latency: string } {
+export function windowQueries(
+  service: string,
+  windowMs: number,
+): { requests: string; errors: string; latency: string } {
   const range = `${Math.max(1, Math.ceil(windowMs / 1000))}s`;
   const cluster = `envoy_cluster_name=~"${clusterPattern(service)}"`;
   return {
@@ -52,7 +55,10 @@ interface VectorSample {
 export class PrometheusSource implements MetricsSource {
   private readonly base: string;
 
-  constructor(url: string, private readonly timeoutMs = 5_000) {
+  constructor(
+    url: string,
+    private readonly timeoutMs = 5_000,
+  ) {
     this.base = url.replace(/\/+$/, "");
   }
 
@@ -61,14 +67,28 @@ export class PrometheusSource implements MetricsSource {
   }
 
   async window(targets: GateTargets, windowMs: number, signal?: AbortSignal): Promise<WindowStats> {
-    const [microservice, monolith] = await Promise.all([this.side(targets.microservice, windowMs, true, signal), this.side(targets.monolith, windowMs, false, signal)]);
+    const [microservice, monolith] = await Promise.all([
+      this.side(targets.microservice, windowMs, true, signal),
+      this.side(targets.monolith, windowMs, false, signal),
+    ]);
     return { microservice, monolith };
   }
 
-  private async side(service: string, windowMs: number, withLatency: boolean, signal?: AbortSignal): Promise<TrafficSample> {
+  private async side(
+    service: string,
+    windowMs: number,
+    withLatency: boolean,
+    signal?: AbortSignal,
+  ): Promise<TrafficSample> {
     const q = windowQueries(service, windowMs);
-    const [requests, errors, latency] = await Promise.all([this.scalar(q.requests, signal), this.scalar(q.errors, signal), withLatency ? this.vector(q.latency, signal) : Promise.resolve([])]);
-    const buckets: Bucket[] = latency.map((s) => ({ le: s.metric.le === "+Inf" ? Infinity : Number(s.metric.le), count: Number(s.value[1]) })).filter((b) => !Number.isNaN(b.le));
+    const [requests, errors, latency] = await Promise.all([
+      this.scalar(q.requests, signal),
+      this.scalar(q.errors, signal),
+      withLatency ? this.vector(q.latency, signal) : Promise.resolve([]),
+    ]);
+    const buckets: Bucket[] = latency
+      .map((s) => ({ le: s.metric.le === "+Inf" ? Infinity : Number(s.metric.le), count: Number(s.value[1]) }))
+      .filter((b) => !Number.isNaN(b.le));
     return { requests, errors, ...(withLatency && buckets.length > 0 ? { latency: buckets } : {}) };
   }
 
@@ -86,11 +106,16 @@ export class PrometheusSource implements MetricsSource {
     } catch (err) {
       signal?.throwIfAborted();
       const e = err as Error & { cause?: { code?: string } };
-      throw new MetricsError(`${this.describe()} did not answer: ${timeout.aborted ? `no answer within ${this.timeoutMs} ms` : (e.cause?.code ?? e.message)}`);
+      throw new MetricsError(
+        `${this.describe()} did not answer: ${timeout.aborted ? `no answer within ${this.timeoutMs} ms` : (e.cause?.code ?? e.message)}`,
+      );
     }
-    const body = (await response.json().catch(() => undefined)) as { status?: string; error?: string; data?: { resultType?: string; result?: VectorSample[] } } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      { status?: string; error?: string; data?: { resultType?: string; result?: VectorSample[] } } | undefined;
     if (!response.ok || body?.status !== "success" || body.data?.resultType !== "vector") {
-      throw new MetricsError(`${this.describe()} refused the query ${query}: HTTP ${response.status}${body?.error ? `: ${body.error}` : ""}`);
+      throw new MetricsError(
+        `${this.describe()} refused the query ${query}: HTTP ${response.status}${body?.error ? `: ${body.error}` : ""}`,
+      );
     }
     return body.data.result ?? [];
   }
@@ -101,6 +126,7 @@ export function gateTargets(walkOutputs: Record<string, unknown>): GateTargets {
   const services = unwrapSecrets(walkOutputs.services) as { monolith?: unknown; microservice?: unknown } | undefined;
   return {
     monolith: typeof services?.monolith === "string" ? services.monolith : MONOLITH_SERVICE,
-    microservice: typeof services?.microservice === "string" ? services.microservice : kubernetesServiceTag(MICROSERVICE),
+    microservice:
+      typeof services?.microservice === "string" ? services.microservice : kubernetesServiceTag(MICROSERVICE),
   };
 }

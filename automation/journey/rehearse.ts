@@ -34,16 +34,26 @@ export interface Rehearsal {
  */
 export async function rehearse(journey: Journey, options: RehearsalOptions): Promise<Rehearsal> {
   const { signal } = options;
-  const plan: Array<[string, () => Promise<unknown>]> = options.phases.map((phase) => [`journey up ${phase}`, () => journey.up(phase, { signal })]);
+  const plan: Array<[string, () => Promise<unknown>]> = options.phases.map((phase) => [
+    `journey up ${phase}`,
+    () => journey.up(phase, { signal }),
+  ]);
   if (options.phases.includes("run")) {
     const migration = options.migration ?? (await journey.migrations())[0]?.name;
     const steps = options.steps ?? DEFAULT_STEPS;
     const bakeMs = options.bakeMs ?? 5 * 60_000;
-    if (migration) plan.push([`journey shift ${migration} --steps ${steps.join(",")} --bake ${formatDuration(bakeMs)}`, () => journey.shift(migration, steps, { bakeMs, signal })]);
+    if (migration)
+      plan.push([
+        `journey shift ${migration} --steps ${steps.join(",")} --bake ${formatDuration(bakeMs)}`,
+        () => journey.shift(migration, steps, { bakeMs, signal }),
+      ]);
   }
   // After a shift, one step back is that shift undone: a plain rollback. Without one, it destroys the newest phase: --yes.
   const shifted = plan.some(([command]) => command.startsWith("journey shift"));
-  plan.push([`journey rollback${shifted ? "" : " --yes"}`, () => journey.rollback({ confirmDestroy: !shifted, signal })], ["journey destroy --yes", () => journey.destroy({ signal })]);
+  plan.push(
+    [`journey rollback${shifted ? "" : " --yes"}`, () => journey.rollback({ confirmDestroy: !shifted, signal })],
+    ["journey destroy --yes", () => journey.destroy({ signal })],
+  );
 
   let summary: SummaryEvent | undefined;
   const unsubscribe = journey.subscribe((event) => {

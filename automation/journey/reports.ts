@@ -62,7 +62,10 @@ export function describeChanges(changes: ChangeCounts, action: PhaseAction): str
   const counted = Object.entries(changes).filter(([op, n]) => op !== "same" && n! > 0);
   const unchanged = changes.same ? `${changes.same} unchanged` : "";
   if (counted.length === 0) return unchanged ? `no changes (${unchanged})` : "no changes";
-  const parts = action === "preview" ? `would ${counted.map(([op, n]) => `${op} ${n}`).join(", ")}` : counted.map(([op, n]) => `${n} ${done[op] ?? op}`).join(", ");
+  const parts =
+    action === "preview"
+      ? `would ${counted.map(([op, n]) => `${op} ${n}`).join(", ")}`
+      : counted.map(([op, n]) => `${n} ${done[op] ?? op}`).join(", ");
   return unchanged ? `${parts}; ${unchanged}` : parts;
 }
 
@@ -71,10 +74,15 @@ export function nextStep(phases: PhaseStatus[]): string {
   const busy = phases.find((p) => p.updateInProgress);
   if (busy) return `wait: an update is running on ${busy.phase} (if it crashed, \`journey cancel ${busy.phase}\`)`;
   const unhealthy = phases.find((p) => p.checks?.verdict === "failed");
-  if (unhealthy) return `fix ${unhealthy.phase}: its smoke checks fail (${failedChecks(unhealthy.checks!).join("; ")}), then \`journey up ${unhealthy.phase}\``;
+  if (unhealthy)
+    return `fix ${unhealthy.phase}: its smoke checks fail (${failedChecks(unhealthy.checks!).join("; ")}), then \`journey up ${unhealthy.phase}\``;
   const pending = phases.find((p) => p.state !== "deployed");
-  if (pending) return pending.state === "partial" ? `\`journey up ${pending.phase}\` to finish it, or \`journey rollback --yes\` to remove it` : `\`journey up ${pending.phase}\``;
-  const [migration, weight] = Object.entries(phases.find((p) => p.phase === "run")?.weights ?? {}).find(([, w]) => w < 100) ?? [];
+  if (pending)
+    return pending.state === "partial"
+      ? `\`journey up ${pending.phase}\` to finish it, or \`journey rollback --yes\` to remove it`
+      : `\`journey up ${pending.phase}\``;
+  const [migration, weight] =
+    Object.entries(phases.find((p) => p.phase === "run")?.weights ?? {}).find(([, w]) => w < 100) ?? [];
   if (migration !== undefined) {
     const steps = DEFAULT_STEPS.filter((s) => s > weight!);
     return `\`journey shift ${migration} --steps ${steps.join(",")} --bake 5m\``;

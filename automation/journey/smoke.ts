@@ -40,7 +40,6 @@ export interface SmokePolicy {
 
 export const DEFAULT_SMOKE_POLICY: SmokePolicy = { timeoutMs: 5 * 60_000, intervalMs: 10_000 };
 
-
 const notRun = (detail: string): CheckAttempt => ({ status: "not-run", detail });
 
 /** Offline nothing is deployed: every check is reported as not run, never as passed. */
@@ -60,18 +59,28 @@ export class HttpSmokeRunner implements SmokeCheckRunner {
 
   async run(check: SmokeCheck, signal: AbortSignal): Promise<CheckAttempt> {
     if (check.from === "cluster") {
-      return this.options.cluster?.run(check, signal) ?? notRun("runs inside the cluster (kubectl against walk's kubeconfig); no cluster runner is configured");
+      return (
+        this.options.cluster?.run(check, signal) ??
+        notRun("runs inside the cluster (kubectl against walk's kubeconfig); no cluster runner is configured")
+      );
     }
     if (mentionsUnknown(check.url)) return notRun("its URL is only known after deployment");
     let response: Response;
     let body: string;
     try {
-      response = await fetch(check.url, { method: check.method, redirect: "manual", signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.attemptTimeoutMs ?? 10_000)]) });
+      response = await fetch(check.url, {
+        method: check.method,
+        redirect: "manual",
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.attemptTimeoutMs ?? 10_000)]),
+      });
       body = await response.text();
     } catch (err) {
       signal.throwIfAborted();
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      return { status: "failed", detail: `${check.method} ${check.url}: ${cause?.code ?? cause?.message ?? (err as Error).message}` };
+      return {
+        status: "failed",
+        detail: `${check.method} ${check.url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+      };
     }
     return judge(check, response.status, body);
   }
@@ -79,8 +88,10 @@ export class HttpSmokeRunner implements SmokeCheckRunner {
 
 function judge(check: SmokeCheck, status: number, body: string): CheckAttempt {
   const fail = (why: string): CheckAttempt => ({ status: "failed", detail: `${check.method} ${check.url}: ${why}` });
-  if (status !== check.expectStatus) return fail(`expected HTTP ${check.expectStatus}, got ${status} (${excerpt(body)})`);
-  if (check.expectBodyContains !== undefined && !body.includes(check.expectBodyContains)) return fail(`body does not contain "${check.expectBodyContains}" (${excerpt(body)})`);
+  if (status !== check.expectStatus)
+    return fail(`expected HTTP ${check.expectStatus}, got ${status} (${excerpt(body)})`);
+  if (check.expectBodyContains !== undefined && !body.includes(check.expectBodyContains))
+    return fail(`body does not contain "${check.expectBodyContains}" (${excerpt(body)})`);
   if (check.expectJson) {
     let parsed: unknown;
     try {
@@ -88,7 +99,11 @@ function judge(check: SmokeCheck, status: number, body: string): CheckAttempt {
     } catch {
       return fail(`body is not JSON (${excerpt(body)})`);
     }
-    const shape = Array.isArray(parsed) ? "array" : parsed !== null && typeof parsed === "object" ? "object" : typeof parsed;
+    const shape = Array.isArray(parsed)
+      ? "array"
+      : parsed !== null && typeof parsed === "object"
+        ? "object"
+        : typeof parsed;
     if (shape !== check.expectJson) return fail(`expected a JSON ${check.expectJson}, got ${shape}`);
   }
   return { status: "passed", detail: `HTTP ${status}` };
@@ -121,7 +136,17 @@ export async function runSmokeChecks(args: RunSmokeChecksArgs): Promise<SmokeRep
     pending = [];
     for (const [check, { status, detail }] of attempts) {
       const retry = status === "failed" && !lastAttempt;
-      emit({ type: "smoke-check", phase, check: check.name, method: check.method, url: check.url, from: check.from, status: retry ? "retrying" : status, attempt, detail });
+      emit({
+        type: "smoke-check",
+        phase,
+        check: check.name,
+        method: check.method,
+        url: check.url,
+        from: check.from,
+        status: retry ? "retrying" : status,
+        attempt,
+        detail,
+      });
       if (retry) pending.push(check);
       else results.set(check, { check, status, attempts: attempt, detail });
     }
@@ -152,4 +177,5 @@ export function describeReport(report: SmokeReport): string {
   return parts.join(", ");
 }
 
-export const failedChecks = (report: SmokeReport): string[] => report.results.filter((r) => r.status === "failed").map((r) => r.check.name);
+export const failedChecks = (report: SmokeReport): string[] =>
+  report.results.filter((r) => r.status === "failed").map((r) => r.check.name);

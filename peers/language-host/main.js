@@ -30,7 +30,11 @@ const RUN_MODULE = "@pulumi/pulumi/cmd/run";
 const EXIT_BAILED = 32;
 const VERSION = require(path.join(sdkDir, "package.json")).version;
 
-let engineAddress = process.argv.slice(2).filter((arg) => !arg.startsWith("-")).pop() ?? "";
+let engineAddress =
+  process.argv
+    .slice(2)
+    .filter((arg) => !arg.startsWith("-"))
+    .pop() ?? "";
 const running = new Set();
 
 function unimplemented(name) {
@@ -43,7 +47,11 @@ function parseOptions(info) {
     if (options[key] !== undefined && typeof options[key] !== type) throw new Error(`${key} option must be a ${type}`);
     return options[key];
   };
-  return { typescript: typed("typescript", "boolean") ?? true, tsconfig: typed("tsconfig", "string"), nodeargs: typed("nodeargs", "string") ?? "" };
+  return {
+    typescript: typed("typescript", "boolean") ?? true,
+    tsconfig: typed("tsconfig", "string"),
+    nodeargs: typed("nodeargs", "string") ?? "",
+  };
 }
 
 /** Pulumi plugins the program depends on: every node_modules package.json with `pulumi.resource: true`. */
@@ -59,14 +67,16 @@ function requiredPackages(dir, inNodeModules = false, seen = new Set()) {
   const found = [];
   for (const entry of fs.readdirSync(real, { withFileTypes: true })) {
     const full = path.join(real, entry.name);
-    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && fs.statSync(full, { throwIfNoEntry: false })?.isDirectory());
+    const isDir =
+      entry.isDirectory() || (entry.isSymbolicLink() && fs.statSync(full, { throwIfNoEntry: false })?.isDirectory());
     if (isDir) {
       if (fs.existsSync(path.join(full, "PulumiPolicy.yaml"))) continue;
       found.push(...requiredPackages(full, inNodeModules || path.basename(real) === "node_modules", seen));
     } else if (inNodeModules && entry.name === "package.json") {
       const info = JSON.parse(fs.readFileSync(full, "utf8"));
       if (!info.pulumi?.resource) continue;
-      const name = info.pulumi.name || (info.name?.startsWith("@pulumi/") ? info.name.slice("@pulumi/".length) : undefined);
+      const name =
+        info.pulumi.name || (info.name?.startsWith("@pulumi/") ? info.name.slice("@pulumi/".length) : undefined);
       if (!name) continue;
       const version = info.pulumi.version || info.version;
       const dependency = new pluginProto.PackageDependency();
@@ -157,7 +167,10 @@ function stopPrograms() {
 /** Exits when the engine is gone, as the real host's health check does, so no host outlives its CLI. */
 function watchEngine() {
   if (!engineAddress) return;
-  const [host, port] = [engineAddress.slice(0, engineAddress.lastIndexOf(":")), Number(engineAddress.slice(engineAddress.lastIndexOf(":") + 1))];
+  const [host, port] = [
+    engineAddress.slice(0, engineAddress.lastIndexOf(":")),
+    Number(engineAddress.slice(engineAddress.lastIndexOf(":") + 1)),
+  ];
   const timer = setInterval(() => {
     const socket = net.connect({ host: host || "127.0.0.1", port }, () => socket.end());
     socket.on("error", () => {

@@ -14,15 +14,19 @@ function metadataProblem(options: unknown): string | undefined | null {
   const tokens = mo?.httpTokens;
   if (isUnknown(tokens)) return undefined;
   if (tokens === "required") return null;
-  return tokens === undefined ? "metadataOptions.httpTokens is not set (IMDSv1 stays enabled)" : `metadataOptions.httpTokens is "${String(tokens)}"`;
+  return tokens === undefined
+    ? "metadataOptions.httpTokens is not set (IMDSv1 stays enabled)"
+    : `metadataOptions.httpTokens is "${String(tokens)}"`;
 }
 
 export const imdsv2Required: ResourceRule = {
   scope: "resource",
   name: "ec2-imdsv2-required",
-  description: "EC2 instances, launch templates and EKS node groups require IMDSv2 (session tokens), so that a request forgery on the host cannot read the instance role's credentials.",
+  description:
+    "EC2 instances, launch templates and EKS node groups require IMDSv2 (session tokens), so that a request forgery on the host cannot read the instance role's credentials.",
   enforcement: "mandatory",
-  remediation: 'Set metadataOptions.httpTokens "required" (instances, launch templates) or enableIMDSv2: true (pulumi-eks node groups).',
+  remediation:
+    'Set metadataOptions.httpTokens "required" (instances, launch templates) or enableIMDSv2: true (pulumi-eks node groups).',
   types: [EC2_INSTANCE, LAUNCH_TEMPLATE, EKS_CLUSTER_COMPONENT, ...EKS_NODE_GROUPS],
   check(r) {
     const p = r.props;
@@ -34,13 +38,17 @@ export const imdsv2Required: ResourceRule = {
     if (EKS_NODE_GROUPS.includes(r.type)) {
       // A node group on a launch template of its own: the template itself is checked where it is declared.
       if (p.enableIMDSv2 === true || p.launchTemplate !== undefined) return [];
-      return ["enableIMDSv2 is not true: the node group does not require IMDSv2 itself (what its nodes allow is left to the AMI's default)"];
+      return [
+        "enableIMDSv2 is not true: the node group does not require IMDSv2 itself (what its nodes allow is left to the AMI's default)",
+      ];
     }
     // eks:index:Cluster: only its default node group, unless skipped.
     if (p.skipDefaultNodeGroup === true || p.fargate !== undefined) return [];
     const options = asRecord(p.nodeGroupOptions);
     if (options?.enableIMDSv2 === true || options?.launchTemplate !== undefined) return [];
-    return ["the default node group does not set nodeGroupOptions.enableIMDSv2 (set it, or skipDefaultNodeGroup and declare node groups)"];
+    return [
+      "the default node group does not set nodeGroupOptions.enableIMDSv2 (set it, or skipDefaultNodeGroup and declare node groups)",
+    ];
   },
 };
 
@@ -49,9 +57,11 @@ const encryptedFlag = (value: unknown) => value === true || value === "true";
 export const ebsEncrypted: ResourceRule = {
   scope: "resource",
   name: "ebs-encrypted",
-  description: "EBS volumes (instance root and data volumes, launch-template mappings, standalone volumes) are encrypted.",
+  description:
+    "EBS volumes (instance root and data volumes, launch-template mappings, standalone volumes) are encrypted.",
   enforcement: "mandatory",
-  remediation: "Set encrypted: true on rootBlockDevice / ebsBlockDevices / the volume (or \"true\" on a launch template's ebs mapping).",
+  remediation:
+    'Set encrypted: true on rootBlockDevice / ebsBlockDevices / the volume (or "true" on a launch template\'s ebs mapping).',
   types: [EC2_INSTANCE, LAUNCH_TEMPLATE, EBS_VOLUME],
   check(r) {
     const p = r.props;

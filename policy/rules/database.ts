@@ -14,7 +14,9 @@ export const rdsStorageEncrypted: ResourceRule = {
   types: [RDS_INSTANCE, RDS_CLUSTER],
   check(r) {
     const value = r.props.storageEncrypted;
-    return isUnknown(value) || value === true ? [] : [`storageEncrypted is ${value === undefined ? "not set" : String(value)}`];
+    return isUnknown(value) || value === true
+      ? []
+      : [`storageEncrypted is ${value === undefined ? "not set" : String(value)}`];
   },
 };
 
@@ -33,23 +35,29 @@ export const rdsNotPublic: ResourceRule = {
 export const rdsMultiAz: ResourceRule = {
   scope: "resource",
   name: "rds-multi-az",
-  description: "The database runs in one availability zone (a legitimate cost choice for a small control-plane store; a zone outage stops it).",
+  description:
+    "The database runs in one availability zone (a legitimate cost choice for a small control-plane store; a zone outage stops it).",
   enforcement: "advisory",
   remediation: "Set multiAz: true for a standby in a second zone.",
   types: [RDS_INSTANCE],
   check(r) {
-    return r.props.multiAz === true || isUnknown(r.props.multiAz) ? [] : ["multiAz is not enabled: a single-AZ instance"];
+    return r.props.multiAz === true || isUnknown(r.props.multiAz)
+      ? []
+      : ["multiAz is not enabled: a single-AZ instance"];
   },
 };
 
 export const rdsFinalSnapshot: ResourceRule = {
   scope: "resource",
   name: "rds-final-snapshot",
-  description: "Deleting the database keeps no final snapshot (legitimate for rebuildable state; the data is gone with the stack).",
+  description:
+    "Deleting the database keeps no final snapshot (legitimate for rebuildable state; the data is gone with the stack).",
   enforcement: "advisory",
   remediation: "Set skipFinalSnapshot: false and a finalSnapshotIdentifier.",
   types: [RDS_INSTANCE, RDS_CLUSTER],
   check(r) {
-    return r.props.skipFinalSnapshot === true ? ["skipFinalSnapshot is true: destroying the stack deletes the data without a snapshot"] : [];
+    return r.props.skipFinalSnapshot === true
+      ? ["skipFinalSnapshot is true: destroying the stack deletes the data without a snapshot"]
+      : [];
   },
 };

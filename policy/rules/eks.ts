@@ -13,7 +13,8 @@ export const EKS_CLUSTER_COMPONENT = "eks:index:Cluster";
  */
 export function publicEndpoint(r: ResourceView): { enabled: unknown; cidrs: unknown } | undefined {
   if (isOpaqueComponent(r)) return undefined;
-  if (r.type === EKS_CLUSTER_COMPONENT) return { enabled: r.props.endpointPublicAccess ?? true, cidrs: r.props.publicAccessCidrs };
+  if (r.type === EKS_CLUSTER_COMPONENT)
+    return { enabled: r.props.endpointPublicAccess ?? true, cidrs: r.props.publicAccessCidrs };
   if (r.type === EKS_CLUSTER) {
     const vpc = asRecord(r.props.vpcConfig);
     return { enabled: vpc?.endpointPublicAccess ?? true, cidrs: vpc?.publicAccessCidrs };
@@ -31,23 +32,32 @@ export const eksEndpointAdminOnly: ResourceRule = {
   description:
     "A public EKS API endpoint accepts only the admin networks: policy config adminCidrs when set, otherwise at least one CIDR and never 0.0.0.0/0 or ::/0.",
   enforcement: "mandatory",
-  remediation: "Set publicAccessCidrs (eks.Cluster) / vpcConfig.publicAccessCidrs to the admin networks, or turn the public endpoint off.",
+  remediation:
+    "Set publicAccessCidrs (eks.Cluster) / vpcConfig.publicAccessCidrs to the admin networks, or turn the public endpoint off.",
   types: [EKS_CLUSTER_COMPONENT, EKS_CLUSTER],
   configSchema: {
     properties: {
-      adminCidrs: { type: "array", items: { type: "string" }, description: "Networks allowed to reach public control-plane endpoints; empty: any CIDR except 0.0.0.0/0 and ::/0", default: [] },
+      adminCidrs: {
+        type: "array",
+        items: { type: "string" },
+        description:
+          "Networks allowed to reach public control-plane endpoints; empty: any CIDR except 0.0.0.0/0 and ::/0",
+        default: [],
+      },
     },
   },
   check(r, ctx) {
     const endpoint = publicEndpoint(r);
     if (!endpoint || endpoint.enabled === false || isUnknown(endpoint.enabled) || isUnknown(endpoint.cidrs)) return [];
-    if (endpoint.cidrs === undefined) return ["the public endpoint sets no publicAccessCidrs, so AWS opens it to 0.0.0.0/0"];
+    if (endpoint.cidrs === undefined)
+      return ["the public endpoint sets no publicAccessCidrs, so AWS opens it to 0.0.0.0/0"];
     const cidrs = asArray(endpoint.cidrs).filter((c): c is string => typeof c === "string" && !isUnknown(c));
     if (asArray(endpoint.cidrs).length === 0) return ["the public endpoint lists no publicAccessCidrs"];
     const messages = cidrs.filter(isWorld).map((c) => `the public endpoint accepts ${c}`);
     const admin = asArray(ctx.config.adminCidrs).filter((c): c is string => typeof c === "string");
     if (admin.length > 0) {
-      for (const c of cidrs.filter((c) => !isWorld(c) && !withinAdmin(c, admin))) messages.push(`the public endpoint accepts ${c}, outside adminCidrs (${admin.join(", ")})`);
+      for (const c of cidrs.filter((c) => !isWorld(c) && !withinAdmin(c, admin)))
+        messages.push(`the public endpoint accepts ${c}, outside adminCidrs (${admin.join(", ")})`);
     }
     return messages;
   },
@@ -56,9 +66,11 @@ export const eksEndpointAdminOnly: ResourceRule = {
 export const eksPublicEndpoint: ResourceRule = {
   scope: "resource",
   name: "eks-public-endpoint-enabled",
-  description: "The EKS API endpoint is public at all, even if restricted (legitimate for operators without a VPN into the VPC).",
+  description:
+    "The EKS API endpoint is public at all, even if restricted (legitimate for operators without a VPN into the VPC).",
   enforcement: "advisory",
-  remediation: "endpointPublicAccess: false with endpointPrivateAccess: true, and reach the API over VPN, Direct Connect or a bastion.",
+  remediation:
+    "endpointPublicAccess: false with endpointPrivateAccess: true, and reach the API over VPN, Direct Connect or a bastion.",
   types: [EKS_CLUSTER_COMPONENT, EKS_CLUSTER],
   check(r) {
     const endpoint = publicEndpoint(r);

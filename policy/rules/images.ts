@@ -20,13 +20,81 @@ export function imageProblem(ref: string): string | undefined {
 
 /** docker/podman options that take a value as the next argument (the rest are flags). */
 const VALUE_OPTIONS = new Set([
-  "--name", "--network", "--net", "-p", "--publish", "-e", "--env", "--env-file", "-v", "--volume", "--mount", "-u", "--user", "-w", "--workdir",
-  "--entrypoint", "-l", "--label", "--label-file", "--log-driver", "--log-opt", "--restart", "-h", "--hostname", "--add-host", "--dns", "--dns-search",
-  "--cap-add", "--cap-drop", "-m", "--memory", "--memory-swap", "--cpus", "--cpu-shares", "-c", "--device", "--tmpfs", "--ulimit", "--security-opt",
-  "--pid", "--ipc", "--uts", "--userns", "--health-cmd", "--health-interval", "--health-retries", "--health-timeout", "--health-start-period",
-  "--stop-signal", "--stop-timeout", "--platform", "--pull", "--cidfile", "--shm-size", "--group-add", "--expose", "--link", "--volumes-from",
-  "--runtime", "--gpus", "--cgroupns", "--cgroup-parent", "--ip", "--ip6", "--mac-address", "--network-alias", "--sysctl", "--storage-opt",
-  "--attach", "-a", "--detach-keys", "--isolation", "--pids-limit", "--oom-score-adj", "--init-path",
+  "--name",
+  "--network",
+  "--net",
+  "-p",
+  "--publish",
+  "-e",
+  "--env",
+  "--env-file",
+  "-v",
+  "--volume",
+  "--mount",
+  "-u",
+  "--user",
+  "-w",
+  "--workdir",
+  "--entrypoint",
+  "-l",
+  "--label",
+  "--label-file",
+  "--log-driver",
+  "--log-opt",
+  "--restart",
+  "-h",
+  "--hostname",
+  "--add-host",
+  "--dns",
+  "--dns-search",
+  "--cap-add",
+  "--cap-drop",
+  "-m",
+  "--memory",
+  "--memory-swap",
+  "--cpus",
+  "--cpu-shares",
+  "-c",
+  "--device",
+  "--tmpfs",
+  "--ulimit",
+  "--security-opt",
+  "--pid",
+  "--ipc",
+  "--uts",
+  "--userns",
+  "--health-cmd",
+  "--health-interval",
+  "--health-retries",
+  "--health-timeout",
+  "--health-start-period",
+  "--stop-signal",
+  "--stop-timeout",
+  "--platform",
+  "--pull",
+  "--cidfile",
+  "--shm-size",
+  "--group-add",
+  "--expose",
+  "--link",
+  "--volumes-from",
+  "--runtime",
+  "--gpus",
+  "--cgroupns",
+  "--cgroup-parent",
+  "--ip",
+  "--ip6",
+  "--mac-address",
+  "--network-alias",
+  "--sysctl",
+  "--storage-opt",
+  "--attach",
+  "-a",
+  "--detach-keys",
+  "--isolation",
+  "--pids-limit",
+  "--oom-score-adj",
+  "--init-path",
 ]);
 
 /** Splits a command line as systemd and a shell mostly agree: spaces, double or single quotes. */
@@ -94,7 +162,8 @@ export const imagesPinned: ResourceRule = {
     "Every container image is pinned to a version tag or a sha256 digest (never latest, never untagged): in systemd container units and scripts on hosts, " +
     "Kubernetes workloads, Helm values and the images the program's components are configured with.",
   enforcement: "mandatory",
-  remediation: "Use <repository>:<version> or <repository>@sha256:<digest>; copy images published only as latest into your registry under a version tag.",
+  remediation:
+    "Use <repository>:<version> or <repository>@sha256:<digest>; copy images published only as latest into your registry under a version tag.",
   check(r) {
     const p = r.props;
     const messages: string[] = [];
@@ -110,11 +179,14 @@ export const imagesPinned: ResourceRule = {
       }
     } else if (r.type.startsWith("journey:")) {
       // The program's components echo the images their config pins (monolith, gateway, control planes, microservice).
-      for (const { path, value } of strings(p)) if (/image$/i.test(String(path[path.length - 1]))) check(formatPath(path), value);
+      for (const { path, value } of strings(p))
+        if (/image$/i.test(String(path[path.length - 1]))) check(formatPath(path), value);
     } else if (WORKLOAD_TYPES.includes(r.type)) {
       const spec = podSpecOf(r.type, p);
       for (const list of ["initContainers", "containers"] as const) {
-        asArray(spec?.[list]).forEach((c, i) => check(`${list}[${i}] (${String(asRecord(c)?.name ?? "?")})`, asRecord(c)?.image));
+        asArray(spec?.[list]).forEach((c, i) =>
+          check(`${list}[${i}] (${String(asRecord(c)?.name ?? "?")})`, asRecord(c)?.image),
+        );
       }
     } else if (HELM_TYPES.includes(r.type)) {
       for (const f of helmImages(p.values, ["values"])) messages.push(`${f.where}: ${f.problem}`);

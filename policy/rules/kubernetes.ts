@@ -25,7 +25,9 @@ export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 const HELM_TYPES = [HELM_RELEASE, "kubernetes:helm.sh/v4:Chart"];
 
 /** The values root of a Kong Mesh or Kuma chart (`kong-mesh` nests Kuma's values under `kuma`), or undefined for other charts. */
-export function kumaChartValues(props: Readonly<Record<string, unknown>>): { chart: string; root: Record<string, unknown> | undefined; prefix: string } | undefined {
+export function kumaChartValues(
+  props: Readonly<Record<string, unknown>>,
+): { chart: string; root: Record<string, unknown> | undefined; prefix: string } | undefined {
   const chart = typeof props.chart === "string" ? props.chart.split("/").pop()! : "";
   const values = asRecord(props.values);
   if (chart === "kong-mesh") return { chart, root: asRecord(values?.kuma), prefix: "values.kuma" };
@@ -49,10 +51,18 @@ export const workloadsNonRootWithLimits: ResourceRule = {
     "Kubernetes workload containers run as non-root (runAsNonRoot, or a non-zero runAsUser), are not privileged and have CPU and memory limits; " +
     "so do the Kong Mesh control plane, ingress and egress in the chart's values.",
   enforcement: "mandatory",
-  remediation: "Set securityContext.runAsNonRoot: true (and a non-zero runAsUser) and resources.limits.{cpu,memory} on every container.",
+  remediation:
+    "Set securityContext.runAsNonRoot: true (and a non-zero runAsUser) and resources.limits.{cpu,memory} on every container.",
   types: [...WORKLOAD_TYPES, ...HELM_TYPES],
   configSchema: {
-    properties: { requiredLimits: { type: "array", items: { type: "string" }, description: "Resource limits every container sets", default: DEFAULT_LIMITS } },
+    properties: {
+      requiredLimits: {
+        type: "array",
+        items: { type: "string" },
+        description: "Resource limits every container sets",
+        default: DEFAULT_LIMITS,
+      },
+    },
   },
   check(r, ctx) {
     const required = (ctx.config.requiredLimits as string[] | undefined) ?? DEFAULT_LIMITS;
@@ -79,7 +89,8 @@ export const workloadsNonRootWithLimits: ResourceRule = {
         const runAsNonRoot = sc?.runAsNonRoot ?? podContext?.runAsNonRoot;
         const runAsUser = sc?.runAsUser ?? podContext?.runAsUser;
         if (runAsUser === 0) messages.push(`${where} runs as uid 0`);
-        else if (runAsNonRoot !== true && !(typeof runAsUser === "number" && runAsUser > 0) && !isUnknown(runAsNonRoot)) messages.push(`${where} may run as root: set runAsNonRoot: true`);
+        else if (runAsNonRoot !== true && !(typeof runAsUser === "number" && runAsUser > 0) && !isUnknown(runAsNonRoot))
+          messages.push(`${where} may run as root: set runAsNonRoot: true`);
         if (sc?.privileged === true) messages.push(`${where} is privileged`);
         const problem = limitsProblem(c.resources, required);
         if (problem) messages.push(`${where}: ${problem}`);
@@ -95,13 +106,16 @@ export const injectorFailsClosed: ResourceRule = {
   description:
     "The Kong Mesh / Kuma chart sets the sidecar injector's webhook failurePolicy to Fail (controlPlane.injectorFailurePolicy), so that pods never start outside the mesh when the injector is down.",
   enforcement: "mandatory",
-  remediation: 'Set values.kuma.controlPlane.injectorFailurePolicy: "Fail" (kong-mesh chart) or values.controlPlane.injectorFailurePolicy (kuma chart).',
+  remediation:
+    'Set values.kuma.controlPlane.injectorFailurePolicy: "Fail" (kong-mesh chart) or values.controlPlane.injectorFailurePolicy (kuma chart).',
   types: HELM_TYPES,
   check(r) {
     const kuma = kumaChartValues(r.props);
     if (!kuma || isUnknown(r.props.values)) return [];
     const policy = asRecord(kuma.root?.controlPlane)?.injectorFailurePolicy;
     if (policy === "Fail" || isUnknown(policy)) return [];
-    return [`${kuma.prefix}.controlPlane.injectorFailurePolicy is ${policy === undefined ? "not set (the chart's default applies)" : JSON.stringify(policy)}`];
+    return [
+      `${kuma.prefix}.controlPlane.injectorFailurePolicy is ${policy === undefined ? "not set (the chart's default applies)" : JSON.stringify(policy)}`,
+    ];
   },
 };

@@ -10,14 +10,33 @@ const KUMA_CRD_PREFIX = "kubernetes:kuma.io/";
 export type KumaObject = Record<string, unknown> & { type: string; name: string; mesh?: string };
 
 /** Types whose universal form puts their fields at the top, not under `spec`. */
-const LEGACY_FORMAT = new Set(["Mesh", "TrafficPermission", "TrafficRoute", "TrafficLog", "TrafficTrace", "HealthCheck", "CircuitBreaker", "FaultInjection", "Retry", "Timeout", "RateLimit", "ProxyTemplate", "Dataplane", "ZoneIngress", "ZoneEgress"]);
+const LEGACY_FORMAT = new Set([
+  "Mesh",
+  "TrafficPermission",
+  "TrafficRoute",
+  "TrafficLog",
+  "TrafficTrace",
+  "HealthCheck",
+  "CircuitBreaker",
+  "FaultInjection",
+  "Retry",
+  "Timeout",
+  "RateLimit",
+  "ProxyTemplate",
+  "Dataplane",
+  "ZoneIngress",
+  "ZoneEgress",
+]);
 
 function fromKubernetes(props: Readonly<Record<string, unknown>>): KumaObject | undefined {
   const kind = props.kind;
   const metadata = asRecord(props.metadata);
   if (typeof kind !== "string") return undefined;
   const spec = asRecord(props.spec) ?? {};
-  const mesh = (typeof props.mesh === "string" ? props.mesh : undefined) ?? (asRecord(metadata?.labels)?.["kuma.io/mesh"] as string | undefined) ?? "default";
+  const mesh =
+    (typeof props.mesh === "string" ? props.mesh : undefined) ??
+    (asRecord(metadata?.labels)?.["kuma.io/mesh"] as string | undefined) ??
+    "default";
   const base = { type: kind, name: String(metadata?.name ?? ""), ...(kind === "Mesh" ? {} : { mesh }) };
   return LEGACY_FORMAT.has(kind) ? { ...spec, ...base } : { ...base, spec };
 }
@@ -54,7 +73,9 @@ export function meshMtls(mesh: KumaObject): { on: boolean | undefined; problem?:
   const enabled = mtls?.enabledBackend;
   if (isUnknown(mesh.mtls) || isUnknown(enabled)) return { on: undefined };
   if (typeof enabled !== "string" || enabled === "") return { on: false, problem: "mtls.enabledBackend is not set" };
-  const backend = asArray(mtls?.backends).map(asRecord).find((b) => b?.name === enabled);
+  const backend = asArray(mtls?.backends)
+    .map(asRecord)
+    .find((b) => b?.name === enabled);
   if (!backend) return { on: false, problem: `mtls.enabledBackend "${enabled}" names no backend in mtls.backends` };
   return { on: true, mode: backend.mode };
 }
@@ -62,7 +83,8 @@ export function meshMtls(mesh: KumaObject): { on: boolean | undefined; problem?:
 export const meshMtlsOn: ResourceRule = {
   scope: "resource",
   name: "kuma-mesh-mtls",
-  description: "Every Kuma Mesh turns mTLS on (an enabled CA backend): traffic between proxies is encrypted and authenticated, and traffic permissions are enforced.",
+  description:
+    "Every Kuma Mesh turns mTLS on (an enabled CA backend): traffic between proxies is encrypted and authenticated, and traffic permissions are enforced.",
   enforcement: "mandatory",
   remediation: "Set mtls.enabledBackend to a builtin (or provided) CA backend listed in mtls.backends.",
   check(r) {
@@ -78,7 +100,8 @@ export const meshMtlsOn: ResourceRule = {
 export const meshMtlsStrict: ResourceRule = {
   scope: "resource",
   name: "kuma-mesh-mtls-strict",
-  description: "The Mesh's mTLS is PERMISSIVE (accepts plaintext too): legitimate only while moving workloads into the mesh.",
+  description:
+    "The Mesh's mTLS is PERMISSIVE (accepts plaintext too): legitimate only while moving workloads into the mesh.",
   enforcement: "advisory",
   remediation: "Switch the CA backend's mode to STRICT once every workload has a sidecar.",
   check(r) {
@@ -105,12 +128,15 @@ export function allowAllGrants(object: KumaObject): string[] {
       const entry = asRecord(raw);
       const action = asRecord(entry?.default)?.action;
       if (asRecord(entry?.targetRef)?.kind === "Mesh" && typeof action === "string" && ALLOWING.has(action)) {
-        grants.push(`from[${i}] lets every proxy of mesh ${object.mesh ?? "default"} reach ${targetName(spec?.targetRef)} (${action})`);
+        grants.push(
+          `from[${i}] lets every proxy of mesh ${object.mesh ?? "default"} reach ${targetName(spec?.targetRef)} (${action})`,
+        );
       }
     });
   } else if (object.type === "TrafficPermission") {
     asArray(object.sources).forEach((raw, i) => {
-      if (asRecord(asRecord(raw)?.match)?.["kuma.io/service"] === "*") grants.push(`sources[${i}] matches every service (kuma.io/service: "*")`);
+      if (asRecord(asRecord(raw)?.match)?.["kuma.io/service"] === "*")
+        grants.push(`sources[${i}] matches every service (kuma.io/service: "*")`);
     });
   }
   return grants;
@@ -126,22 +152,36 @@ export const noAllowAllTraffic: StackRule = {
   remediation:
     "List the allowed sources by service (targetRef kind MeshService / MeshSubset), keep an explicit Mesh -> Deny first, add TrafficPermission to the Mesh's skipCreatingInitialPolicies, and turn mTLS on.",
   check(stack) {
-    const objects = stack.resources.flatMap((resource) => kumaObjectsOf(resource).map((object) => ({ resource, object })));
+    const objects = stack.resources.flatMap((resource) =>
+      kumaObjectsOf(resource).map((object) => ({ resource, object })),
+    );
     const findings: StackFinding[] = [];
     const meshes = new Map<string, boolean | undefined>();
     for (const { resource, object } of objects) {
       if (object.type !== "Mesh") continue;
       meshes.set(object.name, meshMtls(object).on);
       const skipped = asArray(object.skipCreatingInitialPolicies);
-      if (!isUnknown(object.skipCreatingInitialPolicies) && !skipped.includes("TrafficPermission") && !skipped.includes("*")) {
-        findings.push({ resource, message: `Mesh ${object.name}: skipCreatingInitialPolicies lacks TrafficPermission, so a control plane creating default routing resources adds an allow-all permission` });
+      if (
+        !isUnknown(object.skipCreatingInitialPolicies) &&
+        !skipped.includes("TrafficPermission") &&
+        !skipped.includes("*")
+      ) {
+        findings.push({
+          resource,
+          message: `Mesh ${object.name}: skipCreatingInitialPolicies lacks TrafficPermission, so a control plane creating default routing resources adds an allow-all permission`,
+        });
       }
     }
     for (const { resource, object } of objects) {
       if (object.type !== "MeshTrafficPermission" && object.type !== "TrafficPermission") continue;
-      for (const grant of allowAllGrants(object)) findings.push({ resource, message: `${object.type} ${object.name}: ${grant}` });
+      for (const grant of allowAllGrants(object))
+        findings.push({ resource, message: `${object.type} ${object.name}: ${grant}` });
       const mesh = object.mesh ?? "default";
-      if (meshes.get(mesh) === false) findings.push({ resource, message: `${object.type} ${object.name}: mesh ${mesh} of this stack has mTLS off, so permissions are not enforced and all traffic is allowed` });
+      if (meshes.get(mesh) === false)
+        findings.push({
+          resource,
+          message: `${object.type} ${object.name}: mesh ${mesh} of this stack has mTLS off, so permissions are not enforced and all traffic is allowed`,
+        });
     }
     return findings;
   },

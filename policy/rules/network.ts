@@ -30,15 +30,31 @@ export function ingressSpecs(r: ResourceView): IngressSpec[] {
   const p = r.props;
   switch (r.type) {
     case SG_INGRESS_RULE:
-      return [{ protocol: p.ipProtocol, fromPort: p.fromPort, toPort: p.toPort, cidrs: [p.cidrIpv4, p.cidrIpv6], where: "" }];
+      return [
+        { protocol: p.ipProtocol, fromPort: p.fromPort, toPort: p.toPort, cidrs: [p.cidrIpv4, p.cidrIpv6], where: "" },
+      ];
     case SECURITY_GROUP:
       return asArray(p.ingress).map((raw, i) => {
         const rule = asRecord(raw) ?? {};
-        return { protocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort, cidrs: [...asArray(rule.cidrBlocks), ...asArray(rule.ipv6CidrBlocks)], where: `ingress[${i}]` };
+        return {
+          protocol: rule.protocol,
+          fromPort: rule.fromPort,
+          toPort: rule.toPort,
+          cidrs: [...asArray(rule.cidrBlocks), ...asArray(rule.ipv6CidrBlocks)],
+          where: `ingress[${i}]`,
+        };
       });
     case SECURITY_GROUP_RULE:
       if (p.type !== "ingress") return [];
-      return [{ protocol: p.protocol, fromPort: p.fromPort, toPort: p.toPort, cidrs: [...asArray(p.cidrBlocks), ...asArray(p.ipv6CidrBlocks)], where: "" }];
+      return [
+        {
+          protocol: p.protocol,
+          fromPort: p.fromPort,
+          toPort: p.toPort,
+          cidrs: [...asArray(p.cidrBlocks), ...asArray(p.ipv6CidrBlocks)],
+          where: "",
+        },
+      ];
     default:
       return [];
   }
@@ -50,7 +66,10 @@ export function isWorld(cidr: unknown): boolean {
 }
 
 /** The listed ports the flow lets in; `undefined` when its protocol or ports are not known yet. */
-export function portsOpened(spec: Pick<IngressSpec, "protocol" | "fromPort" | "toPort">, ports: readonly number[]): number[] | undefined {
+export function portsOpened(
+  spec: Pick<IngressSpec, "protocol" | "fromPort" | "toPort">,
+  ports: readonly number[],
+): number[] | undefined {
   if (isUnknown(spec.protocol) || spec.protocol === undefined) return undefined;
   const protocol = String(spec.protocol).toLowerCase();
   if (protocol === "-1" || protocol === "all") return [...ports];
@@ -66,11 +85,17 @@ export const noWorldAdminIngress: ResourceRule = {
   name: "no-world-admin-ingress",
   description: `No security-group rule opens SSH, a Kuma control-plane port (5678/5681/5682/5685) or Postgres (5432) to the internet: 0.0.0.0/0, ::/0, or any public block shorter than /${MIN_PUBLIC_PREFIX}.`,
   enforcement: "mandatory",
-  remediation: "Allow these ports only from the admin networks (config adminCidrs), the peer network, or a security group.",
+  remediation:
+    "Allow these ports only from the admin networks (config adminCidrs), the peer network, or a security group.",
   types: [SG_INGRESS_RULE, SECURITY_GROUP, SECURITY_GROUP_RULE],
   configSchema: {
     properties: {
-      ports: { type: "array", items: { type: "integer" }, description: "Ports that must never be open to the internet", default: ADMIN_PORTS.map((p) => p.port) },
+      ports: {
+        type: "array",
+        items: { type: "integer" },
+        description: "Ports that must never be open to the internet",
+        default: ADMIN_PORTS.map((p) => p.port),
+      },
     },
   },
   check(r, ctx) {
@@ -81,7 +106,9 @@ export const noWorldAdminIngress: ResourceRule = {
       if (world.length === 0) continue;
       const opened = portsOpened(spec, ports);
       if (!opened || opened.length === 0) continue;
-      const names = opened.map((port) => `${ADMIN_PORTS.find((p) => p.port === port)?.what ?? "port"} (${port})`).join(", ");
+      const names = opened
+        .map((port) => `${ADMIN_PORTS.find((p) => p.port === port)?.what ?? "port"} (${port})`)
+        .join(", ");
       messages.push(`${spec.where ? `${spec.where} ` : ""}opens ${names} to ${world.join(" and ")}`);
     }
     return messages;
@@ -91,17 +118,26 @@ export const noWorldAdminIngress: ResourceRule = {
 export const singleNatGateway: StackRule = {
   scope: "stack",
   name: "single-nat-gateway",
-  description: "Private subnets spread over several availability zones share fewer NAT gateways than zones (a legitimate cost choice: one zone's outage cuts their egress).",
+  description:
+    "Private subnets spread over several availability zones share fewer NAT gateways than zones (a legitimate cost choice: one zone's outage cuts their egress).",
   enforcement: "advisory",
   remediation: "One NAT gateway per availability zone, each private route table routing to the NAT in its own zone.",
   check(stack) {
     const nats = stack.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway");
     const zones = new Set(
       stack.resources
-        .filter((r) => r.type === "aws:ec2/subnet:Subnet" && typeof r.props.availabilityZone === "string" && !isUnknown(r.props.availabilityZone))
+        .filter(
+          (r) =>
+            r.type === "aws:ec2/subnet:Subnet" &&
+            typeof r.props.availabilityZone === "string" &&
+            !isUnknown(r.props.availabilityZone),
+        )
         .map((r) => r.props.availabilityZone as string),
     );
     if (nats.length === 0 || nats.length >= zones.size) return [];
-    return nats.map((nat) => ({ resource: nat, message: `${nats.length} NAT gateway(s) serve subnets in ${zones.size} availability zones (${[...zones].sort().join(", ")})` }));
+    return nats.map((nat) => ({
+      resource: nat,
+      message: `${nats.length} NAT gateway(s) serve subnets in ${zones.size} availability zones (${[...zones].sort().join(", ")})`,
+    }));
   },
 };

@@ -9,7 +9,10 @@ export const SECRET_CONFIG_KEYS = ["konnectToken", "onPremSshPrivateKey", "meshL
  * Shapes of secret material: the renderers' own (render/secretMaterial.ts: PEM private keys, Konnect
  * tokens) plus JSON web tokens, the form of every Kuma zone, dataplane and admin token.
  */
-export const SECRET_SHAPES: ReadonlyArray<readonly [string, RegExp]> = [...SECRET_PATTERNS, ["a JSON web token (e.g. a Kuma token)", /\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/]];
+export const SECRET_SHAPES: ReadonlyArray<readonly [string, RegExp]> = [
+  ...SECRET_PATTERNS,
+  ["a JSON web token (e.g. a Kuma token)", /\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/],
+];
 
 /** Shorter known values would match by accident. */
 export const MIN_SECRET_LENGTH = 8;
@@ -36,8 +39,15 @@ export function secretLocation(r: ResourceView, path: Path): "never" | "channel"
   const [first] = path;
   if (USER_DATA_TYPES.includes(r.type) && (first === "userData" || first === "userDataBase64")) return "never";
   if (r.type.startsWith("command:") && (first === "create" || first === "update" || first === "delete")) return "never";
-  if (r.type === "journey:host:File" && first === "content") return r.props.mode === "0600" || r.props.mode === "0400" ? "channel" : "never";
-  if (WORKLOAD_PREFIXES.some((p) => r.type.startsWith(p)) && path.length >= 2 && path[path.length - 1] === "value" && path[path.length - 3] === "env") return "never";
+  if (r.type === "journey:host:File" && first === "content")
+    return r.props.mode === "0600" || r.props.mode === "0400" ? "channel" : "never";
+  if (
+    WORKLOAD_PREFIXES.some((p) => r.type.startsWith(p)) &&
+    path.length >= 2 &&
+    path[path.length - 1] === "value" &&
+    path[path.length - 3] === "env"
+  )
+    return "never";
   if (r.type === "kubernetes:core/v1:ConfigMap" && (first === "data" || first === "binaryData")) return "never";
   return "channel";
 }
@@ -79,7 +89,9 @@ export const noPlaintextSecrets: ResourceRule = {
       if (secretLocation(r, path) === "never") {
         messages.push(`${where} carries ${found}: ${neverReason(r, path)}; deliver it over a secret channel instead`);
       } else if (r.isSecret(path) === false) {
-        messages.push(`${where} carries ${found} but is not marked secret: the state and every preview would hold it in plaintext`);
+        messages.push(
+          `${where} carries ${found} but is not marked secret: the state and every preview would hold it in plaintext`,
+        );
       }
     }
     return messages;
@@ -88,7 +100,8 @@ export const noPlaintextSecrets: ResourceRule = {
 
 function neverReason(r: ResourceView, path: Path): string {
   const [first] = path;
-  if (first === "userData" || first === "userDataBase64") return "user-data is readable by every process on the instance (IMDS)";
+  if (first === "userData" || first === "userDataBase64")
+    return "user-data is readable by every process on the instance (IMDS)";
   if (r.type.startsWith("command:")) return "command lines show in process lists and logs";
   if (r.type === "journey:host:File") return `the file is mode ${String(r.props.mode)}, readable beyond its owner`;
   if (r.type === "kubernetes:core/v1:ConfigMap") return "ConfigMaps are not secret";

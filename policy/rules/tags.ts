@@ -52,17 +52,25 @@ export const DEFAULT_REQUIRED_TAGS = ["Project", "Phase", "Owner"];
 export const requiredTags: ResourceRule = {
   scope: "resource",
   name: "aws-required-tags",
-  description: "Every taggable AWS resource carries the Project, Phase and Owner tags (non-empty), Phase matching the phase where it is known.",
+  description:
+    "Every taggable AWS resource carries the Project, Phase and Owner tags (non-empty), Phase matching the phase where it is known.",
   enforcement: "mandatory",
-  remediation: "Pass phaseTags(config, phase) (phases/tags.ts) as `tags` to the resource or component, or set them as the AWS provider's defaultTags.",
+  remediation:
+    "Pass phaseTags(config, phase) (phases/tags.ts) as `tags` to the resource or component, or set them as the AWS provider's defaultTags.",
   types: TAGGABLE_TYPES,
   configSchema: {
     properties: {
-      requiredTags: { type: "array", items: { type: "string" }, description: "Tag keys every taggable AWS resource carries", default: DEFAULT_REQUIRED_TAGS },
+      requiredTags: {
+        type: "array",
+        items: { type: "string" },
+        description: "Tag keys every taggable AWS resource carries",
+        default: DEFAULT_REQUIRED_TAGS,
+      },
       exemptWithin: {
         type: "array",
         items: { type: "string" },
-        description: "Component types whose descendants are exempt (e.g. eks:index:Cluster if pulumi-eks leaves some internal resource untagged); the components themselves are still checked",
+        description:
+          "Component types whose descendants are exempt (e.g. eks:index:Cluster if pulumi-eks leaves some internal resource untagged); the components themselves are still checked",
         default: [],
       },
     },
@@ -77,7 +85,8 @@ export const requiredTags: ResourceRule = {
     const missing = required.filter((key) => typeof tags[key] !== "string" || (tags[key] as string).trim() === "");
     const messages = missing.length > 0 ? [`missing tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`] : [];
     const phase = tags.Phase;
-    if (ctx.phase && typeof phase === "string" && phase !== "" && !isUnknown(phase) && phase !== ctx.phase) messages.push(`tag Phase is "${phase}" in the ${ctx.phase} phase`);
+    if (ctx.phase && typeof phase === "string" && phase !== "" && !isUnknown(phase) && phase !== ctx.phase)
+      messages.push(`tag Phase is "${phase}" in the ${ctx.phase} phase`);
     return messages;
   },
 };

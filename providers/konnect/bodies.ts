@@ -44,7 +44,8 @@ export interface RouteBodyInputs {
   tags?: string[];
 }
 
-export type GatewayProtocol = "grpc" | "grpcs" | "http" | "https" | "tcp" | "tls" | "tls_passthrough" | "udp" | "ws" | "wss";
+export type GatewayProtocol =
+  "grpc" | "grpcs" | "http" | "https" | "tcp" | "tls" | "tls_passthrough" | "udp" | "ws" | "wss";
 
 /** `CreateControlPlaneRequest`: a hybrid control plane whose data planes authenticate with pinned certificates. */
 export interface ControlPlaneRequestBody {
@@ -159,7 +160,10 @@ const BODY_BUILDERS: { [K in KonnectKind]: (inputs: KonnectBodyInputs[K]) => Kon
 };
 
 /** The body of the request that creates a Konnect entity of `kind`: the one the provider sends and the offline plan writes. */
-export function konnectRequestBody<K extends KonnectKind>(kind: K, inputs: KonnectBodyInputs[K]): KonnectRequestBodies[K] {
+export function konnectRequestBody<K extends KonnectKind>(
+  kind: K,
+  inputs: KonnectBodyInputs[K],
+): KonnectRequestBodies[K] {
   return BODY_BUILDERS[kind](inputs);
 }
 

@@ -115,7 +115,14 @@ export class KonnectError extends HttpError {
 
   /** The same error with what the caller can do about it appended. */
   withAdvice(advice: string): KonnectError {
-    return new KonnectError(`${this.message}; ${advice}`, this.failure, this.status as number, this.method, this.url, this.responseBody);
+    return new KonnectError(
+      `${this.message}; ${advice}`,
+      this.failure,
+      this.status as number,
+      this.method,
+      this.url,
+      this.responseBody,
+    );
   }
 }
 
@@ -165,11 +172,22 @@ export class KonnectClient {
   }
 
   createControlPlane(body: ControlPlaneRequestBody): Promise<ControlPlane> {
-    return this.expect({ entity: { kind: "control plane", name: body.name }, action: "create", method: "POST", path: "/control-planes", body });
+    return this.expect({
+      entity: { kind: "control plane", name: body.name },
+      action: "create",
+      method: "POST",
+      path: "/control-planes",
+      body,
+    });
   }
 
   getControlPlane(id: string, name?: string): Promise<ControlPlane | undefined> {
-    return this.find({ entity: { kind: "control plane", id, name }, action: "read", method: "GET", path: `/control-planes/${enc(id)}` });
+    return this.find({
+      entity: { kind: "control plane", id, name },
+      action: "read",
+      method: "GET",
+      path: `/control-planes/${enc(id)}`,
+    });
   }
 
   async findControlPlaneByName(name: string): Promise<ControlPlane | undefined> {
@@ -184,14 +202,28 @@ export class KonnectClient {
   }
 
   updateControlPlane(id: string, name: string, body: ControlPlaneUpdateBody): Promise<ControlPlane> {
-    return this.expect({ entity: { kind: "control plane", id, name }, action: "update", method: "PATCH", path: `/control-planes/${enc(id)}`, body });
+    return this.expect({
+      entity: { kind: "control plane", id, name },
+      action: "update",
+      method: "PATCH",
+      path: `/control-planes/${enc(id)}`,
+      body,
+    });
   }
 
   deleteControlPlane(id: string, name?: string): Promise<void> {
-    return this.remove({ entity: { kind: "control plane", id, name }, action: "delete", method: "DELETE", path: `/control-planes/${enc(id)}` });
+    return this.remove({
+      entity: { kind: "control plane", id, name },
+      action: "delete",
+      method: "DELETE",
+      path: `/control-planes/${enc(id)}`,
+    });
   }
 
-  async createDataPlaneCertificate(controlPlaneId: string, body: DataPlaneCertificateRequestBody): Promise<DataPlaneCertificate> {
+  async createDataPlaneCertificate(
+    controlPlaneId: string,
+    body: DataPlaneCertificateRequestBody,
+  ): Promise<DataPlaneCertificate> {
     const created = await this.expect<{ item: DataPlaneCertificate }>({
       entity: { kind: "data plane certificate", controlPlaneId },
       action: "create",
@@ -232,14 +264,21 @@ export class KonnectClient {
     return this.coreEntities("routes", "route");
   }
 
-  private coreEntities<Body extends { name: string }, Live>(collection: "services" | "routes", kind: EntityKind): CoreEntityCalls<Body, Live> {
+  private coreEntities<Body extends { name: string }, Live>(
+    collection: "services" | "routes",
+    kind: EntityKind,
+  ): CoreEntityCalls<Body, Live> {
     const entity = (controlPlaneId: string, name?: string, id?: string): Entity => ({ kind, id, name, controlPlaneId });
     const path = (controlPlaneId: string, id?: string) => coreEntitiesPath(controlPlaneId, collection, id);
     return {
-      create: (cp, body) => this.expect({ entity: entity(cp, body.name), action: "create", method: "POST", path: path(cp), body }),
-      get: (cp, id, name) => this.find({ entity: entity(cp, name, id), action: "read", method: "GET", path: path(cp, id) }),
-      upsert: (cp, id, body) => this.expect({ entity: entity(cp, body.name, id), action: "update", method: "PUT", path: path(cp, id), body }),
-      delete: (cp, id, name) => this.remove({ entity: entity(cp, name, id), action: "delete", method: "DELETE", path: path(cp, id) }),
+      create: (cp, body) =>
+        this.expect({ entity: entity(cp, body.name), action: "create", method: "POST", path: path(cp), body }),
+      get: (cp, id, name) =>
+        this.find({ entity: entity(cp, name, id), action: "read", method: "GET", path: path(cp, id) }),
+      upsert: (cp, id, body) =>
+        this.expect({ entity: entity(cp, body.name, id), action: "update", method: "PUT", path: path(cp, id), body }),
+      delete: (cp, id, name) =>
+        this.remove({ entity: entity(cp, name, id), action: "delete", method: "DELETE", path: path(cp, id) }),
     };
   }
 
@@ -279,7 +318,14 @@ export class KonnectClient {
   private failure(call: Call, status: number, body: unknown, problem?: string): KonnectError {
     const [failure, explanation] = explain(status, call, this.options.tokenSource, problem);
     const url = this.url(call);
-    return new KonnectError(`${describeEntity(call.entity)}: ${call.method} ${url}: HTTP ${status}: ${explanation}${detail(body)}`, failure, status, call.method, url, body);
+    return new KonnectError(
+      `${describeEntity(call.entity)}: ${call.method} ${url}: HTTP ${status}: ${explanation}${detail(body)}`,
+      failure,
+      status,
+      call.method,
+      url,
+      body,
+    );
   }
 
   private url(call: Call): string {
@@ -288,16 +334,28 @@ export class KonnectClient {
 }
 
 /** The one place an HTTP status becomes an explanation. */
-function explain(status: number, { entity, action }: Call, tokenSource: string | undefined, problem: string | undefined): [KonnectFailure, string] {
+function explain(
+  status: number,
+  { entity, action }: Call,
+  tokenSource: string | undefined,
+  problem: string | undefined,
+): [KonnectFailure, string] {
   switch (status) {
     case 401:
-      return ["unauthenticated", "the Konnect token is missing, invalid or expired" + (tokenSource ? `; set a valid kpat_/spat_ token in ${tokenSource}` : "")];
+      return [
+        "unauthenticated",
+        "the Konnect token is missing, invalid or expired" +
+          (tokenSource ? `; set a valid kpat_/spat_ token in ${tokenSource}` : ""),
+      ];
     case 403:
       return ["forbidden", permissionAdvice(entity, action)];
     case 404:
       return ["not-found", notFoundAdvice(entity)];
     case 409:
-      return ["conflict", `a ${entity.kind}${entity.name ? ` named "${entity.name}"` : ""} already exists${scope(entity)}`];
+      return [
+        "conflict",
+        `a ${entity.kind}${entity.name ? ` named "${entity.name}"` : ""} already exists${scope(entity)}`,
+      ];
     default:
       return ["rejected", problem ?? `Konnect refused to ${action} it`];
   }
@@ -308,7 +366,10 @@ function permissionAdvice(entity: Entity, action: Action): string {
     return "the token lacks permission to create control planes; give the system account the Control Plane Creator role (or the Control Plane Admin team)";
   }
   const controlPlane = controlPlaneOf(entity);
-  const what = entity.kind === "control plane" ? `control plane ${controlPlane}` : `${entity.kind}s on control plane ${controlPlane}`;
+  const what =
+    entity.kind === "control plane"
+      ? `control plane ${controlPlane}`
+      : `${entity.kind}s on control plane ${controlPlane}`;
   return `the token lacks permission to ${action} ${what}; give the system account the Control Plane Admin role for control plane ${controlPlane}`;
 }
 
@@ -322,7 +383,7 @@ function controlPlaneOf(entity: Entity): string | undefined {
 }
 
 function describeEntity(entity: Entity): string {
-  const label = entity.name ? `"${entity.name}"${entity.id ? ` (${entity.id})` : ""}` : entity.id ?? "(new)";
+  const label = entity.name ? `"${entity.name}"${entity.id ? ` (${entity.id})` : ""}` : (entity.id ?? "(new)");
   return `Konnect ${entity.kind} ${label}${scope(entity)}`;
 }
 

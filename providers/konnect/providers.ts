@@ -23,7 +23,16 @@ import {
   routeBody,
   withoutUndefined,
 } from "./bodies";
-import { ControlPlane, CoreEntityCalls, GatewayRoute, GatewayService, KonnectClient, KonnectRegion, isKonnectFailure, konnectTokenProblem } from "./client";
+import {
+  ControlPlane,
+  CoreEntityCalls,
+  GatewayRoute,
+  GatewayService,
+  KonnectClient,
+  KonnectRegion,
+  isKonnectFailure,
+  konnectTokenProblem,
+} from "./client";
 
 export const KONNECT_TOKEN_CONFIG_KEY = "cloud-migration-journey:konnectToken";
 /** The structured `konnect` settings; the provider reads `timeoutMs` from them. */
@@ -94,13 +103,22 @@ const ROUTE_DIFF: DiffRule<RouteInputs> = {
   update: ["serviceId", "paths", "methods", "protocols", "stripPath", "preserveHost", "tags"],
 };
 
-export function diffControlPlane(olds: Partial<ControlPlaneInputs>, news: Partial<ControlPlaneInputs>): dynamic.DiffResult {
+export function diffControlPlane(
+  olds: Partial<ControlPlaneInputs>,
+  news: Partial<ControlPlaneInputs>,
+): dynamic.DiffResult {
   return diffByRule(CONTROL_PLANE_DIFF, olds, news);
 }
-export function diffDataPlaneCertificate(olds: Partial<DataPlaneCertificateInputs>, news: Partial<DataPlaneCertificateInputs>): dynamic.DiffResult {
+export function diffDataPlaneCertificate(
+  olds: Partial<DataPlaneCertificateInputs>,
+  news: Partial<DataPlaneCertificateInputs>,
+): dynamic.DiffResult {
   return diffByRule(DATA_PLANE_CERTIFICATE_DIFF, olds, news);
 }
-export function diffGatewayService(olds: Partial<GatewayServiceInputs>, news: Partial<GatewayServiceInputs>): dynamic.DiffResult {
+export function diffGatewayService(
+  olds: Partial<GatewayServiceInputs>,
+  news: Partial<GatewayServiceInputs>,
+): dynamic.DiffResult {
   return diffByRule(GATEWAY_SERVICE_DIFF, olds, news);
 }
 export function diffRoute(olds: Partial<RouteInputs>, news: Partial<RouteInputs>): dynamic.DiffResult {
@@ -120,7 +138,10 @@ function diffByRule<T>(rule: DiffRule<T>, olds: Partial<T>, news: Partial<T>): d
  */
 type DriftReaders<I, S> = Partial<Record<keyof I & string, (source: S) => unknown>>;
 
-const CONTROL_PLANE_DRIFT: DriftReaders<ControlPlaneInputs, { name: string; description?: string; labels?: Record<string, string> }> = {
+const CONTROL_PLANE_DRIFT: DriftReaders<
+  ControlPlaneInputs,
+  { name: string; description?: string; labels?: Record<string, string> }
+> = {
   name: (cp) => cp.name,
   description: (cp) => cp.description,
   labels: (cp) => cp.labels,
@@ -179,7 +200,10 @@ export interface KonnectConnection {
 }
 
 /** Token and timeout from stack config (the token falling back to $KONNECT_TOKEN); throws naming the key when unusable. */
-export function readKonnectConnection(config: dynamic.Config, env: Record<string, string | undefined>): KonnectConnection {
+export function readKonnectConnection(
+  config: dynamic.Config,
+  env: Record<string, string | undefined>,
+): KonnectConnection {
   const fromConfig = config.get(KONNECT_TOKEN_CONFIG_KEY);
   const token = fromConfig ?? env[KONNECT_TOKEN_ENV];
   const tokenSource = fromConfig !== undefined ? `stack config ${KONNECT_TOKEN_CONFIG_KEY}` : `$${KONNECT_TOKEN_ENV}`;
@@ -205,7 +229,9 @@ function timeoutFromSettings(settingsJson: string | undefined): number {
   }
   if (timeoutMs === undefined) return DEFAULT_KONNECT_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || !Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw new Error(`${KONNECT_SETTINGS_CONFIG_KEY}.timeoutMs must be a positive whole number of milliseconds, not ${JSON.stringify(timeoutMs)}`);
+    throw new Error(
+      `${KONNECT_SETTINGS_CONFIG_KEY}.timeoutMs must be a positive whole number of milliseconds, not ${JSON.stringify(timeoutMs)}`,
+    );
   }
   return timeoutMs;
 }
@@ -232,7 +258,10 @@ class KonnectSession {
   client(location: KonnectLocation): KonnectClient {
     const connection = this.configured?.connection;
     if (!connection) {
-      throw new Error(this.configured?.problem ?? `the Konnect provider was not configured; set the stack config key ${KONNECT_TOKEN_CONFIG_KEY}`);
+      throw new Error(
+        this.configured?.problem ??
+          `the Konnect provider was not configured; set the stack config key ${KONNECT_TOKEN_CONFIG_KEY}`,
+      );
     }
     return new KonnectClient({ ...connection, region: location.region, baseUrl: location.baseUrl, ...this.options });
   }
@@ -262,7 +291,9 @@ export class ControlPlaneProvider implements dynamic.ResourceProvider<ControlPla
     } catch (err) {
       if (!isKonnectFailure(err, "conflict")) throw err;
       if (!inputs.adoptExisting) {
-        throw err.withAdvice("set adoptExisting: true to adopt it (Pulumi then never deletes it), or choose another name");
+        throw err.withAdvice(
+          "set adoptExisting: true to adopt it (Pulumi then never deletes it), or choose another name",
+        );
       }
       // Someone created it between our lookup and our create.
       const raced = await client.findControlPlaneByName(inputs.name);
@@ -279,7 +310,11 @@ export class ControlPlaneProvider implements dynamic.ResourceProvider<ControlPla
     return { id, props: controlPlaneOutputs({ ...props, ...drifted }, live, props.adopted) };
   }
 
-  async update(id: string, olds: ControlPlaneOutputs, news: ControlPlaneInputs): Promise<dynamic.UpdateResult<ControlPlaneOutputs>> {
+  async update(
+    id: string,
+    olds: ControlPlaneOutputs,
+    news: ControlPlaneInputs,
+  ): Promise<dynamic.UpdateResult<ControlPlaneOutputs>> {
     const live = await this.session.client(news).updateControlPlane(id, news.name, controlPlaneUpdateBody(news));
     return { outs: controlPlaneOutputs(news, live, olds.adopted) };
   }
@@ -291,12 +326,22 @@ export class ControlPlaneProvider implements dynamic.ResourceProvider<ControlPla
 }
 
 /** Brings an adopted control plane's description and labels to what the inputs set (others stay as they are). */
-async function adoptControlPlane(client: KonnectClient, live: ControlPlane, inputs: ControlPlaneInputs): Promise<ControlPlane> {
+async function adoptControlPlane(
+  client: KonnectClient,
+  live: ControlPlane,
+  inputs: ControlPlaneInputs,
+): Promise<ControlPlane> {
   const drifted = driftedInputs(CONTROL_PLANE_DRIFT, controlPlaneBody(inputs), live);
-  return Object.keys(drifted).length === 0 ? live : client.updateControlPlane(live.id, live.name, controlPlaneUpdateBody(inputs));
+  return Object.keys(drifted).length === 0
+    ? live
+    : client.updateControlPlane(live.id, live.name, controlPlaneUpdateBody(inputs));
 }
 
-function controlPlaneCreated(inputs: ControlPlaneInputs, live: ControlPlane, adopted: boolean): dynamic.CreateResult<ControlPlaneOutputs> {
+function controlPlaneCreated(
+  inputs: ControlPlaneInputs,
+  live: ControlPlane,
+  adopted: boolean,
+): dynamic.CreateResult<ControlPlaneOutputs> {
   return { id: live.id, outs: controlPlaneOutputs(inputs, live, adopted) };
 }
 
@@ -310,7 +355,10 @@ function controlPlaneOutputs(inputs: ControlPlaneInputs, live: ControlPlane, ado
   });
 }
 
-export class DataPlaneCertificateProvider implements dynamic.ResourceProvider<DataPlaneCertificateInputs, DataPlaneCertificateOutputs> {
+export class DataPlaneCertificateProvider implements dynamic.ResourceProvider<
+  DataPlaneCertificateInputs,
+  DataPlaneCertificateOutputs
+> {
   private readonly session: KonnectSession;
 
   constructor(options: KonnectProviderOptions = {}) {
@@ -321,16 +369,25 @@ export class DataPlaneCertificateProvider implements dynamic.ResourceProvider<Da
     this.session.configure(req.config, process.env);
   }
 
-  async diff(_id: string, olds: DataPlaneCertificateOutputs, news: DataPlaneCertificateInputs): Promise<dynamic.DiffResult> {
+  async diff(
+    _id: string,
+    olds: DataPlaneCertificateOutputs,
+    news: DataPlaneCertificateInputs,
+  ): Promise<dynamic.DiffResult> {
     return diffDataPlaneCertificate(olds, news);
   }
 
   async create(inputs: DataPlaneCertificateInputs): Promise<dynamic.CreateResult<DataPlaneCertificateOutputs>> {
-    const created = await this.session.client(inputs).createDataPlaneCertificate(inputs.controlPlaneId, dataPlaneCertificateBody(inputs));
+    const created = await this.session
+      .client(inputs)
+      .createDataPlaneCertificate(inputs.controlPlaneId, dataPlaneCertificateBody(inputs));
     return { id: created.id, outs: withoutUndefined({ ...inputs, certificateId: created.id }) };
   }
 
-  async read(id: string, state?: DataPlaneCertificateOutputs): Promise<dynamic.ReadResult<DataPlaneCertificateOutputs>> {
+  async read(
+    id: string,
+    state?: DataPlaneCertificateOutputs,
+  ): Promise<dynamic.ReadResult<DataPlaneCertificateOutputs>> {
     const props = requireState(state, id);
     const live = await this.session.client(props).getDataPlaneCertificate(props.controlPlaneId, id);
     if (!live) return {};
@@ -346,7 +403,11 @@ export class DataPlaneCertificateProvider implements dynamic.ResourceProvider<Da
 }
 
 /** What distinguishes one core entity (gateway service, route) from another for its provider. */
-interface CoreEntityKind<I extends KonnectLocation & { controlPlaneId: string; name: string }, Body, Live extends { id: string }> {
+interface CoreEntityKind<
+  I extends KonnectLocation & { controlPlaneId: string; name: string },
+  Body,
+  Live extends { id: string },
+> {
   calls: (client: KonnectClient) => CoreEntityCalls<Body, Live>;
   body: (inputs: I) => Body;
   drift: DriftReaders<I, Body | Live>;
@@ -356,9 +417,12 @@ interface CoreEntityKind<I extends KonnectLocation & { controlPlaneId: string; n
 }
 
 /** Gateway services and routes: create, read with drift, update by PUT, idempotent delete. */
-export class CoreEntityProvider<I extends KonnectLocation & { controlPlaneId: string; name: string }, O extends I, Body, Live extends { id: string }>
-  implements dynamic.ResourceProvider<I, O>
-{
+export class CoreEntityProvider<
+  I extends KonnectLocation & { controlPlaneId: string; name: string },
+  O extends I,
+  Body,
+  Live extends { id: string },
+> implements dynamic.ResourceProvider<I, O> {
   private readonly session: KonnectSession;
 
   constructor(
@@ -381,7 +445,8 @@ export class CoreEntityProvider<I extends KonnectLocation & { controlPlaneId: st
       const created = await this.calls(inputs).create(inputs.controlPlaneId, this.kind.body(inputs));
       return { id: created.id, outs: this.outputs(inputs, created.id) };
     } catch (err) {
-      if (isKonnectFailure(err, "conflict")) throw err.withAdvice("choose another name, or delete the existing one in Konnect");
+      if (isKonnectFailure(err, "conflict"))
+        throw err.withAdvice("choose another name, or delete the existing one in Konnect");
       throw err;
     }
   }
@@ -414,7 +479,10 @@ export class CoreEntityProvider<I extends KonnectLocation & { controlPlaneId: st
 
 /** Reading needs the location and parent ids kept in state, so an entity cannot be read (imported) from its id alone. */
 function requireState<T>(state: T | undefined, id: string): T {
-  if (!state) throw new Error(`cannot read Konnect entity ${id} without its Pulumi state (importing by id alone is not supported)`);
+  if (!state)
+    throw new Error(
+      `cannot read Konnect entity ${id} without its Pulumi state (importing by id alone is not supported)`,
+    );
   return state;
 }
 
@@ -426,7 +494,12 @@ function normalisePem(pem: string): string {
 // One provider object per kind: Pulumi serialises each once, however many resources use it.
 export const controlPlaneProvider = new ControlPlaneProvider();
 export const dataPlaneCertificateProvider = new DataPlaneCertificateProvider();
-export const gatewayServiceProvider = new CoreEntityProvider<GatewayServiceInputs, GatewayServiceOutputs, GatewayServiceRequestBody, GatewayService>({
+export const gatewayServiceProvider = new CoreEntityProvider<
+  GatewayServiceInputs,
+  GatewayServiceOutputs,
+  GatewayServiceRequestBody,
+  GatewayService
+>({
   calls: (client) => client.services,
   body: gatewayServiceBody,
   drift: GATEWAY_SERVICE_DRIFT,

@@ -46,7 +46,12 @@ export class KonnectControlPlane extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: KonnectControlPlaneArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { controlPlaneId: undefined, controlPlaneEndpoint: undefined, telemetryEndpoint: undefined, adopted: undefined };
+    const outputs = {
+      controlPlaneId: undefined,
+      controlPlaneEndpoint: undefined,
+      telemetryEndpoint: undefined,
+      adopted: undefined,
+    };
     super(controlPlaneProvider, name, { ...args, ...outputs }, opts, MODULE, "ControlPlane");
     this.controlPlaneId = this.id;
   }
@@ -64,7 +69,14 @@ export class KonnectDataPlaneCertificate extends pulumi.dynamic.Resource {
   public readonly certificateId: pulumi.Output<string>;
 
   constructor(name: string, args: KonnectDataPlaneCertificateArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dataPlaneCertificateProvider, name, { ...args, certificateId: undefined }, opts, MODULE, "DataPlaneCertificate");
+    super(
+      dataPlaneCertificateProvider,
+      name,
+      { ...args, certificateId: undefined },
+      opts,
+      MODULE,
+      "DataPlaneCertificate",
+    );
     this.certificateId = this.id;
   }
 }

@@ -60,13 +60,18 @@ export function describeResource(key: ResourceKey): string {
 }
 
 function checkedKey(key: ResourceKey): ResourceKey {
-  if (!key || !isKumaType(key.type)) throw new Error(`Kuma resource: type ${JSON.stringify(key?.type)} is not one the program manages`);
-  if (typeof key.name !== "string" || key.name === "") throw new Error(`Kuma ${key.type}: name is ${JSON.stringify(key.name)}; a non-empty name is required`);
+  if (!key || !isKumaType(key.type))
+    throw new Error(`Kuma resource: type ${JSON.stringify(key?.type)} is not one the program manages`);
+  if (typeof key.name !== "string" || key.name === "")
+    throw new Error(`Kuma ${key.type}: name is ${JSON.stringify(key.name)}; a non-empty name is required`);
   const meshScoped = kumaTypeInfo(key.type).scope === "Mesh";
   if (meshScoped && (typeof key.mesh !== "string" || key.mesh === "")) {
-    throw new Error(`Kuma ${key.type} "${key.name}": mesh is ${JSON.stringify(key.mesh)}; a mesh-scoped resource needs its mesh`);
+    throw new Error(
+      `Kuma ${key.type} "${key.name}": mesh is ${JSON.stringify(key.mesh)}; a mesh-scoped resource needs its mesh`,
+    );
   }
-  if (!meshScoped && key.mesh !== undefined) throw new Error(`Kuma ${key.type} "${key.name}": a global resource has no mesh (got ${JSON.stringify(key.mesh)})`);
+  if (!meshScoped && key.mesh !== undefined)
+    throw new Error(`Kuma ${key.type} "${key.name}": a global resource has no mesh (got ${JSON.stringify(key.mesh)})`);
   return key;
 }
 
@@ -79,23 +84,40 @@ export class KumaClient {
     try {
       url = new URL(options.url);
     } catch {
-      throw new Error(`Kuma control plane url ${JSON.stringify(options.url)} is not a URL; expected https://<host>:5682`);
+      throw new Error(
+        `Kuma control plane url ${JSON.stringify(options.url)} is not a URL; expected https://<host>:5682`,
+      );
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`Kuma control plane url ${url.origin}: only http and https are supported`);
-    if (url.username || url.password) throw new Error(`Kuma control plane url ${url.host}: credentials in the URL are not accepted; pass the token separately`);
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+      throw new Error(`Kuma control plane url ${url.origin}: only http and https are supported`);
+    if (url.username || url.password)
+      throw new Error(
+        `Kuma control plane url ${url.host}: credentials in the URL are not accepted; pass the token separately`,
+      );
     if (options.caCertPem !== undefined && url.protocol !== "https:") {
-      throw new Error(`Kuma control plane url ${url.origin}: caCertPem pins a TLS certificate, so the url must be https`);
+      throw new Error(
+        `Kuma control plane url ${url.origin}: caCertPem pins a TLS certificate, so the url must be https`,
+      );
     }
-    if (typeof options.token !== "string" || options.token === "") throw new Error(`Kuma control plane ${url.host}: a token is required`);
+    if (typeof options.token !== "string" || options.token === "")
+      throw new Error(`Kuma control plane ${url.host}: a token is required`);
     this.baseUrl = url.toString().replace(/\/+$/, "");
     // Loaded only to pin a CA: undici is a large module and most uses (plans, tests) never need it.
-    this.agent = options.caCertPem === undefined ? undefined : new (require("undici") as typeof import("undici")).Agent({ connect: { ca: options.caCertPem } });
+    this.agent =
+      options.caCertPem === undefined
+        ? undefined
+        : new (require("undici") as typeof import("undici")).Agent({ connect: { ca: options.caCertPem } });
   }
 
   /** Creates or replaces the resource (PUT is an upsert). */
   async put(resource: UniversalResource): Promise<PutResult> {
     const key = resourceKey(resource);
-    const response = await this.send<{ warnings?: string[] }>("PUT", resourcePath(key), describeResource(key), resource);
+    const response = await this.send<{ warnings?: string[] }>(
+      "PUT",
+      resourcePath(key),
+      describeResource(key),
+      resource,
+    );
     if (response.status === 200 || response.status === 201) {
       return { created: response.status === 201, warnings: response.body?.warnings ?? [] };
     }
@@ -123,12 +145,20 @@ export class KumaClient {
   /** A zone token (zone CP to global: scope cp; universal zone proxies: ingress/egress). Global CP only. */
   async generateZoneToken(request: ZoneTokenRequest): Promise<string> {
     const body = zoneTokenRequest(request);
-    return this.generateToken("/tokens/zone", `Kuma zone token for zone "${body.zone}" (${body.scope.join(", ")})`, body);
+    return this.generateToken(
+      "/tokens/zone",
+      `Kuma zone token for zone "${body.zone}" (${body.scope.join(", ")})`,
+      body,
+    );
   }
 
   async generateDataplaneToken(request: DataplaneTokenRequest): Promise<string> {
     const body = dataplaneTokenRequest(request);
-    return this.generateToken("/tokens/dataplane", `Kuma dataplane token for ${body.name === undefined ? "" : `"${body.name}" in `}mesh "${body.mesh}"`, body);
+    return this.generateToken(
+      "/tokens/dataplane",
+      `Kuma dataplane token for ${body.name === undefined ? "" : `"${body.name}" in `}mesh "${body.mesh}"`,
+      body,
+    );
   }
 
   /** Releases the pinned-CA connection pool, if any. */
@@ -139,19 +169,31 @@ export class KumaClient {
   private async generateToken(path: string, subject: string, body: object): Promise<string> {
     // The endpoints answer `text/plain` with the bare JWT.
     const response = await this.send<unknown>("POST", path, subject, body, "text");
-    if (response.status === 200 && typeof response.body === "string") return this.tokenFrom(subject, path, response.body);
+    if (response.status === 200 && typeof response.body === "string")
+      return this.tokenFrom(subject, path, response.body);
     throw this.failure(subject, "POST", path, response.status, response.status === 200 ? undefined : response.body);
   }
 
   private tokenFrom(subject: string, path: string, text: string): string {
     const token = text.trim();
     if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) {
-      throw new HttpError(`${subject}: POST ${this.baseUrl}${path}: answered 200 without a token (the body is not a JWT; not shown)`, 200, "POST", `${this.baseUrl}${path}`);
+      throw new HttpError(
+        `${subject}: POST ${this.baseUrl}${path}: answered 200 without a token (the body is not a JWT; not shown)`,
+        200,
+        "POST",
+        `${this.baseUrl}${path}`,
+      );
     }
     return token;
   }
 
-  private send<T>(method: JsonRequest["method"], path: string, subject: string, body?: unknown, responseType: JsonRequest["responseType"] = "json") {
+  private send<T>(
+    method: JsonRequest["method"],
+    path: string,
+    subject: string,
+    body?: unknown,
+    responseType: JsonRequest["responseType"] = "json",
+  ) {
     return requestJson<T>({
       responseType,
       method,
@@ -168,7 +210,13 @@ export class KumaClient {
 
   private failure(subject: string, method: string, path: string, status: number, body: unknown): HttpError {
     const url = `${this.baseUrl}${path}`;
-    return new HttpError(`${subject}: ${method} ${url}: ${explain(status)}${detail(body)}${invalidParameters(body)}`, status, method, url, body);
+    return new HttpError(
+      `${subject}: ${method} ${url}: ${explain(status)}${detail(body)}${invalidParameters(body)}`,
+      status,
+      method,
+      url,
+      body,
+    );
   }
 }
 
@@ -187,7 +235,8 @@ function explain(status: number): string {
 
 /** Kuma's validation errors list the offending fields: `{ invalid_parameters: [{ field, reason }] }`. */
 function invalidParameters(body: unknown): string {
-  const params = (body as { invalid_parameters?: { field?: string; reason?: string }[] } | undefined)?.invalid_parameters;
+  const params = (body as { invalid_parameters?: { field?: string; reason?: string }[] } | undefined)
+    ?.invalid_parameters;
   if (!Array.isArray(params) || params.length === 0) return "";
   return ` (${params.map((p) => `${p.field ?? "?"}: ${p.reason ?? "invalid"}`).join("; ")})`;
 }

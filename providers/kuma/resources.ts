@@ -42,7 +42,9 @@ const CP_LABEL = /^(k8s\.)?kuma\.io\//;
 export function comparableResource(observed: UniversalResource, desired?: UniversalResource): UniversalResource {
   const result: UniversalResource = { ...observed };
   for (const field of SERVER_FIELDS) delete result[field];
-  const labels = Object.entries(observed.labels ?? {}).filter(([label]) => !CP_LABEL.test(label) || desired?.labels?.[label] !== undefined);
+  const labels = Object.entries(observed.labels ?? {}).filter(
+    ([label]) => !CP_LABEL.test(label) || desired?.labels?.[label] !== undefined,
+  );
   if (labels.length > 0) result.labels = Object.fromEntries(labels);
   else delete result.labels;
   return result;
@@ -63,7 +65,9 @@ export function diffKumaResource(olds: KumaResourceState, news: KumaResourceStat
   return { changes, replaces, deleteBeforeReplace: false };
 }
 
-export function makeKumaResourceProvider(options: ProviderClientOptions = {}): pulumi.dynamic.ResourceProvider<KumaResourceState, KumaResourceOutputs> {
+export function makeKumaResourceProvider(
+  options: ProviderClientOptions = {},
+): pulumi.dynamic.ResourceProvider<KumaResourceState, KumaResourceOutputs> {
   const withClient = async <T>(connection: KumaConnection, use: (client: KumaClient) => Promise<T>): Promise<T> => {
     const client = new KumaClient({ ...options, ...connection });
     try {
@@ -78,10 +82,14 @@ export function makeKumaResourceProvider(options: ProviderClientOptions = {}): p
     },
     async create(inputs) {
       const { warnings } = await withClient(inputs.connection, (client) => client.put(inputs.resource));
-      return { id: resourcePath(inputs.resource), outs: { connection: inputs.connection, resource: inputs.resource, warnings } };
+      return {
+        id: resourcePath(inputs.resource),
+        outs: { connection: inputs.connection, resource: inputs.resource, warnings },
+      };
     },
     async read(id, props) {
-      if (!props) throw new Error(`Kuma resource ${id}: cannot be read without its connection (import is not supported)`);
+      if (!props)
+        throw new Error(`Kuma resource ${id}: cannot be read without its connection (import is not supported)`);
       const observed = await withClient(props.connection, (client) => client.get(resourceKey(props.resource)));
       // Deleted outside Pulumi: an empty result drops it from the state, and the next `up` recreates it.
       if (observed === undefined) return {};
@@ -110,9 +118,19 @@ export type DataplaneTokenState = TokenInputs & DataplaneTokenRequest;
 export type TokenOutputs<State> = State & { token: string };
 
 /** Any change to what the token asserts (or to `rotation`) issues a new one; a new connection does not. */
-export function diffToken<State extends TokenInputs>(olds: State, news: State, claims: readonly (keyof State)[]): DiffResult {
-  const replaces = [...claims, "rotation"].filter((field) => !sameJson(olds[field as keyof State] ?? null, news[field as keyof State] ?? null)) as string[];
-  return { changes: replaces.length > 0 || !sameJson(olds.connection, news.connection), replaces, deleteBeforeReplace: false };
+export function diffToken<State extends TokenInputs>(
+  olds: State,
+  news: State,
+  claims: readonly (keyof State)[],
+): DiffResult {
+  const replaces = [...claims, "rotation"].filter(
+    (field) => !sameJson(olds[field as keyof State] ?? null, news[field as keyof State] ?? null),
+  ) as string[];
+  return {
+    changes: replaces.length > 0 || !sameJson(olds.connection, news.connection),
+    replaces,
+    deleteBeforeReplace: false,
+  };
 }
 
 function makeTokenProvider<State extends TokenInputs>(
@@ -148,7 +166,12 @@ function makeTokenProvider<State extends TokenInputs>(
 }
 
 export function makeZoneTokenProvider(options: ProviderClientOptions = {}) {
-  return makeTokenProvider<ZoneTokenState>("zone-token", ["zone", "scope", "validFor"], (client, i) => client.generateZoneToken({ zone: i.zone, scope: i.scope, validFor: i.validFor }), options);
+  return makeTokenProvider<ZoneTokenState>(
+    "zone-token",
+    ["zone", "scope", "validFor"],
+    (client, i) => client.generateZoneToken({ zone: i.zone, scope: i.scope, validFor: i.validFor }),
+    options,
+  );
 }
 
 export function makeDataplaneTokenProvider(options: ProviderClientOptions = {}) {
@@ -180,7 +203,10 @@ function secretConnection(connection: pulumi.Input<KumaConnectionArgs>) {
   return pulumi.secret(pulumi.output(connection));
 }
 
-function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, outputs: string[]): pulumi.CustomResourceOptions {
+function withSecretOutputs(
+  opts: pulumi.CustomResourceOptions | undefined,
+  outputs: string[],
+): pulumi.CustomResourceOptions {
   return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...outputs] };
 }
 
@@ -206,7 +232,8 @@ export class KumaResource extends pulumi.dynamic.Resource {
     );
     // The CP's warnings (deprecated fields and kinds) as the update's own warnings, where people look.
     this.warnings.apply((warnings) => {
-      if (Array.isArray(warnings)) warnings.forEach((warning) => pulumi.log.warn(`Kuma control plane: ${warning}`, this));
+      if (Array.isArray(warnings))
+        warnings.forEach((warning) => pulumi.log.warn(`Kuma control plane: ${warning}`, this));
     });
   }
 }

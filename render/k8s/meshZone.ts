@@ -124,8 +124,16 @@ export function kongMeshZoneValues(args: KongMeshZoneArgs): KongMeshZoneValues {
         zone: assertZoneName("zone", args.zone),
         kdsGlobalAddress: assertKdsGlobalAddress("kdsGlobalAddress", args.kdsGlobalAddress),
         injectorFailurePolicy: "Fail",
-        tls: { kdsZoneClient: { secretName: assertResourceName("kdsCaSecretName", args.kdsCaSecretName), skipVerify: false } },
-        secrets: [{ Env: CP_TOKEN_ENV, Secret: assertResourceName("cpTokenSecretName", args.cpTokenSecretName), Key: CP_TOKEN_SECRET_KEY }],
+        tls: {
+          kdsZoneClient: { secretName: assertResourceName("kdsCaSecretName", args.kdsCaSecretName), skipVerify: false },
+        },
+        secrets: [
+          {
+            Env: CP_TOKEN_ENV,
+            Secret: assertResourceName("cpTokenSecretName", args.cpTokenSecretName),
+            Key: CP_TOKEN_SECRET_KEY,
+          },
+        ],
         // The zone API stays reachable on 5682 (HTTPS); nothing in the program talks to it over HTTP.
         envVars: { KUMA_API_SERVER_HTTP_ENABLED: "false" },
       },
@@ -160,8 +168,15 @@ export type SecretManifest<V = string> = Omit<ISecret, "stringData"> & { stringD
 
 /** The CA of the global CP's KDS certificate, for `kdsCaSecretName`. */
 export function kdsGlobalCaSecret<V = string>(name: string, caCertificatePem: V): SecretManifest<V> {
-  if (typeof caCertificatePem === "string" && !/^-----BEGIN CERTIFICATE-----\r?\n[\s\S]+\n-----END CERTIFICATE-----$/.test(caCertificatePem.trim())) {
-    throw new KumaInputError("caCertificatePem", abbreviate(caCertificatePem), "must be a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)");
+  if (
+    typeof caCertificatePem === "string" &&
+    !/^-----BEGIN CERTIFICATE-----\r?\n[\s\S]+\n-----END CERTIFICATE-----$/.test(caCertificatePem.trim())
+  ) {
+    throw new KumaInputError(
+      "caCertificatePem",
+      abbreviate(caCertificatePem),
+      "must be a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
+    );
   }
   return opaqueSecret(assertResourceName("name", name), { [KDS_CA_SECRET_KEY]: caCertificatePem });
 }
@@ -170,19 +185,35 @@ export function kdsGlobalCaSecret<V = string>(name: string, caCertificatePem: V)
 export function zoneCpTokenSecret<V = string>(name: string, token: V): SecretManifest<V> {
   if (typeof token === "string" && !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token.trim())) {
     // The value is a credential: say what is wrong without echoing it.
-    throw new KumaInputError("token", `<${token.length} characters>`, "must be a zone token (a JWT: three base64url parts joined by '.')");
+    throw new KumaInputError(
+      "token",
+      `<${token.length} characters>`,
+      "must be a zone token (a JWT: three base64url parts joined by '.')",
+    );
   }
   return opaqueSecret(assertResourceName("name", name), { [CP_TOKEN_SECRET_KEY]: token });
 }
 
 function opaqueSecret<V>(name: string, stringData: Record<string, V>): SecretManifest<V> {
-  return { apiVersion: "v1", kind: "Secret", metadata: { name, namespace: KONG_MESH_NAMESPACE }, type: "Opaque", stringData };
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace: KONG_MESH_NAMESPACE },
+    type: "Opaque",
+    stringData,
+  };
 }
 
 function assertKdsGlobalAddress(field: string, value: unknown): string {
   try {
     const url = new URL(String(value));
-    const onlyHostAndPort = url.port !== "" && !url.username && !url.password && (url.pathname === "" || url.pathname === "/") && !url.search && !url.hash;
+    const onlyHostAndPort =
+      url.port !== "" &&
+      !url.username &&
+      !url.password &&
+      (url.pathname === "" || url.pathname === "/") &&
+      !url.search &&
+      !url.hash;
     if (typeof value === "string" && url.protocol === "grpcs:" && onlyHostAndPort) {
       assertHost(field, url.hostname.replace(/^\[(.*)\]$/, "$1"));
       return value;
@@ -190,13 +221,22 @@ function assertKdsGlobalAddress(field: string, value: unknown): string {
   } catch {
     // Unparsable or a bad host: the error below says what is allowed.
   }
-  throw new KumaInputError(field, value, "must be grpcs://<host>:<port> of the global CP's KDS server, such as grpcs://global-cp.example.internal:5685 (grpc:// is refused: KDS carries the zone token)");
+  throw new KumaInputError(
+    field,
+    value,
+    "must be grpcs://<host>:<port> of the global CP's KDS server, such as grpcs://global-cp.example.internal:5685 (grpc:// is refused: KDS carries the zone token)",
+  );
 }
 
 function assertCidrs(field: string, value: unknown): string[] {
   if (!Array.isArray(value)) throw new KumaInputError(field, value, "must be a list of IPv4 CIDR blocks");
   value.forEach((cidr, index) => {
-    if (typeof cidr !== "string" || !isCidr(cidr)) throw new KumaInputError(`${field}[${index}]`, cidr, "must be an IPv4 CIDR block such as 10.0.0.0/23 (no host bits set)");
+    if (typeof cidr !== "string" || !isCidr(cidr))
+      throw new KumaInputError(
+        `${field}[${index}]`,
+        cidr,
+        "must be an IPv4 CIDR block such as 10.0.0.0/23 (no host bits set)",
+      );
   });
   return value;
 }

@@ -133,7 +133,11 @@ export function kumaServiceName(service: KubernetesService): string {
 /** Service names are RFC 1035 labels: like RFC 1123 labels, but starting with a letter. */
 function assertServiceName(field: string, value: unknown): string {
   if (typeof value !== "string" || value.length > 63 || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
-    throw new KumaInputError(field, value, "must be an RFC 1035 label (it names the Service): lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters");
+    throw new KumaInputError(
+      field,
+      value,
+      "must be an RFC 1035 label (it names the Service): lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters",
+    );
   }
   return value;
 }
@@ -142,7 +146,11 @@ function assertServiceName(field: string, value: unknown): string {
 function assertMeshNamespace(field: string, value: unknown): string {
   const namespace = assertLabel(field, value);
   if (namespace === KONG_MESH_NAMESPACE || namespace.startsWith("kube-")) {
-    throw new KumaInputError(field, value, `must be an application namespace: the sidecar injector never injects into ${KONG_MESH_NAMESPACE} or kube-* namespaces`);
+    throw new KumaInputError(
+      field,
+      value,
+      `must be an application namespace: the sidecar injector never injects into ${KONG_MESH_NAMESPACE} or kube-* namespaces`,
+    );
   }
   return namespace;
 }
@@ -150,14 +158,22 @@ function assertMeshNamespace(field: string, value: unknown): string {
 function assertApplicationPort(field: string, value: unknown): number {
   const port = assertPort(field, value);
   if (SIDECAR_PORTS.includes(port)) {
-    throw new KumaInputError(field, value, `must not be one of the Kuma sidecar's own ports (${SIDECAR_PORTS.join(", ")})`);
+    throw new KumaInputError(
+      field,
+      value,
+      `must not be one of the Kuma sidecar's own ports (${SIDECAR_PORTS.join(", ")})`,
+    );
   }
   return port;
 }
 
 function assertHttpPath(field: string, value: unknown): string {
   if (typeof value !== "string" || !/^\/[^\s#]*$/.test(value)) {
-    throw new KumaInputError(field, value, 'must be an absolute HTTP path such as "/actuator/health": starting with "/", without spaces or a fragment');
+    throw new KumaInputError(
+      field,
+      value,
+      'must be an absolute HTTP path such as "/actuator/health": starting with "/", without spaces or a fragment',
+    );
   }
   return value;
 }
@@ -172,10 +188,24 @@ const IMAGE_REFERENCE = new RegExp(
 function assertPinnedImage(field: string, value: unknown): string {
   const match = typeof value === "string" ? IMAGE_REFERENCE.exec(value) : null;
   if (!match) {
-    throw new KumaInputError(field, value, "must be an image reference such as registry.example.com/disputes:1.2.0 or registry.example.com/disputes@sha256:<64 hex digits>");
+    throw new KumaInputError(
+      field,
+      value,
+      "must be an image reference such as registry.example.com/disputes:1.2.0 or registry.example.com/disputes@sha256:<64 hex digits>",
+    );
   }
   const { tag, digest } = match.groups ?? {};
-  if (tag === "latest") throw new KumaInputError(field, value, "must not use the tag 'latest', which moves under you: pin a version tag or a @sha256 digest");
-  if (!tag && !digest) throw new KumaInputError(field, value, "must be pinned: add a version tag (not 'latest') or a @sha256 digest; an untagged image means 'latest'");
+  if (tag === "latest")
+    throw new KumaInputError(
+      field,
+      value,
+      "must not use the tag 'latest', which moves under you: pin a version tag or a @sha256 digest",
+    );
+  if (!tag && !digest)
+    throw new KumaInputError(
+      field,
+      value,
+      "must be pinned: add a version tag (not 'latest') or a @sha256 digest; an untagged image means 'latest'",
+    );
   return value as string;
 }

@@ -54,10 +54,17 @@ export function serviceDataplane(args: ServiceDataplaneArgs): Dataplane {
         {
           port: inboundPort,
           servicePort,
-          ...(args.serviceAddress === undefined ? {} : { serviceAddress: assertHost("dataplane.serviceAddress", args.serviceAddress) }),
+          ...(args.serviceAddress === undefined
+            ? {}
+            : { serviceAddress: assertHost("dataplane.serviceAddress", args.serviceAddress) }),
           tags: {
             "kuma.io/service": serviceTag(args.service, "dataplane.service"),
-            "kuma.io/protocol": assertOneOf("dataplane.protocol", args.protocol ?? "http", ["http", "http2", "grpc", "tcp"] as const),
+            "kuma.io/protocol": assertOneOf("dataplane.protocol", args.protocol ?? "http", [
+              "http",
+              "http2",
+              "grpc",
+              "tcp",
+            ] as const),
           },
         },
       ],
@@ -66,8 +73,16 @@ export function serviceDataplane(args: ServiceDataplaneArgs): Dataplane {
 }
 
 /** The monolith's Dataplane: inbound 5000 -> 8080, service `monolith`, protocol http. */
-export function monolithDataplane(args: Pick<ServiceDataplaneArgs, "name" | "mesh" | "address" | "serviceAddress" | "adminPort">): Dataplane {
-  return serviceDataplane({ ...args, service: MONOLITH_SERVICE, inboundPort: MONOLITH_INBOUND_PORT, servicePort: MONOLITH_SERVICE_PORT, protocol: "http" });
+export function monolithDataplane(
+  args: Pick<ServiceDataplaneArgs, "name" | "mesh" | "address" | "serviceAddress" | "adminPort">,
+): Dataplane {
+  return serviceDataplane({
+    ...args,
+    service: MONOLITH_SERVICE,
+    inboundPort: MONOLITH_INBOUND_PORT,
+    servicePort: MONOLITH_SERVICE_PORT,
+    protocol: "http",
+  });
 }
 
 export interface GatewayOutbound {
@@ -98,7 +113,8 @@ export interface GatewayDataplaneArgs {
  */
 export function gatewayDataplane(args: GatewayDataplaneArgs): Dataplane {
   const outbounds = args.outbounds ?? GATEWAY_OUTBOUNDS;
-  if (outbounds.length === 0) throw new KumaInputError("gatewayDataplane.outbounds", outbounds, "must list at least one destination");
+  if (outbounds.length === 0)
+    throw new KumaInputError("gatewayDataplane.outbounds", outbounds, "must list at least one destination");
   const rendered: DataplaneOutbound[] = outbounds.map((outbound, i) => ({
     address: LOOPBACK,
     port: assertPort(`gatewayDataplane.outbounds[${i}].port`, outbound.port),
@@ -116,7 +132,10 @@ export function gatewayDataplane(args: GatewayDataplaneArgs): Dataplane {
     networking: {
       address: assertHost("gatewayDataplane.address", args.address),
       ...admin("gatewayDataplane.adminPort", args.adminPort),
-      gateway: { type: "DELEGATED", tags: { "kuma.io/service": serviceTag(args.service ?? GATEWAY_SERVICE, "gatewayDataplane.service") } },
+      gateway: {
+        type: "DELEGATED",
+        tags: { "kuma.io/service": serviceTag(args.service ?? GATEWAY_SERVICE, "gatewayDataplane.service") },
+      },
       outbound: rendered,
     },
   };
@@ -139,10 +158,18 @@ export interface ZoneIngressArgs {
 
 export function zoneIngress(args: ZoneIngressArgs): ZoneIngress {
   if (args.advertisedAddress === undefined || args.advertisedAddress === "") {
-    throw new KumaInputError("zoneIngress.advertisedAddress", args.advertisedAddress, "is required: other zones ignore a ZoneIngress without an advertised address and port");
+    throw new KumaInputError(
+      "zoneIngress.advertisedAddress",
+      args.advertisedAddress,
+      "is required: other zones ignore a ZoneIngress without an advertised address and port",
+    );
   }
   if (args.advertisedPort === undefined) {
-    throw new KumaInputError("zoneIngress.advertisedPort", args.advertisedPort, "is required: other zones ignore a ZoneIngress without an advertised address and port");
+    throw new KumaInputError(
+      "zoneIngress.advertisedPort",
+      args.advertisedPort,
+      "is required: other zones ignore a ZoneIngress without an advertised address and port",
+    );
   }
   return {
     type: "ZoneIngress",

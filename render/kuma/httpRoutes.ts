@@ -1,6 +1,13 @@
 import { GATEWAY_SERVICE, MONOLITH_SERVICE, ServiceRef, meshServiceRef, proxiesOf } from "./services";
 import { BackendRef, DEFAULT_MESH, HttpRouteMatch, HttpRouteRule, MeshHTTPRoute, UrlRewriteFilter } from "./types";
-import { KumaInputError, assertDistinct, assertHeaderName, assertInteger, assertPathPrefix, assertResourceName } from "./validate";
+import {
+  KumaInputError,
+  assertDistinct,
+  assertHeaderName,
+  assertInteger,
+  assertPathPrefix,
+  assertResourceName,
+} from "./validate";
 
 /**
  * Header Kong Gateway 3.5+ sends upstream by default (kong.conf `headers_upstream = x-kong-request-id`):
@@ -86,8 +93,18 @@ export function meshHttpRoute(migration: Migration): MeshHTTPRoute {
 
   const prefix: HttpRouteMatch = { path: { type: "PathPrefix", value: pathPrefix } };
   const rewrite: UrlRewriteFilter[] =
-    rewritePrefix === pathPrefix ? [] : [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: rewritePrefix } } }];
-  const toMonolith = (match: HttpRouteMatch): HttpRouteRule => ({ matches: [match], default: { backendRefs: [{ ...monolith, weight: 1 }] } });
+    rewritePrefix === pathPrefix
+      ? []
+      : [
+          {
+            type: "URLRewrite",
+            urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: rewritePrefix } },
+          },
+        ];
+  const toMonolith = (match: HttpRouteMatch): HttpRouteRule => ({
+    matches: [match],
+    default: { backendRefs: [{ ...monolith, weight: 1 }] },
+  });
   const toMicroservice = (match: HttpRouteMatch): HttpRouteRule => ({
     matches: [match],
     default: { ...(rewrite.length > 0 ? { filters: rewrite } : {}), backendRefs: [{ ...microservice, weight: 1 }] },
@@ -102,9 +119,22 @@ export function meshHttpRoute(migration: Migration): MeshHTTPRoute {
   } else if (weight === 100) {
     rules = [toMicroservice(prefix)];
   } else if (rewrite.length === 0) {
-    rules = [{ matches: [prefix], default: { backendRefs: [{ ...monolith, weight: 100 - weight }, { ...microservice, weight }] } }];
+    rules = [
+      {
+        matches: [prefix],
+        default: {
+          backendRefs: [
+            { ...monolith, weight: 100 - weight },
+            { ...microservice, weight },
+          ],
+        },
+      },
+    ];
   } else {
-    const inSlice: HttpRouteMatch = { ...prefix, headers: [{ name: splitHeader, type: "RegularExpression", value: requestIdBucketPattern(weight) }] };
+    const inSlice: HttpRouteMatch = {
+      ...prefix,
+      headers: [{ name: splitHeader, type: "RegularExpression", value: requestIdBucketPattern(weight) }],
+    };
     rules = [toMicroservice(inSlice), toMonolith(prefix)];
   }
 
@@ -119,15 +149,30 @@ export function meshHttpRoute(migration: Migration): MeshHTTPRoute {
   };
 }
 
-function earlyAccessMatches(field: string, earlyAccess: EarlyAccess | undefined, prefix: HttpRouteMatch, splitHeader: string): HttpRouteMatch[] {
+function earlyAccessMatches(
+  field: string,
+  earlyAccess: EarlyAccess | undefined,
+  prefix: HttpRouteMatch,
+  splitHeader: string,
+): HttpRouteMatch[] {
   if (!earlyAccess || earlyAccess.enabled === false) return [];
   const header = assertHeaderName(`${field}.header`, earlyAccess.header);
-  if (header === splitHeader) throw new KumaInputError(`${field}.header`, header, `must differ from the split header ${splitHeader}, whose random values choose the weighted share`);
+  if (header === splitHeader)
+    throw new KumaInputError(
+      `${field}.header`,
+      header,
+      `must differ from the split header ${splitHeader}, whose random values choose the weighted share`,
+    );
   const values = earlyAccess.values;
-  if (!Array.isArray(values) || values.length === 0) throw new KumaInputError(`${field}.values`, values, "must list at least one header value, e.g. [qa]");
+  if (!Array.isArray(values) || values.length === 0)
+    throw new KumaInputError(`${field}.values`, values, "must list at least one header value, e.g. [qa]");
   values.forEach((value, i) => {
     if (typeof value !== "string" || !EARLY_ACCESS_VALUE.test(value)) {
-      throw new KumaInputError(`${field}.values[${i}]`, value, "must be 1 to 128 letters, digits or ._~+/=:@- (matched exactly)");
+      throw new KumaInputError(
+        `${field}.values[${i}]`,
+        value,
+        "must be 1 to 128 letters, digits or ._~+/=:@- (matched exactly)",
+      );
     }
   });
   assertDistinct(`${field}.values`, values);
@@ -155,7 +200,17 @@ export function monolithCatchAllRoute(args: CatchAllRouteArgs = {}): MeshHTTPRou
     name: assertResourceName("monolithCatchAllRoute.name", args.name ?? "gateway-to-monolith"),
     spec: {
       targetRef: proxiesOf(args.gateway ?? GATEWAY_SERVICE, "monolithCatchAllRoute.gateway"),
-      to: [{ targetRef: monolith, rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], default: { backendRefs: [{ ...monolith, weight: 1 }] } }] }],
+      to: [
+        {
+          targetRef: monolith,
+          rules: [
+            {
+              matches: [{ path: { type: "PathPrefix", value: "/" } }],
+              default: { backendRefs: [{ ...monolith, weight: 1 }] },
+            },
+          ],
+        },
+      ],
     },
   };
 }

@@ -19,8 +19,12 @@ export interface KubernetesObject {
  * resource (Mesh, Dataplane, ZoneIngress/Egress) but its identity. Mesh-scoped kinds are labelled
  * `kuma.io/mesh`; namespaced kinds go to `namespace` (default kong-mesh-system).
  */
-export function toKubernetes(resource: KumaResource | UniversalResource, namespace = KUMA_SYSTEM_NAMESPACE): KubernetesObject {
-  if (!isKumaType(resource.type)) throw new KumaInputError("resource.type", resource.type, "is not a Kuma type this program renders");
+export function toKubernetes(
+  resource: KumaResource | UniversalResource,
+  namespace = KUMA_SYSTEM_NAMESPACE,
+): KubernetesObject {
+  if (!isKumaType(resource.type))
+    throw new KumaInputError("resource.type", resource.type, "is not a Kuma type this program renders");
   const info = kumaTypeInfo(resource.type);
   const { type, name, mesh, labels, ...fields } = resource;
   const meshScoped = info.scope === "Mesh";

@@ -48,7 +48,11 @@ export function mesh(args: MeshArgs = {}): Mesh {
           name: caBackend,
           type: "builtin",
           mode: assertOneOf("mesh.mtlsMode", options.mtlsMode, ["STRICT", "PERMISSIVE"] as const),
-          dpCert: { rotation: { expiration: assertMeshDuration("mesh.dataplaneCertExpiration", options.dataplaneCertExpiration) } },
+          dpCert: {
+            rotation: {
+              expiration: assertMeshDuration("mesh.dataplaneCertExpiration", options.dataplaneCertExpiration),
+            },
+          },
           // `RSAbits` is the proto JSON name the CP reads; the OpenAPI document's `rsaBits` would be
           // dropped as an unknown field and the CA silently generated with the default size.
           conf: {

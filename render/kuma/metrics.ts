@@ -30,7 +30,15 @@ export function meshMetric(args: MeshMetricArgs = {}): MeshMetric {
       targetRef: proxiesOf(args.proxies ?? GATEWAY_SERVICE, "meshMetric.proxies"),
       default: {
         sidecar: { profiles: { appendProfiles: [{ name: "Basic" }] } },
-        backends: [{ type: "Prometheus", prometheus: { port: assertPort("meshMetric.port", args.port ?? DATAPLANE_METRICS_PORT), path: DATAPLANE_METRICS_PATH } }],
+        backends: [
+          {
+            type: "Prometheus",
+            prometheus: {
+              port: assertPort("meshMetric.port", args.port ?? DATAPLANE_METRICS_PORT),
+              path: DATAPLANE_METRICS_PATH,
+            },
+          },
+        ],
       },
     },
   };

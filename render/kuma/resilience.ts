@@ -11,7 +11,16 @@
  *   migrated path, so its monolith share gets the same request timeout and retries.
  */
 import { GATEWAY_SERVICE, ServiceRef, meshServiceRef, proxiesOf } from "./services";
-import { CircuitBreakerConf, DEFAULT_MESH, MeshCircuitBreaker, MeshRetry, MeshTimeout, RetryConf, TargetRef, TimeoutConf } from "./types";
+import {
+  CircuitBreakerConf,
+  DEFAULT_MESH,
+  MeshCircuitBreaker,
+  MeshRetry,
+  MeshTimeout,
+  RetryConf,
+  TargetRef,
+  TimeoutConf,
+} from "./types";
 import { KumaInputError, assertDistinct, assertGoDuration, assertInteger, assertResourceName } from "./validate";
 
 export interface GatewayPathArgs {
@@ -33,7 +42,11 @@ export interface Timeouts {
   requestTimeout: string;
 }
 
-export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = { connectionTimeout: "5s", idleTimeout: "1h", requestTimeout: "10s" };
+export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = {
+  connectionTimeout: "5s",
+  idleTimeout: "1h",
+  requestTimeout: "10s",
+};
 
 export function meshTimeout(args: RouteScopedArgs & { timeouts?: Partial<Timeouts> }): MeshTimeout {
   const t = { ...DEFAULT_TIMEOUTS, ...args.timeouts };
@@ -43,7 +56,11 @@ export function meshTimeout(args: RouteScopedArgs & { timeouts?: Partial<Timeout
     idleTimeout: assertGoDuration("meshTimeout.timeouts.idleTimeout", t.idleTimeout),
     http: requestTimeout,
   };
-  return { type: "MeshTimeout", ...policyFrame("meshTimeout", args), spec: toSpec("meshTimeout", args, service, { http: requestTimeout }) };
+  return {
+    type: "MeshTimeout",
+    ...policyFrame("meshTimeout", args),
+    spec: toSpec("meshTimeout", args, service, { http: requestTimeout }),
+  };
 }
 
 export interface Retries {
@@ -64,13 +81,30 @@ export const DEFAULT_RETRIES: Readonly<Retries> = {
   retryOn: ["ConnectFailure", "RefusedStream", "503"],
 };
 
-const RETRY_ON = ["5xx", "GatewayError", "Reset", "Retriable4xx", "ConnectFailure", "EnvoyRatelimited", "RefusedStream", "Http3PostConnectFailure"];
+const RETRY_ON = [
+  "5xx",
+  "GatewayError",
+  "Reset",
+  "Retriable4xx",
+  "ConnectFailure",
+  "EnvoyRatelimited",
+  "RefusedStream",
+  "Http3PostConnectFailure",
+];
 const HTTP_METHODS = ["Connect", "Delete", "Get", "Head", "Options", "Patch", "Post", "Put", "Trace"];
 
 function assertRetryOn(field: string, condition: unknown): string {
-  const known = typeof condition === "string" && (RETRY_ON.includes(condition) || /^[1-5]\d\d$/.test(condition) || HTTP_METHODS.some((m) => condition === `HttpMethod${m}`));
+  const known =
+    typeof condition === "string" &&
+    (RETRY_ON.includes(condition) ||
+      /^[1-5]\d\d$/.test(condition) ||
+      HTTP_METHODS.some((m) => condition === `HttpMethod${m}`));
   if (!known) {
-    throw new KumaInputError(field, condition, `must be one of ${RETRY_ON.join(", ")}, an HTTP status such as "503", or HttpMethod<${HTTP_METHODS.join("|")}>`);
+    throw new KumaInputError(
+      field,
+      condition,
+      `must be one of ${RETRY_ON.join(", ")}, an HTTP status such as "503", or HttpMethod<${HTTP_METHODS.join("|")}>`,
+    );
   }
   return condition as string;
 }
@@ -122,9 +156,12 @@ export const DEFAULT_CIRCUIT_BREAKING: Readonly<CircuitBreaking> = {
   consecutiveGatewayFailures: 5,
 };
 
-export function meshCircuitBreaker(args: GatewayPathArgs & { circuitBreaking?: Partial<CircuitBreaking> }): MeshCircuitBreaker {
+export function meshCircuitBreaker(
+  args: GatewayPathArgs & { circuitBreaking?: Partial<CircuitBreaking> },
+): MeshCircuitBreaker {
   const c = { ...DEFAULT_CIRCUIT_BREAKING, ...args.circuitBreaking };
-  const count = (name: keyof CircuitBreaking, max = 1_000_000) => assertInteger(`meshCircuitBreaker.circuitBreaking.${name}`, c[name], 1, max);
+  const count = (name: keyof CircuitBreaking, max = 1_000_000) =>
+    assertInteger(`meshCircuitBreaker.circuitBreaking.${name}`, c[name], 1, max);
   const conf: CircuitBreakerConf = {
     connectionLimits: {
       maxConnections: count("maxConnections"),
@@ -144,7 +181,11 @@ export function meshCircuitBreaker(args: GatewayPathArgs & { circuitBreaking?: P
     },
   };
   // Cluster-level only: MeshCircuitBreaker cannot target a MeshHTTPRoute, and needs not.
-  return { type: "MeshCircuitBreaker", ...policyFrame("meshCircuitBreaker", args), spec: toSpec("meshCircuitBreaker", { ...args, routes: [] }, conf, conf) };
+  return {
+    type: "MeshCircuitBreaker",
+    ...policyFrame("meshCircuitBreaker", args),
+    spec: toSpec("meshCircuitBreaker", { ...args, routes: [] }, conf, conf),
+  };
 }
 
 function policyFrame(policy: string, args: GatewayPathArgs) {

@@ -41,12 +41,20 @@ export function kubernetesServiceTag(service: KubernetesService, field = "servic
 export function serviceTag(service: ServiceRef, field = "service"): string {
   if (typeof service === "string") {
     if (service.includes("_svc_")) {
-      throw new KumaInputError(field, service, "looks like a generated Kubernetes service tag; pass { name, namespace, port } so kubernetesServiceTag builds it");
+      throw new KumaInputError(
+        field,
+        service,
+        "looks like a generated Kubernetes service tag; pass { name, namespace, port } so kubernetesServiceTag builds it",
+      );
     }
     return assertLabel(field, service);
   }
   if (!service || typeof service !== "object") {
-    throw new KumaInputError(field, service, "must be a universal service name or { name, namespace, port } of a Kubernetes Service");
+    throw new KumaInputError(
+      field,
+      service,
+      "must be a universal service name or { name, namespace, port } of a Kubernetes Service",
+    );
   }
   return kubernetesServiceTag(service, field);
 }

@@ -4,7 +4,14 @@
  * `validFor` is required here: the CP's default when it is left out is ten years.
  */
 import { DEFAULT_MESH } from "./types";
-import { KumaInputError, assertDistinct, assertGoDuration, assertOneOf, assertResourceName, assertZoneName } from "./validate";
+import {
+  KumaInputError,
+  assertDistinct,
+  assertGoDuration,
+  assertOneOf,
+  assertResourceName,
+  assertZoneName,
+} from "./validate";
 
 export const ZONE_TOKEN_SCOPES = ["cp", "ingress", "egress"] as const;
 export type ZoneTokenScope = (typeof ZONE_TOKEN_SCOPES)[number];
@@ -17,7 +24,11 @@ export interface ZoneTokenRequest {
 
 export function zoneTokenRequest(args: ZoneTokenRequest): ZoneTokenRequest {
   if (!Array.isArray(args.scope) || args.scope.length === 0) {
-    throw new KumaInputError("zoneToken.scope", args.scope, `must list at least one of ${ZONE_TOKEN_SCOPES.join(", ")}`);
+    throw new KumaInputError(
+      "zoneToken.scope",
+      args.scope,
+      `must list at least one of ${ZONE_TOKEN_SCOPES.join(", ")}`,
+    );
   }
   const scope = args.scope.map((s, i) => assertOneOf(`zoneToken.scope[${i}]`, s, ZONE_TOKEN_SCOPES));
   assertDistinct("zoneToken.scope", scope);
@@ -41,7 +52,11 @@ export function dataplaneTokenRequest(args: DataplaneTokenRequest): DataplaneTok
   const tags = args.tags ?? {};
   for (const [tag, values] of Object.entries(tags)) {
     if (!Array.isArray(values) || values.length === 0 || values.some((v) => typeof v !== "string" || v === "")) {
-      throw new KumaInputError(`dataplaneToken.tags[${JSON.stringify(tag)}]`, values, "must be a non-empty list of tag values");
+      throw new KumaInputError(
+        `dataplaneToken.tags[${JSON.stringify(tag)}]`,
+        values,
+        "must be a non-empty list of tag values",
+      );
     }
   }
   return {

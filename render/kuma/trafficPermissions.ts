@@ -20,9 +20,15 @@ export interface MeshTrafficPermissionArgs {
  */
 export function meshTrafficPermission(args: MeshTrafficPermissionArgs): MeshTrafficPermission {
   if (!Array.isArray(args.allowedSources) || args.allowedSources.length === 0) {
-    throw new KumaInputError("meshTrafficPermission.allowedSources", args.allowedSources, "must list at least one source service (allow-all is not offered)");
+    throw new KumaInputError(
+      "meshTrafficPermission.allowedSources",
+      args.allowedSources,
+      "must list at least one source service (allow-all is not offered)",
+    );
   }
-  const sources = args.allowedSources.map((source, i) => proxiesOf(source, `meshTrafficPermission.allowedSources[${i}]`));
+  const sources = args.allowedSources.map((source, i) =>
+    proxiesOf(source, `meshTrafficPermission.allowedSources[${i}]`),
+  );
   assertDistinct("meshTrafficPermission.allowedSources", sources, (source) => source.tags["kuma.io/service"]);
   return {
     type: "MeshTrafficPermission",

@@ -20,7 +20,12 @@ export const KUMA_TYPES = {
   Dataplane: { plural: "dataplanes", scope: "Mesh", format: "legacy", kubernetesScope: "Namespaced" },
   ZoneIngress: { plural: "zoneingresses", scope: "Global", format: "legacy", kubernetesScope: "Namespaced" },
   ZoneEgress: { plural: "zoneegresses", scope: "Global", format: "legacy", kubernetesScope: "Namespaced" },
-  MeshTrafficPermission: { plural: "meshtrafficpermissions", scope: "Mesh", format: "policy", kubernetesScope: "Namespaced" },
+  MeshTrafficPermission: {
+    plural: "meshtrafficpermissions",
+    scope: "Mesh",
+    format: "policy",
+    kubernetesScope: "Namespaced",
+  },
   MeshHTTPRoute: { plural: "meshhttproutes", scope: "Mesh", format: "policy", kubernetesScope: "Namespaced" },
   MeshTimeout: { plural: "meshtimeouts", scope: "Mesh", format: "policy", kubernetesScope: "Namespaced" },
   MeshRetry: { plural: "meshretries", scope: "Mesh", format: "policy", kubernetesScope: "Namespaced" },
@@ -218,7 +223,13 @@ export interface Dataplane extends UniversalResource {
 export interface ZoneIngress extends UniversalResource {
   type: "ZoneIngress";
   mesh?: never;
-  networking: { address: string; port: number; advertisedAddress: string; advertisedPort: number; admin?: { port: number } };
+  networking: {
+    address: string;
+    port: number;
+    advertisedAddress: string;
+    advertisedPort: number;
+    admin?: { port: number };
+  };
 }
 
 export interface ZoneEgress extends UniversalResource {

@@ -5,7 +5,11 @@
 import { isIP } from "net";
 
 export class KumaInputError extends Error {
-  constructor(readonly field: string, readonly value: unknown, allowed: string) {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    allowed: string,
+  ) {
     super(`${field} is ${JSON.stringify(value)}: ${allowed}`);
     this.name = "KumaInputError";
   }
@@ -13,7 +17,8 @@ export class KumaInputError extends Error {
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
 /** Go's `time.ParseDuration`, which targetRef policies and token `validFor` use. */
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 /** Kuma's own Mesh duration format (`ParseDuration` in mesh_helpers.go): one number and one unit. */
@@ -30,14 +35,22 @@ export function isValidZoneName(value: unknown): value is string {
 
 export function assertZoneName(field: string, value: unknown): string {
   if (!isValidZoneName(value)) {
-    throw new KumaInputError(field, value, "a zone name must be an RFC 1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (e.g. on-prem, cloud)");
+    throw new KumaInputError(
+      field,
+      value,
+      "a zone name must be an RFC 1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (e.g. on-prem, cloud)",
+    );
   }
   return value;
 }
 
 export function assertLabel(field: string, value: unknown): string {
   if (!isRfc1123Label(value)) {
-    throw new KumaInputError(field, value, "must be an RFC 1123 label: lower-case letters, digits and '-', at most 63 characters");
+    throw new KumaInputError(
+      field,
+      value,
+      "must be an RFC 1123 label: lower-case letters, digits and '-', at most 63 characters",
+    );
   }
   return value;
 }
@@ -45,7 +58,11 @@ export function assertLabel(field: string, value: unknown): string {
 /** Resource names double as Kubernetes object names (k8s/ artefacts), hence DNS-1123 subdomains. */
 export function assertResourceName(field: string, value: unknown): string {
   if (typeof value !== "string" || value.length > 253 || !RFC1123_SUBDOMAIN.test(value)) {
-    throw new KumaInputError(field, value, "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters");
+    throw new KumaInputError(
+      field,
+      value,
+      "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters",
+    );
   }
   return value;
 }
@@ -66,14 +83,22 @@ export function assertHost(field: string, value: unknown): string {
 
 export function assertGoDuration(field: string, value: unknown): string {
   if (typeof value !== "string" || !GO_DURATION.test(value)) {
-    throw new KumaInputError(field, value, 'must be a Go duration such as "250ms", "5s", "1h30m" (units ns, us, ms, s, m, h)');
+    throw new KumaInputError(
+      field,
+      value,
+      'must be a Go duration such as "250ms", "5s", "1h30m" (units ns, us, ms, s, m, h)',
+    );
   }
   return value;
 }
 
 export function assertMeshDuration(field: string, value: unknown): string {
   if (typeof value !== "string" || !MESH_DURATION.test(value)) {
-    throw new KumaInputError(field, value, 'must be a number and one unit of ms, s, m, h, d, w or y, such as "1d" or "10y"');
+    throw new KumaInputError(
+      field,
+      value,
+      'must be a number and one unit of ms, s, m, h, d, w or y, such as "1d" or "10y"',
+    );
   }
   return value;
 }
@@ -99,8 +124,17 @@ export function assertOneOf<T extends string | number>(field: string, value: unk
 
 /** An absolute HTTP path prefix as MeshHTTPRoute accepts it: starts with `/`, no trailing `/` unless it is `/`. */
 export function assertPathPrefix(field: string, value: unknown): string {
-  if (typeof value !== "string" || !value.startsWith("/") || (value !== "/" && value.endsWith("/")) || /[\s?#]/.test(value)) {
-    throw new KumaInputError(field, value, 'must be an absolute path such as "/monolith/resources/card/dispute": starting with "/", without a trailing "/" (unless it is "/"), a query or a fragment');
+  if (
+    typeof value !== "string" ||
+    !value.startsWith("/") ||
+    (value !== "/" && value.endsWith("/")) ||
+    /[\s?#]/.test(value)
+  ) {
+    throw new KumaInputError(
+      field,
+      value,
+      'must be an absolute path such as "/monolith/resources/card/dispute": starting with "/", without a trailing "/" (unless it is "/"), a query or a fragment',
+    );
   }
   return value;
 }

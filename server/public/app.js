@@ -54,7 +54,10 @@ async function api(method, path, body) {
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     // A validation error's message restates its fields: say each field once.
-    const detail = Array.isArray(data.fields) && data.fields.length > 0 ? `invalid request: ${data.fields.map((f) => `${f.field} ${f.message}`).join("; ")}` : data.message || response.statusText;
+    const detail =
+      Array.isArray(data.fields) && data.fields.length > 0
+        ? `invalid request: ${data.fields.map((f) => `${f.field} ${f.message}`).join("; ")}`
+        : data.message || response.statusText;
     const error = new Error(`${response.status} ${detail}`);
     error.status = response.status;
     throw error;
@@ -122,20 +125,42 @@ function renderTimeline(data) {
   const list = $("timeline");
   list.replaceChildren();
   for (const phase of data.phases) {
-    const busy = phase.jobs.running ? "a job is running" : phase.jobs.queued.length > 0 ? `${phase.jobs.queued.length} job(s) queued` : "";
+    const busy = phase.jobs.running
+      ? "a job is running"
+      : phase.jobs.queued.length > 0
+        ? `${phase.jobs.queued.length} job(s) queued`
+        : "";
     const item = el(
       "li",
       { className: `phase ${phase.state}`, "data-phase": phase.phase, "data-state": phase.state },
       el("h3", { text: phase.phase }),
       el("p", { className: "state", text: STATE_TEXT[phase.state] || phase.state }),
-      el("p", { className: "detail", text: `stack ${phase.stack} · ${phase.resourceCount} deployed / ${phase.planned ? phase.planned.resources : "?"} planned resources` }),
-      phase.lastUpdate ? el("p", { className: "detail", text: `last update ${phase.lastUpdate.result}${phase.lastUpdate.message ? `: ${phase.lastUpdate.message}` : ""}` }) : undefined,
+      el("p", {
+        className: "detail",
+        text: `stack ${phase.stack} · ${phase.resourceCount} deployed / ${phase.planned ? phase.planned.resources : "?"} planned resources`,
+      }),
+      phase.lastUpdate
+        ? el("p", {
+            className: "detail",
+            text: `last update ${phase.lastUpdate.result}${phase.lastUpdate.message ? `: ${phase.lastUpdate.message}` : ""}`,
+          })
+        : undefined,
       busy ? el("p", { className: "busy", text: busy }) : undefined,
       el(
         "div",
         { className: "operator-only actions" },
-        el("button", { type: "button", "data-action": "preview", text: "Preview", onclick: () => startJob({ kind: "preview", phase: phase.phase }) }),
-        el("button", { type: "button", "data-action": "up", text: "Up", onclick: () => startJob({ kind: "up", phase: phase.phase }) }),
+        el("button", {
+          type: "button",
+          "data-action": "preview",
+          text: "Preview",
+          onclick: () => startJob({ kind: "preview", phase: phase.phase }),
+        }),
+        el("button", {
+          type: "button",
+          "data-action": "up",
+          text: "Up",
+          onclick: () => startJob({ kind: "up", phase: phase.phase }),
+        }),
       ),
     );
     list.append(item);
@@ -159,15 +184,37 @@ function renderMigrations(data) {
 }
 
 function migrationCard(m) {
-  const bar = el("div", { className: "split" }, el("span", { className: "monolith" }), el("span", { className: "microservice" }));
-  const input = el("input", { type: "range", min: 0, max: 100, step: 5, "aria-label": `new weight for ${m.name}`, "data-weight-input": m.name });
+  const bar = el(
+    "div",
+    { className: "split" },
+    el("span", { className: "monolith" }),
+    el("span", { className: "microservice" }),
+  );
+  const input = el("input", {
+    type: "range",
+    min: 0,
+    max: 100,
+    step: 5,
+    "aria-label": `new weight for ${m.name}`,
+    "data-weight-input": m.name,
+  });
   const shown = el("output");
   input.addEventListener("input", () => {
     input.dataset.touched = "true";
     shown.textContent = `${input.value}%`;
   });
-  const steps = el("input", { type: "text", placeholder: "steps, e.g. 10,25,50 (optional)", "aria-label": `intermediate steps for ${m.name}`, "data-steps-input": m.name, size: 22 });
-  const bake = el("select", { "aria-label": "bake time per step" }, ...["30s", "1m", "5m", "10m"].map((d) => el("option", { value: d, text: `bake ${d}`, selected: d === "5m" })));
+  const steps = el("input", {
+    type: "text",
+    placeholder: "steps, e.g. 10,25,50 (optional)",
+    "aria-label": `intermediate steps for ${m.name}`,
+    "data-steps-input": m.name,
+    size: 22,
+  });
+  const bake = el(
+    "select",
+    { "aria-label": "bake time per step" },
+    ...["30s", "1m", "5m", "10m"].map((d) => el("option", { value: d, text: `bake ${d}`, selected: d === "5m" })),
+  );
   const shift = () => {
     const target = Number(input.value);
     const extra = steps.value.trim() ? steps.value.split(",").map((s) => Number(s.trim())) : [];
@@ -180,7 +227,15 @@ function migrationCard(m) {
     el("h3", { text: m.name }),
     el("p", { className: "detail" }),
     bar,
-    el("div", { className: "operator-only controls" }, input, shown, steps, bake, el("button", { type: "button", "data-action": "shift", text: "Shift", onclick: shift })),
+    el(
+      "div",
+      { className: "operator-only controls" },
+      input,
+      shown,
+      steps,
+      bake,
+      el("button", { type: "button", "data-action": "shift", text: "Shift", onclick: shift }),
+    ),
   );
 }
 
@@ -211,12 +266,18 @@ function renderResources(data) {
   const box = $("resources");
   box.replaceChildren();
   for (const phase of data.phases) {
-    const list = el("ul", {}, ...(phase.planned ? phase.planned.byType.map((t) => el("li", { text: `${t.count} × ${t.type}` })) : []));
+    const list = el(
+      "ul",
+      {},
+      ...(phase.planned ? phase.planned.byType.map((t) => el("li", { text: `${t.count} × ${t.type}` })) : []),
+    );
     box.append(
       el(
         "details",
         { "data-phase": phase.phase },
-        el("summary", { text: `${phase.phase}: ${phase.planned ? phase.planned.resources : 0} planned, ${phase.resourceCount} in the stack (${STATE_TEXT[phase.state] || phase.state})` }),
+        el("summary", {
+          text: `${phase.phase}: ${phase.planned ? phase.planned.resources : 0} planned, ${phase.resourceCount} in the stack (${STATE_TEXT[phase.state] || phase.state})`,
+        }),
         list,
       ),
     );
@@ -229,17 +290,19 @@ async function refreshJobs() {
   const { jobs } = await api("GET", "/api/jobs");
   const body = $("jobs").tBodies[0];
   body.replaceChildren(
-    ...jobs.slice(0, 20).map((j) =>
-      el(
-        "tr",
-        { "data-job": j.id },
-        el("td", { className: "command", text: j.command }),
-        el("td", { text: j.state === "finished" ? j.outcome : j.state }),
-        el("td", { text: j.requestedBy }),
-        el("td", { text: new Date(j.createdAt).toLocaleTimeString() }),
-        el("td", {}, el("button", { type: "button", text: "Follow", onclick: () => follow(j.id) })),
+    ...jobs
+      .slice(0, 20)
+      .map((j) =>
+        el(
+          "tr",
+          { "data-job": j.id },
+          el("td", { className: "command", text: j.command }),
+          el("td", { text: j.state === "finished" ? j.outcome : j.state }),
+          el("td", { text: j.requestedBy }),
+          el("td", { text: new Date(j.createdAt).toLocaleTimeString() }),
+          el("td", {}, el("button", { type: "button", text: "Follow", onclick: () => follow(j.id) })),
+        ),
       ),
-    ),
   );
 }
 
@@ -300,7 +363,10 @@ function setJob(job) {
   // The status line said this job started: say how it ended.
   if (job.state === "finished" && state.announced === job.id) {
     state.announced = undefined;
-    say(`${job.command}: ${job.outcome}${job.message ? `: ${job.message}` : ""}`, job.outcome === "succeeded" ? "info" : "error");
+    say(
+      `${job.command}: ${job.outcome}${job.message ? `: ${job.message}` : ""}`,
+      job.outcome === "succeeded" ? "info" : "error",
+    );
   }
   $("job-command").textContent = job.command;
   const stateText = job.state === "finished" ? job.outcome : job.state;
@@ -324,13 +390,15 @@ function showProgress(progress) {
   const total = progress.total || Math.max(progress.done, 1);
   $("job-progress").max = total;
   $("job-progress").value = progress.done;
-  $("job-progress-text").textContent = `${progress.phase} ${progress.action}: ${progress.done}/${progress.total ?? "?"} resources`;
+  $("job-progress-text").textContent =
+    `${progress.phase} ${progress.action}: ${progress.done}/${progress.total ?? "?"} resources`;
 }
 
 function onEvent(e) {
   const text = eventText(e);
   if (e.type === "metric-gate") renderGates(e);
-  if (e.type === "resource-step") showProgress({ phase: e.phase, action: e.action, done: e.progress.done, total: e.progress.total });
+  if (e.type === "resource-step")
+    showProgress({ phase: e.phase, action: e.action, done: e.progress.done, total: e.progress.total });
   if (e.type === "smoke-check" && e.status !== "retrying") {
     state.checks.set(`${e.phase}|${e.check}`, { phase: e.phase, check: e.check, status: e.status, detail: e.detail });
     renderChecks();
@@ -348,7 +416,14 @@ function renderChecks() {
   const body = $("checks").tBodies[0];
   body.replaceChildren(
     ...[...state.checks.values()].map((c) =>
-      el("tr", { className: c.status, "data-check": c.check }, el("td", { text: c.phase }), el("td", { text: c.check }), el("td", { text: c.status === "not-run" ? "NOT RUN" : c.status }), el("td", { text: c.detail })),
+      el(
+        "tr",
+        { className: c.status, "data-check": c.check },
+        el("td", { text: c.phase }),
+        el("td", { text: c.check }),
+        el("td", { text: c.status === "not-run" ? "NOT RUN" : c.status }),
+        el("td", { text: c.detail }),
+      ),
     ),
   );
 }
@@ -359,7 +434,13 @@ async function runChecks() {
     const data = await api("GET", "/api/phases?checks=true");
     state.checks.clear();
     for (const phase of data.phases) {
-      for (const r of phase.checks ? phase.checks.results : []) state.checks.set(`${phase.phase}|${r.check.name}`, { phase: phase.phase, check: r.check.name, status: r.status, detail: r.detail });
+      for (const r of phase.checks ? phase.checks.results : [])
+        state.checks.set(`${phase.phase}|${r.check.name}`, {
+          phase: phase.phase,
+          check: r.check.name,
+          status: r.status,
+          detail: r.detail,
+        });
     }
     renderChecks();
     say(state.checks.size > 0 ? "smoke checks done" : "no phase is deployed: no smoke check to run");

@@ -49,18 +49,35 @@ function eventText(e) {
 }
 
 function describeChanges(changes) {
-  const parts = Object.entries(changes || {}).filter(([, n]) => n > 0).map(([op, n]) => `${op} ${n}`);
+  const parts = Object.entries(changes || {})
+    .filter(([, n]) => n > 0)
+    .map(([op, n]) => `${op} ${n}`);
   return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 
 /** The metric gates' latest judgement of the bake, one row per gate: measured value against threshold. */
 function renderGates(e) {
-  const unit = (r, n) => (n === null || n === undefined || !Number.isFinite(n) ? "no data" : `${Math.round(n * 100) / 100}${r.unit === "requests" ? "" : r.unit === "points" ? " points" : r.unit}`);
+  const unit = (r, n) =>
+    n === null || n === undefined || !Number.isFinite(n)
+      ? "no data"
+      : `${Math.round(n * 100) / 100}${r.unit === "requests" ? "" : r.unit === "points" ? " points" : r.unit}`;
   const op = (r) => (r.gate === "success-rate" || r.gate === "min-requests" ? "≥" : "≤");
   $("gates").hidden = false;
-  $("gates-caption").textContent = `Metric gates: ${e.migration} at ${e.weight}%, ${e.verdict === "not-run" ? "NOT RUN" : e.verdict.toUpperCase()} (${Math.round(e.windowMs / 1000)}s of traffic)`;
+  $("gates-caption").textContent =
+    `Metric gates: ${e.migration} at ${e.weight}%, ${e.verdict === "not-run" ? "NOT RUN" : e.verdict.toUpperCase()} (${Math.round(e.windowMs / 1000)}s of traffic)`;
   $("gates").setAttribute("data-verdict", e.verdict);
-  $("gates").querySelector("tbody").replaceChildren(
-    ...e.results.map((r) => el("tr", { "data-gate": r.gate, className: r.ok ? "passed" : "failed" }, el("td", { text: r.gate }), el("td", { text: unit(r, r.measured) }), el("td", { text: `${op(r)} ${unit(r, r.threshold)}` }), el("td", { text: r.ok ? "ok" : "FAIL" }))),
-  );
+  $("gates")
+    .querySelector("tbody")
+    .replaceChildren(
+      ...e.results.map((r) =>
+        el(
+          "tr",
+          { "data-gate": r.gate, className: r.ok ? "passed" : "failed" },
+          el("td", { text: r.gate }),
+          el("td", { text: unit(r, r.measured) }),
+          el("td", { text: `${op(r)} ${unit(r, r.threshold)}` }),
+          el("td", { text: r.ok ? "ok" : "FAIL" }),
+        ),
+      ),
+    );
 }

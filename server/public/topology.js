@@ -31,7 +31,13 @@ function renderTopology(data) {
     if (!at) continue;
     const group = svg("g", { "data-zone": zone.id, class: `zone ${phaseState(zone.phase)}` });
     group.append(svg("rect", { x: at.x, y: at.y, width: at.w, height: at.h, rx: 14 }));
-    group.append(svg("text", { x: at.x + 14, y: at.y + 24, class: "zone-title" }, `${zone.id === "cloud" ? "cloud zone" : "on-prem zone"}: ${zone.name}`));
+    group.append(
+      svg(
+        "text",
+        { x: at.x + 14, y: at.y + 24, class: "zone-title" },
+        `${zone.id === "cloud" ? "cloud zone" : "on-prem zone"}: ${zone.name}`,
+      ),
+    );
     if (zone.detail) group.append(svg("text", { x: at.x + 14, y: at.y + 42, class: "detail" }, zone.detail));
     zonesLayer.append(group);
     let extra = 0;
@@ -56,13 +62,30 @@ function renderTopology(data) {
     const [x1, y1, x2, y2] = [a.x + a.w / 2, a.y + a.h / 2, b.x + b.w / 2, b.y + b.h / 2];
     const toMicroservice = link.kind === "traffic" && link.to === "microservice";
     // Traffic lines are as thick as the share of the migrated paths they carry.
-    const width = link.kind !== "traffic" ? 2 : toMicroservice ? 1.5 + (6 * split) / 100 : 1.5 + (6 * (100 - split)) / 100;
-    const group = svg("g", { class: `link ${link.kind} ${phaseState(link.phase)}`, "data-link": `${link.from}->${link.to}` });
+    const width =
+      link.kind !== "traffic" ? 2 : toMicroservice ? 1.5 + (6 * split) / 100 : 1.5 + (6 * (100 - split)) / 100;
+    const group = svg("g", {
+      class: `link ${link.kind} ${phaseState(link.phase)}`,
+      "data-link": `${link.from}->${link.to}`,
+    });
     group.append(svg("line", { x1, y1, x2, y2, "stroke-width": width.toFixed(1) }));
     linksLayer.append(group);
-    const label = toMicroservice && data.splits.length > 0 ? `${link.label} · ${data.splits.map((s) => `${s.migration} ${s.weight}%`).join(", ")}` : link.label;
+    const label =
+      toMicroservice && data.splits.length > 0
+        ? `${link.label} · ${data.splits.map((s) => `${s.migration} ${s.weight}%`).join(", ")}`
+        : link.label;
     const vertical = Math.abs(x1 - x2) < 1;
-    labelsLayer.append(svg("text", { x: vertical ? x1 + 8 : (x1 + x2) / 2, y: vertical ? (y1 + y2) / 2 + 4 : (y1 + y2) / 2 - 6, class: `link-label ${vertical ? "" : "middle"}` }, label));
+    labelsLayer.append(
+      svg(
+        "text",
+        {
+          x: vertical ? x1 + 8 : (x1 + x2) / 2,
+          y: vertical ? (y1 + y2) / 2 + 4 : (y1 + y2) / 2 - 6,
+          class: `link-label ${vertical ? "" : "middle"}`,
+        },
+        label,
+      ),
+    );
   }
   root.append(zonesLayer, linksLayer, nodesLayer, labelsLayer);
 
@@ -72,11 +95,19 @@ function renderTopology(data) {
     const width = 920;
     const toNew = (width * s.weight) / 100;
     const group = svg("g", { class: `split ${s.source}`, "data-split": s.migration, "data-weight": s.weight });
-    group.append(svg("text", { x: 20, y, class: "split-label" }, `${s.migration}: ${s.pathPrefix} (${s.source === "deployed" ? "deployed" : "planned: run not deployed"})`));
+    group.append(
+      svg(
+        "text",
+        { x: 20, y, class: "split-label" },
+        `${s.migration}: ${s.pathPrefix} (${s.source === "deployed" ? "deployed" : "planned: run not deployed"})`,
+      ),
+    );
     group.append(svg("rect", { x: 20, y: y + 8, width: width - toNew, height: 22, class: "to-monolith" }));
     group.append(svg("rect", { x: 20 + width - toNew, y: y + 8, width: toNew, height: 22, class: "to-microservice" }));
-    if (s.weight < 100) group.append(svg("text", { x: 28, y: y + 24, class: "split-text" }, `monolith ${100 - s.weight}%`));
-    if (s.weight > 0) group.append(svg("text", { x: 20 + width - 8, y: y + 24, class: "split-text end" }, `microservice ${s.weight}%`));
+    if (s.weight < 100)
+      group.append(svg("text", { x: 28, y: y + 24, class: "split-text" }, `monolith ${100 - s.weight}%`));
+    if (s.weight > 0)
+      group.append(svg("text", { x: 20 + width - 8, y: y + 24, class: "split-text end" }, `microservice ${s.weight}%`));
     root.append(group);
   });
   root.setAttribute("viewBox", `0 0 960 ${Math.max(400, 400 + data.splits.length * 46)}`);
@@ -84,10 +115,19 @@ function renderTopology(data) {
 
 function drawNode(node, box, phaseState, zone) {
   const group = svg("g", { "data-node": node.id, "data-in-zone": zone, class: `node ${node.kind} ${phaseState}` });
-  group.append(svg("title", {}, `${node.label}${node.detail ? `: ${node.detail}` : ""} (${node.phase}, ${STATE_TEXT[phaseState] || phaseState})`));
+  group.append(
+    svg(
+      "title",
+      {},
+      `${node.label}${node.detail ? `: ${node.detail}` : ""} (${node.phase}, ${STATE_TEXT[phaseState] || phaseState})`,
+    ),
+  );
   group.append(svg("rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 8 }));
   group.append(svg("text", { x: box.x + 10, y: box.y + 24, class: "node-label" }, node.label));
-  if (node.detail) group.append(svg("text", { x: box.x + 10, y: box.y + 44, class: "detail" }, clip(node.detail, Math.floor(box.w / 6.4))));
+  if (node.detail)
+    group.append(
+      svg("text", { x: box.x + 10, y: box.y + 44, class: "detail" }, clip(node.detail, Math.floor(box.w / 6.4))),
+    );
   return group;
 }
 

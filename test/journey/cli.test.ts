@@ -15,15 +15,22 @@ interface Run {
 
 let calls = 0;
 after(() => {
-  for (let i = 1; i <= calls; i++) fs.rmSync(path.join(os.tmpdir(), `journey-cli-test-${process.pid}-${i}`), { recursive: true, force: true });
+  for (let i = 1; i <= calls; i++)
+    fs.rmSync(path.join(os.tmpdir(), `journey-cli-test-${process.pid}-${i}`), { recursive: true, force: true });
 });
 
 async function journey(args: string[], deps: CliDeps = {}): Promise<Run> {
   let out = "";
   let err = "";
   // A session file of its own: --offline state never leaks from one test into another, nor into the project.
-  const env = { JOURNEY_OFFLINE_STATE: path.join(os.tmpdir(), `journey-cli-test-${process.pid}-${++calls}`, "state.json") };
-  const code = await main(["node", "journey", ...args], { out: (s) => void (out += s), err: (s) => void (err += s) }, { env, terminal: { write: () => true }, ...deps });
+  const env = {
+    JOURNEY_OFFLINE_STATE: path.join(os.tmpdir(), `journey-cli-test-${process.pid}-${++calls}`, "state.json"),
+  };
+  const code = await main(
+    ["node", "journey", ...args],
+    { out: (s) => void (out += s), err: (s) => void (err += s) },
+    { env, terminal: { write: () => true }, ...deps },
+  );
   return { code, out, err };
 }
 
@@ -34,7 +41,11 @@ async function deployedFake(runner = new ScriptedRunner()): Promise<Journey> {
   return fake;
 }
 
-const ndjson = (out: string) => out.trim().split("\n").map((line) => JSON.parse(line));
+const ndjson = (out: string) =>
+  out
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
 
 describe("journey CLI", function () {
   this.timeout(30_000);
@@ -61,7 +72,13 @@ describe("journey CLI", function () {
     const { code, out } = await journey(["up", "crawl", "--offline", "--json"]);
     assert.equal(code, 0);
     const events = ndjson(out);
-    assert.deepEqual(events[0], { ...events[0], type: "operation-started", operation: "up", engine: "offline", command: "journey up crawl" });
+    assert.deepEqual(events[0], {
+      ...events[0],
+      type: "operation-started",
+      operation: "up",
+      engine: "offline",
+      command: "journey up crawl",
+    });
     const steps = events.filter((e) => e.type === "resource-step" && e.state === "done");
     assert.ok(steps.length > 10 && steps.every((s) => s.op === "create" && s.progress.total === steps.length));
     const checks = events.filter((e) => e.type === "smoke-check");
@@ -74,15 +91,22 @@ describe("journey CLI", function () {
 
   it("shift: a smoke check failing at 50% sets the weight back to 25; exit 3 names the check", async () => {
     let weight = 0;
-    const runner = new ScriptedRunner((check) => (check.name.startsWith("run") && weight === 50 ? FAIL("disputes answered 500") : PASS));
+    const runner = new ScriptedRunner((check) =>
+      check.name.startsWith("run") && weight === 50 ? FAIL("disputes answered 500") : PASS,
+    );
     const fake = await deployedFake(runner);
     fake.subscribe((e) => e.type === "weight" && (weight = e.to));
-    const { code, out } = await journey(["shift", "disputes", "--steps", "10,25,50,100", "--bake", "1m"], { journey: () => fake });
+    const { code, out } = await journey(["shift", "disputes", "--steps", "10,25,50,100", "--bake", "1m"], {
+      journey: () => fake,
+    });
     assert.equal(code, 3);
     assert.match(out, /disputes: would set weight 25% -> 50% \(shift\)/);
     assert.match(out, /smoke ✗ run \| run: \/mesh\/card\/dispute: failed - disputes answered 500/);
     assert.match(out, /disputes: would set weight 50% -> 25% \(revert\)/);
-    assert.match(out, /✗ ROLLED-BACK: smoke check failed at 50%: run: \/mesh\/card\/dispute\. disputes is back at 25%\./);
+    assert.match(
+      out,
+      /✗ ROLLED-BACK: smoke check failed at 50%: run: \/mesh\/card\/dispute\. disputes is back at 25%\./,
+    );
   });
 
   it("bad usage exits 2: unknown phase, bad steps, bad durations, destroy without --yes", async () => {
@@ -100,7 +124,9 @@ describe("journey CLI", function () {
 
   it("Ctrl-C (or the caller's signal) cancels cleanly: exit 1, and says how to resume", async () => {
     const controller = new AbortController();
-    const { journey: fake } = fakeJourney({ beforeStep: (step) => (step.index === 1 ? controller.abort() : undefined) });
+    const { journey: fake } = fakeJourney({
+      beforeStep: (step) => (step.index === 1 ? controller.abort() : undefined),
+    });
     const { code, out } = await journey(["up", "crawl"], { journey: () => fake, signal: controller.signal });
     assert.equal(code, 1);
     assert.match(out, /■ CANCELLED: journey up crawl was cancelled\. Run `journey up crawl` again to resume/);
@@ -133,12 +159,22 @@ describe("journey CLI", function () {
   });
 
   it("rehearse: the whole journey offline in one go, each step said as what it would do", async () => {
-    const { code, out } = await journey(["rehearse", "--bake", "1m", "--verbose"], { journey: () => fakeJourney().journey, phases: ["crawl", "walk", "run"] });
+    const { code, out } = await journey(["rehearse", "--bake", "1m", "--verbose"], {
+      journey: () => fakeJourney().journey,
+      phases: ["crawl", "walk", "run"],
+    });
     assert.equal(code, 0, out);
     const recap = out.slice(out.indexOf("REHEARSAL"));
     assert.deepEqual(
       [...recap.matchAll(/^ {2}\d\. (.*)$/gm)].map((m) => m[1]),
-      ["journey up crawl", "journey up walk", "journey up run", "journey shift disputes --steps 10,25,50,100 --bake 1m", "journey rollback", "journey destroy --yes"],
+      [
+        "journey up crawl",
+        "journey up walk",
+        "journey up run",
+        "journey shift disputes --steps 10,25,50,100 --bake 1m",
+        "journey rollback",
+        "journey destroy --yes",
+      ],
       "one step back after a shift is a plain rollback",
     );
     assert.match(recap, /disputes is back at 50% \(was 100%\)/);
@@ -150,14 +186,21 @@ describe("journey CLI", function () {
     const { code, out } = await journey(["rehearse"]);
     assert.equal(code, 0, out);
     assert.match(out, /REHEARSAL on the offline engine: nothing was deployed and no smoke check was run\./);
-    assert.match(out, /1\. journey up crawl\n {5}crawl: up done on the offline engine \(would create \d+\); its smoke checks were not run/);
+    assert.match(
+      out,
+      /1\. journey up crawl\n {5}crawl: up done on the offline engine \(would create \d+\); its smoke checks were not run/,
+    );
     assert.doesNotMatch(out, /deployed but not verified|rollback --yes/);
     assert.ok(out.split("\n").length < 30, `a summary, not every resource (${out.split("\n").length} lines)`);
     assert.match(out, /`journey rehearse --verbose` prints every resource of every step/);
 
     let drawn = "";
     const terminal: TerminalStream = { isTTY: true, columns: 120, write: (s: string) => ((drawn += s), true) };
-    const onTerminal = await journey(["rehearse"], { terminal, journey: () => fakeJourney().journey, phases: ["crawl", "walk", "run"] });
+    const onTerminal = await journey(["rehearse"], {
+      terminal,
+      journey: () => fakeJourney().journey,
+      phases: ["crawl", "walk", "run"],
+    });
     assert.equal(onTerminal.code, 0);
     assert.equal(drawn, "", "a terminal gets the summary too, not every resource");
   });

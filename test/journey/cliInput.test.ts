@@ -14,23 +14,51 @@ interface Run {
 async function journey(args: string[], deps: CliDeps = {}): Promise<Run> {
   let out = "";
   let err = "";
-  const code = await main(["node", "journey", ...args], { out: (s) => void (out += s), err: (s) => void (err += s) }, { env: {}, terminal: { write: () => true }, ...deps });
+  const code = await main(
+    ["node", "journey", ...args],
+    { out: (s) => void (out += s), err: (s) => void (err += s) },
+    { env: {}, terminal: { write: () => true }, ...deps },
+  );
   return { code, out, err };
 }
 
 /** Each bad command line and what it must say; every one exits 2 before anything runs. */
 const BAD_INPUT: Array<[args: string[], message: RegExp]> = [
-  [["shift", "disputes", "--steps", "50,25"], /option '--steps <percentages>' argument '50,25' is invalid\. steps must rise, each above the one before; got 50,25 \(25 after 50\); e\.g\. 10,25,50,100/],
-  [["shift", "disputes", "--steps", "10,10"], /argument '10,10' is invalid\. steps must rise, each above the one before; got 10,10 \(10 after 10\)/],
-  [["shift", "disputes", "--steps", "10,abc"], /argument '10,abc' is invalid\. steps must be whole percentages separated by commas/],
-  [["shift", "disputes", "--steps", "10,150"], /argument '10,150' is invalid\. steps must be whole percentages from 0 to 100; got 150/],
-  [["shift", "disputes", "--steps", "10", "--bake", "25h"], /option '--bake <duration>' argument '25h' is invalid\. the bake time must be at most 24h; got 25h/],
-  [["shift", "disputes", "--steps", "10", "--bake", "soon"], /argument 'soon' is invalid\. "soon" is not a duration; use e\.g\. 30s, 5m, 1h or 1m30s/],
+  [
+    ["shift", "disputes", "--steps", "50,25"],
+    /option '--steps <percentages>' argument '50,25' is invalid\. steps must rise, each above the one before; got 50,25 \(25 after 50\); e\.g\. 10,25,50,100/,
+  ],
+  [
+    ["shift", "disputes", "--steps", "10,10"],
+    /argument '10,10' is invalid\. steps must rise, each above the one before; got 10,10 \(10 after 10\)/,
+  ],
+  [
+    ["shift", "disputes", "--steps", "10,abc"],
+    /argument '10,abc' is invalid\. steps must be whole percentages separated by commas/,
+  ],
+  [
+    ["shift", "disputes", "--steps", "10,150"],
+    /argument '10,150' is invalid\. steps must be whole percentages from 0 to 100; got 150/,
+  ],
+  [
+    ["shift", "disputes", "--steps", "10", "--bake", "25h"],
+    /option '--bake <duration>' argument '25h' is invalid\. the bake time must be at most 24h; got 25h/,
+  ],
+  [
+    ["shift", "disputes", "--steps", "10", "--bake", "soon"],
+    /argument 'soon' is invalid\. "soon" is not a duration; use e\.g\. 30s, 5m, 1h or 1m30s/,
+  ],
   [["rehearse", "--bake", "48h"], /argument '48h' is invalid\. the bake time must be at most 24h; got 48h/],
   [["rehearse", "--steps", "100,50"], /argument '100,50' is invalid\. steps must rise/],
-  [["plan", "--out", "/proc/x"], /journey: --out \/proc\/x: cannot write there \(ENOENT\); choose a folder you can write to/],
+  [
+    ["plan", "--out", "/proc/x"],
+    /journey: --out \/proc\/x: cannot write there \(ENOENT\); choose a folder you can write to/,
+  ],
   [["plan", "--out", "/proc/x/y/z"], /journey: --out \/proc\/x\/y\/z: cannot write there \(ENOENT\)/],
-  [["plan", "--out", __filename], /--out .*cliInput\.test\.ts: .*cliInput\.test\.ts is not a folder; choose a folder you can write to/],
+  [
+    ["plan", "--out", __filename],
+    /--out .*cliInput\.test\.ts: .*cliInput\.test\.ts is not a folder; choose a folder you can write to/,
+  ],
   [["up", "sprint"], /value 'sprint' is invalid for argument 'phase'\. Allowed choices are crawl, walk, run/],
   [["serve", "--port", "70000"], /argument '70000' is invalid\. must be a TCP port from 0 to 65535/],
 ];
@@ -61,7 +89,10 @@ describe("journey CLI: --offline keeps the session's stacks in a local file", fu
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-session-"));
-    deps = { env: { JOURNEY_OFFLINE_STATE: path.join(dir, "state.json") }, offlineEngine: { program: fakeProgram(), stackFiles: fakeStackFiles() } };
+    deps = {
+      env: { JOURNEY_OFFLINE_STATE: path.join(dir, "state.json") },
+      offlineEngine: { program: fakeProgram(), stackFiles: fakeStackFiles() },
+    };
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -78,7 +109,10 @@ describe("journey CLI: --offline keeps the session's stacks in a local file", fu
 
     const back = await journey(["shift", "disputes", "--steps", "10", "--offline"], deps);
     assert.equal(back.code, 2);
-    assert.match(back.out, /disputes is at 25%: a shift's steps must rise above that, but 10 starts at 10% \(a shift never moves traffic back; `journey rollback` does\); e\.g\. --steps 50,100/);
+    assert.match(
+      back.out,
+      /disputes is at 25%: a shift's steps must rise above that, but 10 starts at 10% \(a shift never moves traffic back; `journey rollback` does\); e\.g\. --steps 50,100/,
+    );
 
     const status = await journey(["status", "--offline"], deps);
     assert.match(status.out, /crawl {2}deployed/);

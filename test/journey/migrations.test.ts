@@ -1,8 +1,20 @@
 import { strict as assert } from "assert";
-import { formatDuration, lastUndoableShift, parseDuration, parseSteps, parseWeightChange, UsageError, weightChangeMessage } from "../../automation/journey";
+import {
+  formatDuration,
+  lastUndoableShift,
+  parseDuration,
+  parseSteps,
+  parseWeightChange,
+  UsageError,
+  weightChangeMessage,
+} from "../../automation/journey";
 import type { UpdateRecord } from "../../automation/journey";
 
-const update = (message: string, result: UpdateRecord["result"] = "succeeded"): UpdateRecord => ({ kind: "update", result, message });
+const update = (message: string, result: UpdateRecord["result"] = "succeeded"): UpdateRecord => ({
+  kind: "update",
+  result,
+  message,
+});
 
 describe("journey bookkeeping", () => {
   it("weight changes round-trip through run's update messages", () => {
@@ -29,18 +41,27 @@ describe("journey bookkeeping", () => {
   });
 
   it("failed updates and destroys are not shifts to undo", () => {
-    assert.deepEqual(lastUndoableShift([update("journey shift disputes 10->25", "failed"), update("journey shift disputes 0->10")]), {
-      kind: "shift",
-      migration: "disputes",
-      from: 0,
-      to: 10,
-    });
-    assert.equal(lastUndoableShift([{ kind: "destroy", result: "succeeded", message: "journey shift disputes 0->10" }]), undefined);
+    assert.deepEqual(
+      lastUndoableShift([update("journey shift disputes 10->25", "failed"), update("journey shift disputes 0->10")]),
+      {
+        kind: "shift",
+        migration: "disputes",
+        from: 0,
+        to: 10,
+      },
+    );
+    assert.equal(
+      lastUndoableShift([{ kind: "destroy", result: "succeeded", message: "journey shift disputes 0->10" }]),
+      undefined,
+    );
   });
 
   it("steps are whole percentages from 0 to 100", () => {
     assert.deepEqual(parseSteps("10, 25,50,100"), [10, 25, 50, 100]);
-    assert.throws(() => parseSteps("10,abc"), (err: unknown) => err instanceof UsageError && /whole percentages separated by commas/.test(err.message));
+    assert.throws(
+      () => parseSteps("10,abc"),
+      (err: unknown) => err instanceof UsageError && /whole percentages separated by commas/.test(err.message),
+    );
     assert.throws(() => parseSteps("10,150"), /from 0 to 100; got 150/);
     assert.throws(() => parseSteps(""), UsageError);
   });

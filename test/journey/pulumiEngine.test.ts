@@ -1,16 +1,38 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { CancelledError, EngineError, JourneyEvent, pulumiJourney, RolledBackError, StackLockedError, virtualClock } from "../../automation/journey";
+import {
+  CancelledError,
+  EngineError,
+  JourneyEvent,
+  pulumiJourney,
+  RolledBackError,
+  StackLockedError,
+  virtualClock,
+} from "../../automation/journey";
 import type { SmokeCheck } from "../../phases/contract";
 import { main } from "../../cli/journey";
 import { FAIL, ofType, PASS, ScriptedRunner } from "./support/fakeProgram";
 import { DOUBLE, DoubleState, PulumiDouble } from "./support/pulumiDouble";
 
 const SECRET_TOKEN = "kpat_CANARYfromtheenvironment0123456789";
-const checks = (phase: string): SmokeCheck[] => [{ name: `${phase}: card`, method: "GET", url: `http://gateway.test/${phase}/card/1`, expectStatus: 200, from: "client" }];
-const migrations = (weight: number) => [{ name: "disputes", pathPrefix: "/card/dispute", rewritePrefix: "/disputes", to: "microservice", weight }];
-const runOutputs = (weight: number) => ({ phase: "run", smokeChecks: checks("run"), migrations: migrations(weight).map((m) => ({ ...m, route: "kmj-disputes-route" })) });
+const checks = (phase: string): SmokeCheck[] => [
+  {
+    name: `${phase}: card`,
+    method: "GET",
+    url: `http://gateway.test/${phase}/card/1`,
+    expectStatus: 200,
+    from: "client",
+  },
+];
+const migrations = (weight: number) => [
+  { name: "disputes", pathPrefix: "/card/dispute", rewritePrefix: "/disputes", to: "microservice", weight },
+];
+const runOutputs = (weight: number) => ({
+  phase: "run",
+  smokeChecks: checks("run"),
+  migrations: migrations(weight).map((m) => ({ ...m, route: "kmj-disputes-route" })),
+});
 const K8S_SERVICE = "urn:pulumi:walk::cloud-migration-journey::kubernetes:core/v1:Service::kmj-zone-ingress";
 const SUBNET = "urn:pulumi:walk::cloud-migration-journey::aws:ec2/subnet:Subnet::kmj-cloud-private-1";
 
@@ -18,12 +40,19 @@ const SUBNET = "urn:pulumi:walk::cloud-migration-journey::aws:ec2/subnet:Subnet:
 function deployed(weight = 0): DoubleState {
   return {
     stacks: {
-      crawl: { outputs: { phase: "crawl", smokeChecks: checks("crawl") }, resources: [{ urn: "urn:crawl-vpc", type: "aws:ec2/vpc:Vpc" }] },
+      crawl: {
+        outputs: { phase: "crawl", smokeChecks: checks("crawl") },
+        resources: [{ urn: "urn:crawl-vpc", type: "aws:ec2/vpc:Vpc" }],
+      },
       walk: {
         outputs: { phase: "walk", smokeChecks: checks("walk"), kubeconfig: "{...}" },
         secretOutputs: ["kubeconfig"],
         resources: [
-          { urn: K8S_SERVICE, type: "kubernetes:core/v1:Service", outputs: { status: { loadBalancer: { ingress: [{ hostname: "zone-ingress.elb.test" }] } } } },
+          {
+            urn: K8S_SERVICE,
+            type: "kubernetes:core/v1:Service",
+            outputs: { status: { loadBalancer: { ingress: [{ hostname: "zone-ingress.elb.test" }] } } },
+          },
           { urn: SUBNET, type: "aws:ec2/subnet:Subnet" },
         ],
       },
@@ -41,7 +70,10 @@ describe("Pulumi engine against a recorded pulumi CLI double", function () {
   let double: PulumiDouble;
   afterEach(() => double?.dispose());
 
-  async function journeyOver(state: DoubleState, options: { env?: NodeJS.ProcessEnv; runner?: ScriptedRunner; version?: string; interruptOnAbort?: boolean } = {}) {
+  async function journeyOver(
+    state: DoubleState,
+    options: { env?: NodeJS.ProcessEnv; runner?: ScriptedRunner; version?: string; interruptOnAbort?: boolean } = {},
+  ) {
     double = new PulumiDouble(state);
     const journey = pulumiJourney({
       workDir: double.workDir,
@@ -59,20 +91,57 @@ describe("Pulumi engine against a recorded pulumi CLI double", function () {
 
   it("up on a new backend: stack select, then init, secrets from the environment with --secret, then up with the event stream", async () => {
     const { journey, events } = await journeyOver(
-      { stacks: {}, scripts: { "up crawl": [{ events: "up-crawl.ndjson", outputs: { phase: "crawl", smokeChecks: checks("crawl") }, resources: [{ urn: "urn:vpc", type: "aws:ec2/vpc:Vpc" }] }] } },
+      {
+        stacks: {},
+        scripts: {
+          "up crawl": [
+            {
+              events: "up-crawl.ndjson",
+              outputs: { phase: "crawl", smokeChecks: checks("crawl") },
+              resources: [{ urn: "urn:vpc", type: "aws:ec2/vpc:Vpc" }],
+            },
+          ],
+        },
+      },
       { env: { KONNECT_TOKEN: SECRET_TOKEN, JOURNEY_SECRETS_PROVIDER: "awskms://alias/journey" } },
     );
     await journey.up("crawl");
 
     assert.deepEqual(double.argvOf("stack", "select"), [["stack", "select", "--stack", "crawl", "--non-interactive"]]);
-    assert.deepEqual(double.argvOf("stack", "init"), [["stack", "init", "crawl", "--secrets-provider", "awskms://alias/journey", "--non-interactive"]]);
-    assert.deepEqual(double.argvOf("config", "set"), [["config", "set", "cloud-migration-journey:konnectToken", "--stack", "crawl", "--secret", "--non-interactive"]], "the value goes on stdin, never on a command line");
+    assert.deepEqual(double.argvOf("stack", "init"), [
+      ["stack", "init", "crawl", "--secrets-provider", "awskms://alias/journey", "--non-interactive"],
+    ]);
+    assert.deepEqual(
+      double.argvOf("config", "set"),
+      [["config", "set", "cloud-migration-journey:konnectToken", "--stack", "crawl", "--secret", "--non-interactive"]],
+      "the value goes on stdin, never on a command line",
+    );
     assert.deepEqual(double.argvOf("up"), [
-      ["up", "--yes", "--skip-preview", "--message", "journey up crawl", "--color", "never", "--exec-kind", "auto.local", "--event-log", "tcp://127.0.0.1:<port>", "--stack", "crawl", "--non-interactive"],
+      [
+        "up",
+        "--yes",
+        "--skip-preview",
+        "--message",
+        "journey up crawl",
+        "--color",
+        "never",
+        "--exec-kind",
+        "auto.local",
+        "--event-log",
+        "tcp://127.0.0.1:<port>",
+        "--stack",
+        "crawl",
+        "--non-interactive",
+      ],
     ]);
     const [up] = double.calls().filter((c) => c.argv[0] === "up");
     assert.equal(up.cwd, fs.realpathSync(double.workDir), "a local program: the CLI runs in the project directory");
-    assert.deepEqual(up.env, { PULUMI_BACKEND_URL: "file://~", PULUMI_AUTOMATION_API: "true", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_CONFIG_PASSPHRASE: "[set]" });
+    assert.deepEqual(up.env, {
+      PULUMI_BACKEND_URL: "file://~",
+      PULUMI_AUTOMATION_API: "true",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_CONFIG_PASSPHRASE: "[set]",
+    });
     assert.ok(!events.some((e) => JSON.stringify(e).includes(SECRET_TOKEN)), "the secret never reaches an event");
 
     // Engine events from the fixture, received over the SDK's gRPC event server (CLI > 3.205).
@@ -96,20 +165,49 @@ describe("Pulumi engine against a recorded pulumi CLI double", function () {
   });
 
   it("PULUMI_BACKEND_URL chooses the backend; a stack that exists is selected, not created", async () => {
-    const { journey } = await journeyOver(deployed(), { env: { PULUMI_BACKEND_URL: "s3://journey-state?region=us-west-2" } });
+    const { journey } = await journeyOver(deployed(), {
+      env: { PULUMI_BACKEND_URL: "s3://journey-state?region=us-west-2" },
+    });
     double.update((s) => (s.scripts = { "preview walk": [{ events: "preview-run-weight.ndjson" }] }));
     await journey.preview("walk");
     assert.equal(double.argvOf("stack", "init").length, 0);
     assert.ok(double.calls().every((c) => c.env.PULUMI_BACKEND_URL === "s3://journey-state?region=us-west-2"));
-    assert.deepEqual(double.argvOf("preview"), [["preview", "--color", "never", "--exec-kind", "auto.local", "--event-log", "tcp://127.0.0.1:<port>", "--stack", "walk", "--non-interactive"]]);
+    assert.deepEqual(double.argvOf("preview"), [
+      [
+        "preview",
+        "--color",
+        "never",
+        "--exec-kind",
+        "auto.local",
+        "--event-log",
+        "tcp://127.0.0.1:<port>",
+        "--stack",
+        "walk",
+        "--non-interactive",
+      ],
+    ]);
   });
 
   it("stack select/init are serialised per project directory, even across journeys", async () => {
     const first = await journeyOver(deployed());
-    const second = pulumiJourney({ workDir: double.workDir, env: double.env(), pulumiCommand: await double.command(), smoke: new ScriptedRunner(), clock: virtualClock() });
-    double.update((s) => (s.scripts = { "preview walk": [{ events: "preview-run-weight.ndjson" }], "preview run": [{ events: "preview-run-weight.ndjson" }] }));
+    const second = pulumiJourney({
+      workDir: double.workDir,
+      env: double.env(),
+      pulumiCommand: await double.command(),
+      smoke: new ScriptedRunner(),
+      clock: virtualClock(),
+    });
+    double.update(
+      (s) =>
+        (s.scripts = {
+          "preview walk": [{ events: "preview-run-weight.ndjson" }],
+          "preview run": [{ events: "preview-run-weight.ndjson" }],
+        }),
+    );
     await Promise.all([first.journey.preview("walk"), second.preview("run")]);
-    const selections = double.calls().filter((c) => c.argv[0] === "stack" && (c.argv[1] === "select" || c.argv[1] === "init"));
+    const selections = double
+      .calls()
+      .filter((c) => c.argv[0] === "stack" && (c.argv[1] === "select" || c.argv[1] === "init"));
     assert.equal(selections.length, 2);
     const [a, b] = selections.sort((x, y) => x.startedAt - y.startedAt);
     assert.ok(a.endedAt <= b.startedAt, "the second select started after the first ended");
@@ -118,51 +216,162 @@ describe("Pulumi engine against a recorded pulumi CLI double", function () {
   it("one operation per stack in this process, even across journeys over the same project", async () => {
     const first = await journeyOver(deployed());
     double.update((s) => (s.scripts = { "up walk": [{ hang: true }] }));
-    const second = pulumiJourney({ workDir: double.workDir, env: double.env(), pulumiCommand: await double.command(), smoke: new ScriptedRunner(), clock: virtualClock() });
+    const second = pulumiJourney({
+      workDir: double.workDir,
+      env: double.env(),
+      pulumiCommand: await double.command(),
+      smoke: new ScriptedRunner(),
+      clock: virtualClock(),
+    });
     const running = first.journey.up("walk");
     await waitFor(() => double.calls().some((c) => c.argv[0] === "stack" && c.argv[1] === "select"));
-    await assert.rejects(second.up("walk"), (err: unknown) => err instanceof StackLockedError && /`journey up walk` is running on it in this process/.test(err.message));
-    assert.deepEqual(await second.cancel("walk"), { cancelled: ["journey up walk"] }, "a portal's admin can cancel it from another journey");
+    await assert.rejects(
+      second.up("walk"),
+      (err: unknown) =>
+        err instanceof StackLockedError && /`journey up walk` is running on it in this process/.test(err.message),
+    );
+    assert.deepEqual(
+      await second.cancel("walk"),
+      { cancelled: ["journey up walk"] },
+      "a portal's admin can cancel it from another journey",
+    );
     await assert.rejects(running, CancelledError);
   });
 
   it("refuses to start without a passphrase for a file backend, and says what to set", async () => {
     const { journey } = await journeyOver({ stacks: {} }, { env: { PULUMI_CONFIG_PASSPHRASE: undefined } });
-    await assert.rejects(journey.up("crawl"), (err: unknown) => err instanceof EngineError && /set PULUMI_CONFIG_PASSPHRASE \(or PULUMI_CONFIG_PASSPHRASE_FILE\), or.*JOURNEY_SECRETS_PROVIDER/.test(err.message));
+    await assert.rejects(
+      journey.up("crawl"),
+      (err: unknown) =>
+        err instanceof EngineError &&
+        /set PULUMI_CONFIG_PASSPHRASE \(or PULUMI_CONFIG_PASSPHRASE_FILE\), or.*JOURNEY_SECRETS_PROVIDER/.test(
+          err.message,
+        ),
+    );
     assert.deepEqual(double.calls(), [], "the CLI was never asked");
   });
 
   it("destroy: run, then walk's in-cluster resources with --target/--target-dependents, then the rest, then crawl", async () => {
     const { journey, events } = await journeyOver(deployed());
     double.update((s) => {
-      s.scripts = { "destroy walk": [{ events: "destroy-walk-cluster.ndjson" }, { events: "destroy-walk-rest.ndjson" }] };
+      s.scripts = {
+        "destroy walk": [{ events: "destroy-walk-cluster.ndjson" }, { events: "destroy-walk-rest.ndjson" }],
+      };
     });
     assert.deepEqual(await journey.destroy(), { destroyed: ["run", "walk", "crawl"] });
     const destroys = double.argvOf("destroy");
     assert.deepEqual(destroys, [
-      ["destroy", "--yes", "--skip-preview", "--message", "journey destroy run", "--color", "never", "--event-log", "tcp://127.0.0.1:<port>", "--exec-kind", "auto.local", "--stack", "run", "--non-interactive"],
-      ["destroy", "--yes", "--skip-preview", "--message", "journey destroy walk: in-cluster resources first", "--target", K8S_SERVICE, "--target-dependents", "--color", "never", "--event-log", "tcp://127.0.0.1:<port>", "--exec-kind", "auto.local", "--stack", "walk", "--non-interactive"],
-      ["destroy", "--yes", "--skip-preview", "--message", "journey destroy walk", "--color", "never", "--event-log", "tcp://127.0.0.1:<port>", "--exec-kind", "auto.local", "--stack", "walk", "--non-interactive"],
-      ["destroy", "--yes", "--skip-preview", "--message", "journey destroy crawl", "--color", "never", "--event-log", "tcp://127.0.0.1:<port>", "--exec-kind", "auto.local", "--stack", "crawl", "--non-interactive"],
+      [
+        "destroy",
+        "--yes",
+        "--skip-preview",
+        "--message",
+        "journey destroy run",
+        "--color",
+        "never",
+        "--event-log",
+        "tcp://127.0.0.1:<port>",
+        "--exec-kind",
+        "auto.local",
+        "--stack",
+        "run",
+        "--non-interactive",
+      ],
+      [
+        "destroy",
+        "--yes",
+        "--skip-preview",
+        "--message",
+        "journey destroy walk: in-cluster resources first",
+        "--target",
+        K8S_SERVICE,
+        "--target-dependents",
+        "--color",
+        "never",
+        "--event-log",
+        "tcp://127.0.0.1:<port>",
+        "--exec-kind",
+        "auto.local",
+        "--stack",
+        "walk",
+        "--non-interactive",
+      ],
+      [
+        "destroy",
+        "--yes",
+        "--skip-preview",
+        "--message",
+        "journey destroy walk",
+        "--color",
+        "never",
+        "--event-log",
+        "tcp://127.0.0.1:<port>",
+        "--exec-kind",
+        "auto.local",
+        "--stack",
+        "walk",
+        "--non-interactive",
+      ],
+      [
+        "destroy",
+        "--yes",
+        "--skip-preview",
+        "--message",
+        "journey destroy crawl",
+        "--color",
+        "never",
+        "--event-log",
+        "tcp://127.0.0.1:<port>",
+        "--exec-kind",
+        "auto.local",
+        "--stack",
+        "crawl",
+        "--non-interactive",
+      ],
     ]);
-    assert.equal(ofType(events, "waiting")[0].detail, "for 1 load balancer(s) to go before walk's network is destroyed: zone-ingress.elb.test");
+    assert.equal(
+      ofType(events, "waiting")[0].detail,
+      "for 1 load balancer(s) to go before walk's network is destroyed: zone-ingress.elb.test",
+    );
     assert.deepEqual(await journey.destroy(), { destroyed: [] }, "idempotent: every stack is empty now");
   });
 
   it("a failed update: the resource, the provider's error and the policy violation are reported", async () => {
     const { journey, events } = await journeyOver(deployed());
-    double.update((s) => (s.scripts = { "up walk": [{ events: "up-walk-failed.ndjson", exitCode: 255, stderr: "error: update failed\nerror: kuma: POST /zones: 503 Service Unavailable" }] }));
-    await assert.rejects(journey.up("walk"), (err: unknown) => err instanceof EngineError && err.message === "pulumi up on stack walk failed: update failed; kuma: POST /zones: 503 Service Unavailable");
+    double.update(
+      (s) =>
+        (s.scripts = {
+          "up walk": [
+            {
+              events: "up-walk-failed.ndjson",
+              exitCode: 255,
+              stderr: "error: update failed\nerror: kuma: POST /zones: 503 Service Unavailable",
+            },
+          ],
+        }),
+    );
+    await assert.rejects(
+      journey.up("walk"),
+      (err: unknown) =>
+        err instanceof EngineError &&
+        err.message === "pulumi up on stack walk failed: update failed; kuma: POST /zones: 503 Service Unavailable",
+    );
     assert.equal(ofType(events, "resource-step").at(-1)?.state, "failed");
     assert.deepEqual(
       ofType(events, "diagnostic").map((d) => `${d.severity}: ${d.message}`),
-      ["error: kuma: POST /zones: 503 Service Unavailable", "error: policy journey-guard/no-public-ssh: security group opens 22 to 0.0.0.0/0"],
+      [
+        "error: kuma: POST /zones: 503 Service Unavailable",
+        "error: policy journey-guard/no-public-ssh: security group opens 22 to 0.0.0.0/0",
+      ],
     );
   });
 
   it("a CLI of 3.205 or older gets its events through an --event-log file, which is removed", async () => {
     const { journey, events } = await journeyOver(
-      { stacks: {}, scripts: { "up crawl": [{ events: "up-crawl.ndjson", outputs: { phase: "crawl", smokeChecks: [] } }] } },
+      {
+        stacks: {},
+        scripts: { "up crawl": [{ events: "up-crawl.ndjson", outputs: { phase: "crawl", smokeChecks: [] } }] },
+      },
       { version: "3.205.0" },
     );
     await journey.up("crawl");
@@ -179,12 +388,19 @@ describe("Pulumi engine against a recorded pulumi CLI double", function () {
     process.env.PATH = `${path.dirname(DOUBLE)}${path.delimiter}${savedPath}`;
     let out = "";
     try {
-      const code = await main(["node", "journey", "status", "--json", "--no-checks"], { out: (s) => void (out += s), err: () => undefined }, { env: double.env() });
+      const code = await main(
+        ["node", "journey", "status", "--json", "--no-checks"],
+        { out: (s) => void (out += s), err: () => undefined },
+        { env: double.env() },
+      );
       assert.equal(code, 0);
     } finally {
       process.env.PATH = savedPath;
     }
-    const lines = out.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const { result } = lines.at(-1);
     assert.deepEqual(
       result.phases.map((p: any) => [p.phase, p.state, p.resourceCount, p.weights]),

@@ -41,12 +41,21 @@ describe("k8s: Kong Mesh zone (cloud)", () => {
     });
 
     it("verifies the global CP's KDS certificate against the CA Secret", () => {
-      assert.deepEqual(values().kuma.controlPlane.tls.kdsZoneClient, { secretName: "kong-mesh-kds-global-ca", skipVerify: false });
+      assert.deepEqual(values().kuma.controlPlane.tls.kdsZoneClient, {
+        secretName: "kong-mesh-kds-global-ca",
+        skipVerify: false,
+      });
     });
 
     it("authenticates to the global CP with the cp-scoped zone token from its Secret, never inline", () => {
       const { controlPlane } = values().kuma;
-      assert.deepEqual(controlPlane.secrets, [{ Env: "KMESH_MULTIZONE_ZONE_KDS_AUTH_CP_TOKEN_INLINE", Secret: "kong-mesh-zone-cp-token", Key: CP_TOKEN_SECRET_KEY }]);
+      assert.deepEqual(controlPlane.secrets, [
+        {
+          Env: "KMESH_MULTIZONE_ZONE_KDS_AUTH_CP_TOKEN_INLINE",
+          Secret: "kong-mesh-zone-cp-token",
+          Key: CP_TOKEN_SECRET_KEY,
+        },
+      ]);
       assert.ok(!Object.keys(controlPlane.envVars).some((name) => name.includes("TOKEN")));
     });
 
@@ -82,7 +91,8 @@ describe("k8s: Kong Mesh zone (cloud)", () => {
     it("gives every component valid requests and limits for cpu and memory", () => {
       for (const { resources } of [values().kuma.controlPlane, ...zoneProxies()]) {
         new ResourceRequirements(resources).validate();
-        for (const bound of [resources.requests, resources.limits]) assert.deepEqual(Object.keys(bound).sort(), ["cpu", "memory"]);
+        for (const bound of [resources.requests, resources.limits])
+          assert.deepEqual(Object.keys(bound).sort(), ["cpu", "memory"]);
       }
     });
   });
@@ -113,7 +123,8 @@ describe("k8s: Kong Mesh zone (cloud)", () => {
   });
 
   describe("input validation", () => {
-    const rejects = (overrides: Partial<KongMeshZoneArgs>, message: RegExp) => assert.throws(() => kongMeshZoneValues({ ...ARGS, ...overrides }), message);
+    const rejects = (overrides: Partial<KongMeshZoneArgs>, message: RegExp) =>
+      assert.throws(() => kongMeshZoneValues({ ...ARGS, ...overrides }), message);
 
     it("refuses zone names that are not RFC 1123 labels", () => {
       rejects({ zone: "on_prem" }, /^KumaInputError: zone is "on_prem": a zone name must be an RFC 1123 label/);
@@ -121,21 +132,47 @@ describe("k8s: Kong Mesh zone (cloud)", () => {
     });
 
     it("accepts only grpcs://<host>:<port> as the KDS address", () => {
-      for (const address of ["grpc://global-cp:5685", "https://global-cp:5685", "grpcs://global-cp", "grpcs://global-cp:5685/kds", "grpcs://user:pw@global-cp:5685", "global-cp:5685", "grpcs://bad_host:5685"]) {
-        assert.throws(() => kongMeshZoneValues({ ...ARGS, kdsGlobalAddress: address }), (error: Error) => error.message.startsWith(`kdsGlobalAddress is "${address}": must be grpcs://`));
+      for (const address of [
+        "grpc://global-cp:5685",
+        "https://global-cp:5685",
+        "grpcs://global-cp",
+        "grpcs://global-cp:5685/kds",
+        "grpcs://user:pw@global-cp:5685",
+        "global-cp:5685",
+        "grpcs://bad_host:5685",
+      ]) {
+        assert.throws(
+          () => kongMeshZoneValues({ ...ARGS, kdsGlobalAddress: address }),
+          (error: Error) => error.message.startsWith(`kdsGlobalAddress is "${address}": must be grpcs://`),
+        );
       }
-      assert.equal(kongMeshZoneValues({ ...ARGS, kdsGlobalAddress: "grpcs://10.1.2.3:5685" }).kuma.controlPlane.kdsGlobalAddress, "grpcs://10.1.2.3:5685");
-      assert.equal(kongMeshZoneValues({ ...ARGS, kdsGlobalAddress: "grpcs://[fd00::1]:5685" }).kuma.controlPlane.kdsGlobalAddress, "grpcs://[fd00::1]:5685");
+      assert.equal(
+        kongMeshZoneValues({ ...ARGS, kdsGlobalAddress: "grpcs://10.1.2.3:5685" }).kuma.controlPlane.kdsGlobalAddress,
+        "grpcs://10.1.2.3:5685",
+      );
+      assert.equal(
+        kongMeshZoneValues({ ...ARGS, kdsGlobalAddress: "grpcs://[fd00::1]:5685" }).kuma.controlPlane.kdsGlobalAddress,
+        "grpcs://[fd00::1]:5685",
+      );
     });
 
     it("refuses Secret names Kubernetes would refuse", () => {
-      rejects({ kdsCaSecretName: "KDS_CA" }, /^KumaInputError: kdsCaSecretName is "KDS_CA": must be a DNS-1123 subdomain/);
+      rejects(
+        { kdsCaSecretName: "KDS_CA" },
+        /^KumaInputError: kdsCaSecretName is "KDS_CA": must be a DNS-1123 subdomain/,
+      );
       rejects({ cpTokenSecretName: "" }, /cpTokenSecretName is "": must be a DNS-1123 subdomain/);
     });
 
     it("refuses allowed networks that are not IPv4 CIDR blocks", () => {
-      rejects({ ingressAllowedCidrs: ["10.0.0.0/23", "10.0.0.1/23"] }, /^KumaInputError: ingressAllowedCidrs\[1\] is "10.0.0.1\/23": must be an IPv4 CIDR block/);
-      rejects({ ingressAllowedCidrs: ["on-prem"] }, /ingressAllowedCidrs\[0\] is "on-prem": must be an IPv4 CIDR block/);
+      rejects(
+        { ingressAllowedCidrs: ["10.0.0.0/23", "10.0.0.1/23"] },
+        /^KumaInputError: ingressAllowedCidrs\[1\] is "10.0.0.1\/23": must be an IPv4 CIDR block/,
+      );
+      rejects(
+        { ingressAllowedCidrs: ["on-prem"] },
+        /ingressAllowedCidrs\[0\] is "on-prem": must be an IPv4 CIDR block/,
+      );
     });
 
     it("refuses replica counts that are not whole numbers from 1 to 10", () => {
@@ -144,10 +181,14 @@ describe("k8s: Kong Mesh zone (cloud)", () => {
     });
 
     it("refuses a CA that is not a PEM certificate and a token that is not a JWT, without echoing the token", () => {
-      assert.throws(() => kdsGlobalCaSecret("kds-ca", "not a certificate"), /caCertificatePem is "not a certificate": must be a PEM certificate/);
+      assert.throws(
+        () => kdsGlobalCaSecret("kds-ca", "not a certificate"),
+        /caCertificatePem is "not a certificate": must be a PEM certificate/,
+      );
       assert.throws(
         () => zoneCpTokenSecret("zone-token", "s3cr3t-but-not-a-jwt"),
-        (error: Error) => /token is "<20 characters>": must be a zone token/.test(error.message) && !error.message.includes("s3cr3t"),
+        (error: Error) =>
+          /token is "<20 characters>": must be a zone token/.test(error.message) && !error.message.includes("s3cr3t"),
       );
     });
   });
@@ -213,7 +254,8 @@ describeWithUpstream("k8s: Kong Mesh zone values against the kuma 2.14.3 chart",
 
   it("fills the free-form values with what the chart templates read", () => {
     const { kuma } = fullValues();
-    for (const entry of kuma.controlPlane.secrets) assert.deepEqual(Object.keys(entry).sort(), ["Env", "Key", "Secret"]);
+    for (const entry of kuma.controlPlane.secrets)
+      assert.deepEqual(Object.keys(entry).sort(), ["Env", "Key", "Secret"]);
     for (const map of [kuma.controlPlane.envVars, kuma.ingress.service.annotations]) {
       for (const value of Object.values(map)) assert.equal(typeof value, "string");
     }

@@ -25,7 +25,10 @@ describe("k8s: microservice", () => {
   });
 
   it("puts the namespace in the mesh", () => {
-    assert.deepEqual(manifests().namespace.metadata, { name: "microservice", labels: { "kuma.io/sidecar-injection": "enabled" } });
+    assert.deepEqual(manifests().namespace.metadata, {
+      name: "microservice",
+      labels: { "kuma.io/sidecar-injection": "enabled" },
+    });
   });
 
   it("selects its own pods by the app label, in its namespace", () => {
@@ -54,7 +57,8 @@ describe("k8s: microservice", () => {
   it("requests and limits cpu and memory", () => {
     const { resources } = container();
     new ResourceRequirements(resources).validate();
-    for (const bound of [resources?.requests, resources?.limits]) assert.deepEqual(Object.keys(bound ?? {}).sort(), ["cpu", "memory"]);
+    for (const bound of [resources?.requests, resources?.limits])
+      assert.deepEqual(Object.keys(bound ?? {}).sort(), ["cpu", "memory"]);
   });
 
   it("runs as a non-root user other than the sidecar's, read-only, without privileges", () => {
@@ -77,7 +81,9 @@ describe("k8s: microservice", () => {
   it("exposes the port as a ClusterIP Service that Kuma treats as HTTP", () => {
     const { spec } = manifests().service;
     assert.equal(spec?.type, "ClusterIP");
-    assert.deepEqual(spec?.ports, [{ name: "http", port: 8080, targetPort: 8080, protocol: "TCP", appProtocol: "http" }]);
+    assert.deepEqual(spec?.ports, [
+      { name: "http", port: 8080, targetPort: 8080, protocol: "TCP", appProtocol: "http" },
+    ]);
   });
 
   it("names the Kuma service after the rendered Service, as the zone CP does", () => {
@@ -88,24 +94,41 @@ describe("k8s: microservice", () => {
   });
 
   it("accepts images pinned by tag, by digest, or both, with a registry port", () => {
-    for (const image of ["registry.example.com:5000/team/disputes:1.2.0", `docker.io/djfreese/disputes@${DIGEST}`, `ghcr.io/kong/disputes:1.2.0@${DIGEST}`, "disputes:2025.01.31-abc"]) {
-      assert.equal(microserviceManifests({ ...ARGS, image }).deployment.spec!.template.spec!.containers[0].image, image);
+    for (const image of [
+      "registry.example.com:5000/team/disputes:1.2.0",
+      `docker.io/djfreese/disputes@${DIGEST}`,
+      `ghcr.io/kong/disputes:1.2.0@${DIGEST}`,
+      "disputes:2025.01.31-abc",
+    ]) {
+      assert.equal(
+        microserviceManifests({ ...ARGS, image }).deployment.spec!.template.spec!.containers[0].image,
+        image,
+      );
     }
   });
 
   describe("input validation", () => {
-    const rejects = (overrides: Partial<MicroserviceArgs>, message: RegExp) => assert.throws(() => microserviceManifests({ ...ARGS, ...overrides }), message);
+    const rejects = (overrides: Partial<MicroserviceArgs>, message: RegExp) =>
+      assert.throws(() => microserviceManifests({ ...ARGS, ...overrides }), message);
 
     it("refuses latest and untagged images", () => {
       rejects({ image: "x:latest" }, /^KumaInputError: image is "x:latest": must not use the tag 'latest'/);
       rejects({ image: `x:latest@${DIGEST}` }, /image is "x:latest@sha256:[a-f0-9]+": must not use the tag 'latest'/);
-      rejects({ image: "docker.io/djfreese/disputes" }, /image is "docker.io\/djfreese\/disputes": must be pinned: add a version tag \(not 'latest'\) or a @sha256 digest/);
+      rejects(
+        { image: "docker.io/djfreese/disputes" },
+        /image is "docker.io\/djfreese\/disputes": must be pinned: add a version tag \(not 'latest'\) or a @sha256 digest/,
+      );
       rejects({ image: "registry:5000/disputes" }, /image is "registry:5000\/disputes": must be pinned/);
     });
 
     it("refuses strings that are not image references", () => {
       for (const image of ["", "Disputes:1.0", "disputes:1.0 ", "disputes@sha256:short", "disputes:-bad"]) {
-        rejects({ image }, new RegExp(`^KumaInputError: image is ${JSON.stringify(image).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: must be an image reference such as`));
+        rejects(
+          { image },
+          new RegExp(
+            `^KumaInputError: image is ${JSON.stringify(image).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: must be an image reference such as`,
+          ),
+        );
       }
     });
 
@@ -113,14 +136,20 @@ describe("k8s: microservice", () => {
       rejects({ port: 0 }, /^KumaInputError: port is 0: must be an integer port between 1 and 65535$/);
       rejects({ port: 65536 }, /port is 65536: must be an integer port between 1 and 65535/);
       rejects({ port: 80.5 }, /port is 80.5: must be an integer port between 1 and 65535/);
-      rejects({ port: 15006 }, /port is 15006: must not be one of the Kuma sidecar's own ports \(9001, 9901, 15001, 15006, 15053\)/);
+      rejects(
+        { port: 15006 },
+        /port is 15006: must not be one of the Kuma sidecar's own ports \(9001, 9901, 15001, 15006, 15053\)/,
+      );
     });
 
     it("refuses names Kubernetes would refuse", () => {
       rejects({ name: "Micro_Service" }, /^KumaInputError: name is "Micro_Service": must be an RFC 1035 label/);
       rejects({ name: "1st-service" }, /name is "1st-service": must be an RFC 1035 label \(it names the Service\)/);
       rejects({ name: "x".repeat(64) }, /name is "x{64}": must be an RFC 1035 label/);
-      rejects({ namespace: "Micro Service" }, /^KumaInputError: namespace is "Micro Service": must be an RFC 1123 label/);
+      rejects(
+        { namespace: "Micro Service" },
+        /^KumaInputError: namespace is "Micro Service": must be an RFC 1123 label/,
+      );
     });
 
     it("refuses namespaces the sidecar injector never injects into", () => {
@@ -129,7 +158,10 @@ describe("k8s: microservice", () => {
     });
 
     it("refuses a health path that is not an absolute path, and bad replica counts", () => {
-      rejects({ healthPath: "actuator/health" }, /^KumaInputError: healthPath is "actuator\/health": must be an absolute HTTP path/);
+      rejects(
+        { healthPath: "actuator/health" },
+        /^KumaInputError: healthPath is "actuator\/health": must be an absolute HTTP path/,
+      );
       rejects({ healthPath: "/health check" }, /healthPath is "\/health check": must be an absolute HTTP path/);
       rejects({ replicas: 0 }, /^KumaInputError: replicas is 0: must be an integer from 1 to 20$/);
     });

@@ -9,29 +9,56 @@ const PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCATmgAwIBAgIU\n-----END CERTIFI
 
 describe("konnectRequestBody", () => {
   it("builds a hybrid control plane with pinned client certificates", () => {
-    assert.deepEqual(konnectRequestBody("control-plane", { name: "crawl-cp", description: "monolith cutover", labels: { env: "crawl" } }), {
-      name: "crawl-cp",
-      description: "monolith cutover",
-      cluster_type: "CLUSTER_TYPE_CONTROL_PLANE",
-      auth_type: "pinned_client_certs",
-      labels: { env: "crawl" },
-    });
+    assert.deepEqual(
+      konnectRequestBody("control-plane", {
+        name: "crawl-cp",
+        description: "monolith cutover",
+        labels: { env: "crawl" },
+      }),
+      {
+        name: "crawl-cp",
+        description: "monolith cutover",
+        cluster_type: "CLUSTER_TYPE_CONTROL_PLANE",
+        auth_type: "pinned_client_certs",
+        labels: { env: "crawl" },
+      },
+    );
   });
 
   it("leaves unset arguments out rather than sending null or undefined", () => {
     const body = konnectRequestBody("service", { name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 });
     assert.deepEqual(body, { name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 });
-    assert.deepEqual(Object.keys(konnectRequestBody("control-plane", { name: "cp" })), ["name", "cluster_type", "auth_type"]);
+    assert.deepEqual(Object.keys(konnectRequestBody("control-plane", { name: "cp" })), [
+      "name",
+      "cluster_type",
+      "auth_type",
+    ]);
   });
 
   it("maps service timeouts to Kong's snake_case fields", () => {
     const body = konnectRequestBody("service", {
-      name: "monolith", protocol: "https", host: "monolith.internal", port: 8443, path: "/monolith",
-      retries: 2, connectTimeout: 1000, readTimeout: 2000, writeTimeout: 3000, tags: ["journey"],
+      name: "monolith",
+      protocol: "https",
+      host: "monolith.internal",
+      port: 8443,
+      path: "/monolith",
+      retries: 2,
+      connectTimeout: 1000,
+      readTimeout: 2000,
+      writeTimeout: 3000,
+      tags: ["journey"],
     });
     assert.deepEqual(body, {
-      name: "monolith", protocol: "https", host: "monolith.internal", port: 8443, path: "/monolith",
-      retries: 2, connect_timeout: 1000, read_timeout: 2000, write_timeout: 3000, tags: ["journey"],
+      name: "monolith",
+      protocol: "https",
+      host: "monolith.internal",
+      port: 8443,
+      path: "/monolith",
+      retries: 2,
+      connect_timeout: 1000,
+      read_timeout: 2000,
+      write_timeout: 3000,
+      tags: ["journey"],
     });
   });
 
@@ -70,21 +97,42 @@ describeWithUpstream("konnectRequestBody against the Konnect OpenAPI documents",
   }
 
   it("control plane: create-control-plane and update-control-plane", () => {
-    const inputs = { name: "crawl-cp", description: "monolith cutover", labels: { env: "crawl", "owner.team": "platform" } };
-    assert.deepEqual(requestProblems(controlPlanes, "POST", "/v2/control-planes", konnectRequestBody("control-plane", inputs)), []);
-    assert.deepEqual(requestProblems(controlPlanes, "PATCH", `/v2/control-planes/${CONTROL_PLANE_ID}`, controlPlaneUpdateBody(inputs)), []);
+    const inputs = {
+      name: "crawl-cp",
+      description: "monolith cutover",
+      labels: { env: "crawl", "owner.team": "platform" },
+    };
+    assert.deepEqual(
+      requestProblems(controlPlanes, "POST", "/v2/control-planes", konnectRequestBody("control-plane", inputs)),
+      [],
+    );
+    assert.deepEqual(
+      requestProblems(controlPlanes, "PATCH", `/v2/control-planes/${CONTROL_PLANE_ID}`, controlPlaneUpdateBody(inputs)),
+      [],
+    );
   });
 
   it("data plane certificate: create-dataplane-certificate", () => {
     const path = `/v2/control-planes/${CONTROL_PLANE_ID}/dp-client-certificates`;
-    assert.deepEqual(requestProblems(configuration, "POST", path, konnectRequestBody("dp-certificate", { cert: PEM })), []);
+    assert.deepEqual(
+      requestProblems(configuration, "POST", path, konnectRequestBody("dp-certificate", { cert: PEM })),
+      [],
+    );
   });
 
   it("service: create-service and upsert-service, minimal and full", () => {
     const minimal = konnectRequestBody("service", { name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 });
     const full = konnectRequestBody("service", {
-      name: "monolith", protocol: "https", host: "monolith.internal", port: 8443, path: "/monolith",
-      retries: 2, connectTimeout: 1000, readTimeout: 2000, writeTimeout: 3000, tags: ["journey"],
+      name: "monolith",
+      protocol: "https",
+      host: "monolith.internal",
+      port: 8443,
+      path: "/monolith",
+      retries: 2,
+      connectTimeout: 1000,
+      readTimeout: 2000,
+      writeTimeout: 3000,
+      tags: ["journey"],
     });
     const services = `/v2/control-planes/${CONTROL_PLANE_ID}/core-entities/services`;
     for (const body of [minimal, full]) {
@@ -95,7 +143,14 @@ describeWithUpstream("konnectRequestBody against the Konnect OpenAPI documents",
 
   it("route: create-route and upsert-route", () => {
     const body = konnectRequestBody("route", {
-      name: "monolith", serviceId: SERVICE_ID, paths: ["/monolith"], methods: ["GET", "POST"], protocols: ["https"], stripPath: false, preserveHost: true, tags: ["journey"],
+      name: "monolith",
+      serviceId: SERVICE_ID,
+      paths: ["/monolith"],
+      methods: ["GET", "POST"],
+      protocols: ["https"],
+      stripPath: false,
+      preserveHost: true,
+      tags: ["journey"],
     });
     const routes = `/v2/control-planes/${CONTROL_PLANE_ID}/core-entities/routes`;
     assert.deepEqual(requestProblems(configuration, "POST", routes, body), []);
@@ -106,6 +161,14 @@ describeWithUpstream("konnectRequestBody against the Konnect OpenAPI documents",
     const withUnknownField = { ...konnectRequestBody("control-plane", { name: "cp" }), cloud: true };
     assert.notDeepEqual(requestProblems(controlPlanes, "POST", "/v2/control-planes", withUnknownField), []);
     const serviceWithoutHost = { name: "monolith", url: "http://10.0.0.5:8080" };
-    assert.notDeepEqual(requestProblems(configuration, "POST", `/v2/control-planes/${CONTROL_PLANE_ID}/core-entities/services`, serviceWithoutHost), []);
+    assert.notDeepEqual(
+      requestProblems(
+        configuration,
+        "POST",
+        `/v2/control-planes/${CONTROL_PLANE_ID}/core-entities/services`,
+        serviceWithoutHost,
+      ),
+      [],
+    );
   });
 });

@@ -23,7 +23,12 @@ export function fakeConfig(values: Record<string, string>): dynamic.Config {
 
 /** Stack config with the token and a short timeout, as `configure` receives it. */
 export function stackConfig(token = TOKEN): dynamic.ConfigureRequest {
-  return { config: fakeConfig({ [KONNECT_TOKEN_CONFIG_KEY]: token, [KONNECT_SETTINGS_CONFIG_KEY]: JSON.stringify({ timeoutMs: 2000 }) }) };
+  return {
+    config: fakeConfig({
+      [KONNECT_TOKEN_CONFIG_KEY]: token,
+      [KONNECT_SETTINGS_CONFIG_KEY]: JSON.stringify({ timeoutMs: 2000 }),
+    }),
+  };
 }
 
 export function sleepRecorder(): { sleeps: number[]; sleep: (ms: number) => Promise<void> } {
@@ -32,7 +37,14 @@ export function sleepRecorder(): { sleeps: number[]; sleep: (ms: number) => Prom
 }
 
 export function clientFor(server: KonnectServer, overrides: Partial<KonnectClientOptions> = {}): KonnectClient {
-  return new KonnectClient({ region: "us", baseUrl: server.baseUrl, token: TOKEN, timeoutMs: 2000, retry: FAST_RETRY, ...overrides });
+  return new KonnectClient({
+    region: "us",
+    baseUrl: server.baseUrl,
+    token: TOKEN,
+    timeoutMs: 2000,
+    retry: FAST_RETRY,
+    ...overrides,
+  });
 }
 
 /** Starts a fake Konnect before each test, stops it after, and fails the test on any contract violation. */

@@ -2,8 +2,18 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { recordProgram } from "../../automation/offlineEngine";
-import { controlPlaneProvider, dataPlaneCertificateProvider, gatewayServiceProvider, routeProvider } from "../../providers/konnect/providers";
-import { KonnectControlPlane, KonnectDataPlaneCertificate, KonnectGatewayService, KonnectRoute } from "../../providers/konnect/resources";
+import {
+  controlPlaneProvider,
+  dataPlaneCertificateProvider,
+  gatewayServiceProvider,
+  routeProvider,
+} from "../../providers/konnect/providers";
+import {
+  KonnectControlPlane,
+  KonnectDataPlaneCertificate,
+  KonnectGatewayService,
+  KonnectRoute,
+} from "../../providers/konnect/resources";
 import { describeWithUpstream } from "../support/upstream";
 import { TOKEN, stackConfig, useKonnectServer } from "./fixtures";
 import { runInPlainNode } from "../support/plainNode";
@@ -70,20 +80,39 @@ describeWithUpstream("Konnect providers survive Pulumi's serialisation", () => {
 
   it("serialised with pulumi.runtime.serializeFunction, they run create/read/delete in another process", async () => {
     // Configured here first, as a test or a careless program might: the token must still stay out of the text.
-    for (const provider of [controlPlaneProvider, dataPlaneCertificateProvider, gatewayServiceProvider, routeProvider]) {
+    for (const provider of [
+      controlPlaneProvider,
+      dataPlaneCertificateProvider,
+      gatewayServiceProvider,
+      routeProvider,
+    ]) {
       await provider.configure(stackConfig());
     }
     // What pulumi.dynamic.Resource does: the module exports `handler = () => provider`.
     const texts: string[] = [];
-    for (const provider of [controlPlaneProvider, dataPlaneCertificateProvider, gatewayServiceProvider, routeProvider]) {
-      const serialised = await pulumi.runtime.serializeFunction(() => provider, { isFactoryFunction: false, allowSecrets: true });
+    for (const provider of [
+      controlPlaneProvider,
+      dataPlaneCertificateProvider,
+      gatewayServiceProvider,
+      routeProvider,
+    ]) {
+      const serialised = await pulumi.runtime.serializeFunction(() => provider, {
+        isFactoryFunction: false,
+        allowSecrets: true,
+      });
       assert.ok(!serialised.text.includes(TOKEN), "the token is not in the serialised provider");
       assert.equal(serialised.containsSecrets, false);
       assert.doesNotMatch(serialised.text, /require\("\.{1,2}\//, "no require of a repository module");
       texts.push(serialised.text);
     }
 
-    const result = await runProviderHost({ projectDir: PROJECT_DIR, texts, token: TOKEN, baseUrl: server().baseUrl, cert: PEM });
+    const result = await runProviderHost({
+      projectDir: PROJECT_DIR,
+      texts,
+      token: TOKEN,
+      baseUrl: server().baseUrl,
+      cert: PEM,
+    });
 
     assert.deepEqual(result.loadedFromRepo, []);
     assert.equal(result.tsNode, false);
@@ -97,7 +126,10 @@ describeWithUpstream("Konnect providers survive Pulumi's serialisation", () => {
       [cp.id, pinned.id, service.id, route.id],
     );
     assert.deepEqual(result.afterDelete, {});
-    assert.deepEqual([server().controlPlanes.size, server().certificates.size, server().services.size, server().routes.size], [0, 0, 0, 0]);
+    assert.deepEqual(
+      [server().controlPlanes.size, server().certificates.size, server().services.size, server().routes.size],
+      [0, 0, 0, 0],
+    );
     assert.deepEqual(
       server().requests.map((r) => r.method),
       ["POST", "POST", "POST", "POST", "GET", "GET", "GET", "GET", "DELETE", "DELETE", "DELETE", "DELETE", "GET"],
@@ -114,8 +146,21 @@ describe("Konnect resources", () => {
       () => {
         const cp = new KonnectControlPlane("cp", { name: "crawl-cp", region, adoptExisting: true });
         new KonnectDataPlaneCertificate("cert", { controlPlaneId: cp.controlPlaneId, cert: PEM, region });
-        const service = new KonnectGatewayService("svc", { controlPlaneId: cp.controlPlaneId, name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080, region });
-        new KonnectRoute("route", { controlPlaneId: cp.controlPlaneId, serviceId: service.serviceId, name: "monolith", paths: ["/monolith"], region });
+        const service = new KonnectGatewayService("svc", {
+          controlPlaneId: cp.controlPlaneId,
+          name: "monolith",
+          protocol: "http",
+          host: "10.0.0.5",
+          port: 8080,
+          region,
+        });
+        new KonnectRoute("route", {
+          controlPlaneId: cp.controlPlaneId,
+          serviceId: service.serviceId,
+          name: "monolith",
+          paths: ["/monolith"],
+          region,
+        });
       },
       { serializeDynamicProviders: true },
     );
@@ -132,7 +177,11 @@ describe("Konnect resources", () => {
       assert.ok(!JSON.stringify(inputs).includes(TOKEN));
     }
     const routeInputs = registered.find((r) => r.type.endsWith(":Route"))!.inputs;
-    assert.equal(routeInputs.controlPlaneId, "[unknown.cp.id]", "a parent's id arrives as its resource id, so Pulumi orders the two and knows it in a preview of an update");
+    assert.equal(
+      routeInputs.controlPlaneId,
+      "[unknown.cp.id]",
+      "a parent's id arrives as its resource id, so Pulumi orders the two and knows it in a preview of an update",
+    );
     assert.equal(routeInputs.serviceId, "[unknown.svc.id]");
   });
 });

@@ -15,7 +15,14 @@ describeWithUpstream("KumaClient against a contract-checking fake CP", function 
   const errors: string[] = [];
 
   const client = (overrides: Partial<KumaClientOptions> = {}) =>
-    new KumaClient({ url: server.url, token: server.adminToken, timeoutMs: 2_000, retry: RETRY, sleep: async (ms) => void sleeps.push(ms), ...overrides });
+    new KumaClient({
+      url: server.url,
+      token: server.adminToken,
+      timeoutMs: 2_000,
+      retry: RETRY,
+      sleep: async (ms) => void sleeps.push(ms),
+      ...overrides,
+    });
 
   async function failure(promise: Promise<unknown>): Promise<HttpError> {
     const err = await promise.then(
@@ -35,22 +42,42 @@ describeWithUpstream("KumaClient against a contract-checking fake CP", function 
 
   afterEach(async function () {
     await server.close();
-    if (this.currentTest?.state === "passed") assert.deepEqual(server.violations, [], "every request matched the published contract");
+    if (this.currentTest?.state === "passed")
+      assert.deepEqual(server.violations, [], "every request matched the published contract");
   });
 
   after(() => {
-    for (const message of errors) assert.ok(!message.includes(server.adminToken) && !message.includes("wrong-token"), `a token leaked into: ${message}`);
+    for (const message of errors)
+      assert.ok(
+        !message.includes(server.adminToken) && !message.includes("wrong-token"),
+        `a token leaked into: ${message}`,
+      );
   });
 
   it("maps each type to its REST path from the one table", () => {
     assert.equal(resourcePath({ type: "Mesh", name: "default" }), "/meshes/default");
-    assert.equal(resourcePath({ type: "MeshHTTPRoute", name: "disputes", mesh: "default" }), "/meshes/default/meshhttproutes/disputes");
+    assert.equal(
+      resourcePath({ type: "MeshHTTPRoute", name: "disputes", mesh: "default" }),
+      "/meshes/default/meshhttproutes/disputes",
+    );
     assert.equal(resourcePath({ type: "MeshRetry", name: "r", mesh: "default" }), "/meshes/default/meshretries/r");
-    assert.equal(resourcePath({ type: "Dataplane", name: "monolith-1", mesh: "default" }), "/meshes/default/dataplanes/monolith-1");
+    assert.equal(
+      resourcePath({ type: "Dataplane", name: "monolith-1", mesh: "default" }),
+      "/meshes/default/dataplanes/monolith-1",
+    );
     assert.equal(resourcePath({ type: "ZoneIngress", name: "zi" }), "/zoneingresses/zi");
-    assert.throws(() => resourcePath({ type: "MeshTimeout", name: "t" }), /Kuma MeshTimeout "t": mesh is undefined; a mesh-scoped resource needs its mesh/);
-    assert.throws(() => resourcePath({ type: "ZoneEgress", name: "ze", mesh: "default" }), /a global resource has no mesh/);
-    assert.throws(() => resourcePath({ type: "TrafficRoute" as "Mesh", name: "x" }), /type "TrafficRoute" is not one the program manages/);
+    assert.throws(
+      () => resourcePath({ type: "MeshTimeout", name: "t" }),
+      /Kuma MeshTimeout "t": mesh is undefined; a mesh-scoped resource needs its mesh/,
+    );
+    assert.throws(
+      () => resourcePath({ type: "ZoneEgress", name: "ze", mesh: "default" }),
+      /a global resource has no mesh/,
+    );
+    assert.throws(
+      () => resourcePath({ type: "TrafficRoute" as "Mesh", name: "x" }),
+      /type "TrafficRoute" is not one the program manages/,
+    );
   });
 
   it("creates, reads, updates and deletes every rendered resource", async () => {
@@ -67,7 +94,8 @@ describeWithUpstream("KumaClient against a contract-checking fake CP", function 
       assert.deepEqual(body, JSON.parse(JSON.stringify(resource)), title);
       assert.ok(server.paths().includes(path));
     }
-    for (const path of server.paths()) assert.ok(everyRenderedResource().some(({ resource }) => resourcePath(resource) === path));
+    for (const path of server.paths())
+      assert.ok(everyRenderedResource().some(({ resource }) => resourcePath(resource) === path));
     for (const { resource } of everyRenderedResource().reverse()) {
       if (!server.paths().includes(resourcePath(resource))) continue;
       assert.equal(await kuma.delete(resource), true);
@@ -86,14 +114,20 @@ describeWithUpstream("KumaClient against a contract-checking fake CP", function 
   it("401: says the token was rejected, names resource and request, never the token", async () => {
     const err = await failure(client({ token: "wrong-token" }).put(meshHttpRoute(disputes(10))));
     assert.equal(err.status, 401);
-    assert.match(err.message, /^Kuma MeshHTTPRoute "default\/disputes": PUT http:\/\/127\.0\.0\.1:\d+\/meshes\/default\/meshhttproutes\/disputes: HTTP 401: the control plane rejected the token/);
+    assert.match(
+      err.message,
+      /^Kuma MeshHTTPRoute "default\/disputes": PUT http:\/\/127\.0\.0\.1:\d+\/meshes\/default\/meshhttproutes\/disputes: HTTP 401: the control plane rejected the token/,
+    );
     assert.deepEqual(sleeps, [], "not retried");
   });
 
   it("403: says the token's user may not do this", async () => {
     server.inject({ method: "DELETE", fault: { kind: "status", status: 403 } });
     const err = await failure(client().delete({ type: "Mesh", name: "default" }));
-    assert.match(err.message, /^Kuma Mesh "default": DELETE .*\/meshes\/default: HTTP 403: the token's user may not do this.*: fault injected by the test$/);
+    assert.match(
+      err.message,
+      /^Kuma Mesh "default": DELETE .*\/meshes\/default: HTTP 403: the token's user may not do this.*: fault injected by the test$/,
+    );
   });
 
   it("404: a read is undefined and a delete reports the resource already gone", async () => {
@@ -105,7 +139,21 @@ describeWithUpstream("KumaClient against a contract-checking fake CP", function 
   });
 
   it("400: shows the CP's reason", async () => {
-    server.inject({ method: "PUT", fault: { kind: "status", status: 400, body: { type: "x", title: "Bad Request", status: 400, detail: "Resource is not valid", instance: "i", invalid_parameters: [{ field: "spec.to[0].rules", reason: "must not be empty" }] } } });
+    server.inject({
+      method: "PUT",
+      fault: {
+        kind: "status",
+        status: 400,
+        body: {
+          type: "x",
+          title: "Bad Request",
+          status: 400,
+          detail: "Resource is not valid",
+          instance: "i",
+          invalid_parameters: [{ field: "spec.to[0].rules", reason: "must not be empty" }],
+        },
+      },
+    });
     const err = await failure(client().put(meshHttpRoute(disputes(10))));
     assert.match(err.message, /HTTP 400: Resource is not valid \(spec\.to\[0\]\.rules: must not be empty\)$/);
   });
@@ -148,42 +196,81 @@ describeWithUpstream("KumaClient against a contract-checking fake CP", function 
 
   describe("tokens", () => {
     it("issues a zone token for a universal zone's proxies", async () => {
-      const token = await client().generateZoneToken({ zone: "on-prem", scope: ["ingress", "egress"], validFor: "720h" });
+      const token = await client().generateZoneToken({
+        zone: "on-prem",
+        scope: ["ingress", "egress"],
+        validFor: "720h",
+      });
       assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
-      assert.deepEqual(server.tokens.map((t) => [t.endpoint, t.request, t.token]), [["/tokens/zone", { zone: "on-prem", scope: ["ingress", "egress"], validFor: "720h" }, token]]);
+      assert.deepEqual(
+        server.tokens.map((t) => [t.endpoint, t.request, t.token]),
+        [["/tokens/zone", { zone: "on-prem", scope: ["ingress", "egress"], validFor: "720h" }, token]],
+      );
     });
 
     it("issues a dataplane token bound to a name and tags", async () => {
-      const token = await client().generateDataplaneToken({ name: "monolith-1", mesh: "default", tags: { "kuma.io/service": ["monolith"] }, validFor: "720h" });
-      assert.deepEqual(server.tokens.map((t) => [t.endpoint, t.request, t.token]), [
-        ["/tokens/dataplane", { name: "monolith-1", mesh: "default", tags: { "kuma.io/service": ["monolith"] }, validFor: "720h" }, token],
-      ]);
+      const token = await client().generateDataplaneToken({
+        name: "monolith-1",
+        mesh: "default",
+        tags: { "kuma.io/service": ["monolith"] },
+        validFor: "720h",
+      });
+      assert.deepEqual(
+        server.tokens.map((t) => [t.endpoint, t.request, t.token]),
+        [
+          [
+            "/tokens/dataplane",
+            { name: "monolith-1", mesh: "default", tags: { "kuma.io/service": ["monolith"] }, validFor: "720h" },
+            token,
+          ],
+        ],
+      );
     });
 
     it("checks the request before sending it", async () => {
-      await assert.rejects(client().generateZoneToken({ zone: "on_prem", scope: ["cp"], validFor: "720h" }), KumaInputError);
+      await assert.rejects(
+        client().generateZoneToken({ zone: "on_prem", scope: ["cp"], validFor: "720h" }),
+        KumaInputError,
+      );
       assert.deepEqual(server.tokens, []);
     });
 
     it("401: names the token request, not the token", async () => {
-      const err = await failure(client({ token: "wrong-token" }).generateZoneToken({ zone: "cloud", scope: ["cp"], validFor: "24h" }));
-      assert.match(err.message, /^Kuma zone token for zone "cloud" \(cp\): POST .*\/tokens\/zone: HTTP 401: the control plane rejected the token/);
+      const err = await failure(
+        client({ token: "wrong-token" }).generateZoneToken({ zone: "cloud", scope: ["cp"], validFor: "24h" }),
+      );
+      assert.match(
+        err.message,
+        /^Kuma zone token for zone "cloud" \(cp\): POST .*\/tokens\/zone: HTTP 401: the control plane rejected the token/,
+      );
     });
 
     it("a 200 that is not a token is an error that does not show the body", async () => {
       server.inject({ path: "/tokens/dataplane", fault: { kind: "status", status: 200, body: { not: "a token" } } });
       const err = await failure(client().generateDataplaneToken({ mesh: "default", tags: {}, validFor: "1h" }));
-      assert.match(err.message, /^Kuma dataplane token for mesh "default": POST .*\/tokens\/dataplane: answered 200 without a token \(the body is not a JWT; not shown\)$/);
-      assert.ok(!err.message.includes("a token\""), "the body is not shown");
+      assert.match(
+        err.message,
+        /^Kuma dataplane token for mesh "default": POST .*\/tokens\/dataplane: answered 200 without a token \(the body is not a JWT; not shown\)$/,
+      );
+      assert.ok(!err.message.includes('a token"'), "the body is not shown");
     });
   });
 
   describe("configuration", () => {
     it("refuses a CA pin over plain HTTP, credentials in the URL, and no token", () => {
-      assert.throws(() => new KumaClient({ url: "http://cp:5681", token: "t", caCertPem: "x" }), /caCertPem pins a TLS certificate, so the url must be https/);
-      assert.throws(() => new KumaClient({ url: "https://admin:secret@cp:5682", token: "t" }), (e: Error) => /credentials in the URL are not accepted/.test(e.message) && !e.message.includes("secret"));
+      assert.throws(
+        () => new KumaClient({ url: "http://cp:5681", token: "t", caCertPem: "x" }),
+        /caCertPem pins a TLS certificate, so the url must be https/,
+      );
+      assert.throws(
+        () => new KumaClient({ url: "https://admin:secret@cp:5682", token: "t" }),
+        (e: Error) => /credentials in the URL are not accepted/.test(e.message) && !e.message.includes("secret"),
+      );
       assert.throws(() => new KumaClient({ url: "https://cp:5682", token: "" }), /a token is required/);
-      assert.throws(() => new KumaClient({ url: "cp:5682", token: "t" }), /only http and https are supported|is not a URL/);
+      assert.throws(
+        () => new KumaClient({ url: "cp:5682", token: "t" }),
+        /only http and https are supported|is not a URL/,
+      );
     });
   });
 });
@@ -202,7 +289,14 @@ describeWithUpstream("KumaClient pins the control plane's CA", function () {
     await server?.close();
   });
 
-  const pinned = (caCertPem?: string) => new KumaClient({ url: server.url, token: server.adminToken, caCertPem, timeoutMs: 2_000, retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 } });
+  const pinned = (caCertPem?: string) =>
+    new KumaClient({
+      url: server.url,
+      token: server.adminToken,
+      caCertPem,
+      timeoutMs: 2_000,
+      retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    });
 
   it("talks to a CP whose certificate the pinned CA signed", async () => {
     const client = pinned(pki.caCertPem);
@@ -219,7 +313,10 @@ describeWithUpstream("KumaClient pins the control plane's CA", function () {
       const client = pinned(ca);
       try {
         await assert.rejects(client.get({ type: "Mesh", name: "default" }), (err: Error) => {
-          assert.match(err.message, /^Kuma Mesh "default": GET https:\/\/127\.0\.0\.1:\d+\/meshes\/default: connection failed/);
+          assert.match(
+            err.message,
+            /^Kuma Mesh "default": GET https:\/\/127\.0\.0\.1:\d+\/meshes\/default: connection failed/,
+          );
           assert.ok(!err.message.includes(server.adminToken));
           return true;
         });

@@ -28,7 +28,9 @@ describeWithUpstream("Kuma renderers against the published 2.14.3 contracts", fu
     it("checks what it claims: a misspelt field is reported", () => {
       const ingress = everyRenderedResource().find((r) => r.resource.type === "ZoneIngress")!.resource as any;
       const misspelt = { ...ingress, networking: { ...ingress.networking, advertisedAdress: "x" } };
-      assert.deepEqual(unknownFields("#/components/schemas/ZoneIngressItem", misspelt), ["/networking/advertisedAdress"]);
+      assert.deepEqual(unknownFields("#/components/schemas/ZoneIngressItem", misspelt), [
+        "/networking/advertisedAdress",
+      ]);
     });
 
     it("checks what it claims: a wrong field type is reported", () => {
@@ -77,14 +79,19 @@ type Schema = Record<string, any>;
  */
 function unknownFields(ref: string, value: unknown, at = ""): string[] {
   const schema = resolve(ref);
-  if (Array.isArray(value)) return schema.items ? value.flatMap((item, i) => unknownFieldsIn(schema.items, item, `${at}/${i}`)) : [];
+  if (Array.isArray(value))
+    return schema.items ? value.flatMap((item, i) => unknownFieldsIn(schema.items, item, `${at}/${i}`)) : [];
   if (!value || typeof value !== "object") return [];
-  const branches: Schema[] = [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].map((b: Schema) => (b.$ref ? resolve(b.$ref) : b));
+  const branches: Schema[] = [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].map((b: Schema) =>
+    b.$ref ? resolve(b.$ref) : b,
+  );
   if (branches.length > 0 && !schema.properties) {
     const results = branches.map((branch) => unknownFieldsIn(branch, value, at));
     // The branch the value fits best: fewest unknown fields, and of those the deepest (most of it recognised).
     const depth = (r: string[]) => r.reduce((sum, pointer) => sum + pointer.split("/").length, 0);
-    return results.reduce((best, r) => (r.length < best.length || (r.length === best.length && depth(r) > depth(best)) ? r : best));
+    return results.reduce((best, r) =>
+      r.length < best.length || (r.length === best.length && depth(r) > depth(best)) ? r : best,
+    );
   }
   return Object.entries(value).flatMap(([key, child]) => {
     const property = schema.properties?.[key];
@@ -103,5 +110,8 @@ const inline: Schema[] = [];
 
 function resolve(ref: string): Schema {
   if (ref.startsWith("inline:")) return inline[Number(ref.slice(7))];
-  return ref.replace(/^#\//, "").split("/").reduce((node: Schema, key) => node[key], kumaContract().doc);
+  return ref
+    .replace(/^#\//, "")
+    .split("/")
+    .reduce((node: Schema, key) => node[key], kumaContract().doc);
 }

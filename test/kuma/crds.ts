@@ -37,7 +37,12 @@ export function crdFor(type: KumaType): CrdContract {
     const schema: Schema = crd.spec.versions[0].schema.openAPIV3Schema;
     const loose = ajv.compile(schema);
     const strict = ajv.compile(rejectUnknownFields(structuredClone(schema)));
-    contract = { kind: crd.spec.names.kind, scope: crd.spec.scope, validate: (o) => errorsOf(loose, o), validateStrict: (o) => errorsOf(strict, o) };
+    contract = {
+      kind: crd.spec.names.kind,
+      scope: crd.spec.scope,
+      validate: (o) => errorsOf(loose, o),
+      validateStrict: (o) => errorsOf(strict, o),
+    };
     cache.set(type, contract);
   }
   return contract;
@@ -45,7 +50,12 @@ export function crdFor(type: KumaType): CrdContract {
 
 function rejectUnknownFields(schema: Schema): Schema {
   if (schema && typeof schema === "object") {
-    if (schema.properties && schema.additionalProperties === undefined && !schema["x-kubernetes-preserve-unknown-fields"]) schema.additionalProperties = false;
+    if (
+      schema.properties &&
+      schema.additionalProperties === undefined &&
+      !schema["x-kubernetes-preserve-unknown-fields"]
+    )
+      schema.additionalProperties = false;
     for (const value of Object.values(schema)) {
       if (Array.isArray(value)) value.forEach(rejectUnknownFields);
       else if (value && typeof value === "object") rejectUnknownFields(value);

@@ -34,8 +34,14 @@ describe("meshHttpRoute: the cutover of one path", () => {
         const deliveries = split(routes, DISPUTE);
         const toMicroservice = deliveries.get(MICROSERVICE_TAG);
         const toMonolith = deliveries.get(MONOLITH_SERVICE);
-        assert.ok(Math.abs((toMicroservice?.share ?? 0) - weight / 100) <= 1 / 8192, `microservice share ${toMicroservice?.share}`);
-        assert.ok(Math.abs((toMonolith?.share ?? 0) - (100 - weight) / 100) <= 1 / 8192, `monolith share ${toMonolith?.share}`);
+        assert.ok(
+          Math.abs((toMicroservice?.share ?? 0) - weight / 100) <= 1 / 8192,
+          `microservice share ${toMicroservice?.share}`,
+        );
+        assert.ok(
+          Math.abs((toMonolith?.share ?? 0) - (100 - weight) / 100) <= 1 / 8192,
+          `monolith share ${toMonolith?.share}`,
+        );
         if (toMicroservice) assert.deepEqual([...toMicroservice.paths], ["/disputes"]);
         if (toMonolith) assert.deepEqual([...toMonolith.paths], [DISPUTE]);
       });
@@ -47,7 +53,13 @@ describe("meshHttpRoute: the cutover of one path", () => {
       });
 
       it("leaves every other path on the monolith, unchanged", () => {
-        for (const path of ["/monolith/resources/card/1", "/monolith/resources/card/balance/1/charges", `${DISPUTE}s`, "/monolith/resources/card", "/"]) {
+        for (const path of [
+          "/monolith/resources/card/1",
+          "/monolith/resources/card/balance/1/charges",
+          `${DISPUTE}s`,
+          "/monolith/resources/card",
+          "/",
+        ]) {
           const deliveries = split(routes, path);
           assert.deepEqual([...deliveries.keys()], [MONOLITH_SERVICE], path);
           assert.deepEqual([...deliveries.get(MONOLITH_SERVICE)!.paths], [path]);
@@ -59,7 +71,10 @@ describe("meshHttpRoute: the cutover of one path", () => {
           const backends = rule.default.backendRefs.map((b) => b.name);
           if (rule.default.filters?.length) assert.deepEqual(backends, [MICROSERVICE_TAG]);
           for (const filter of rule.default.filters ?? []) {
-            assert.deepEqual(filter, { type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/disputes" } } });
+            assert.deepEqual(filter, {
+              type: "URLRewrite",
+              urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/disputes" } },
+            });
           }
         }
       });
@@ -68,30 +83,52 @@ describe("meshHttpRoute: the cutover of one path", () => {
 
   it("at weight 0 and 100 is one plain prefix rule; in between it also matches the request id", () => {
     const rules = (weight: number) => meshHttpRoute(disputes(weight)).spec.to[0].rules;
-    assert.deepEqual(rules(0), [{ matches: [{ path: { type: "PathPrefix", value: DISPUTE } }], default: { backendRefs: [{ kind: "MeshService", name: "monolith", weight: 1 }] } }]);
+    assert.deepEqual(rules(0), [
+      {
+        matches: [{ path: { type: "PathPrefix", value: DISPUTE } }],
+        default: { backendRefs: [{ kind: "MeshService", name: "monolith", weight: 1 }] },
+      },
+    ]);
     assert.deepEqual(rules(100), [
       {
         matches: [{ path: { type: "PathPrefix", value: DISPUTE } }],
         default: {
-          filters: [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/disputes" } } }],
+          filters: [
+            {
+              type: "URLRewrite",
+              urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/disputes" } },
+            },
+          ],
           backendRefs: [{ kind: "MeshService", name: MICROSERVICE_TAG, weight: 1 }],
         },
       },
     ]);
     const [slice, rest] = rules(50);
-    assert.deepEqual(slice.matches, [{ path: { type: "PathPrefix", value: DISPUTE }, headers: [{ name: KONG_REQUEST_ID_HEADER, type: "RegularExpression", value: "^(?:[0-7][0-9a-f]{2}).*$" }] }]);
+    assert.deepEqual(slice.matches, [
+      {
+        path: { type: "PathPrefix", value: DISPUTE },
+        headers: [{ name: KONG_REQUEST_ID_HEADER, type: "RegularExpression", value: "^(?:[0-7][0-9a-f]{2}).*$" }],
+      },
+    ]);
     assert.deepEqual(rest.matches, [{ path: { type: "PathPrefix", value: DISPUTE } }]);
   });
 
   it("targets the gateway's proxies and its outbound to the monolith", () => {
     const route = meshHttpRoute(disputes(10));
     assert.deepEqual(route.spec.targetRef, { kind: "MeshSubset", tags: { "kuma.io/service": GATEWAY_SERVICE } });
-    assert.deepEqual(route.spec.to.map((t) => t.targetRef), [{ kind: "MeshService", name: MONOLITH_SERVICE }]);
-    assert.deepEqual(deliver(routesAt(100), "some-other-service", MONOLITH_SERVICE, { path: DISPUTE }), [{ service: MONOLITH_SERVICE, path: DISPUTE, share: 1 }]);
+    assert.deepEqual(
+      route.spec.to.map((t) => t.targetRef),
+      [{ kind: "MeshService", name: MONOLITH_SERVICE }],
+    );
+    assert.deepEqual(deliver(routesAt(100), "some-other-service", MONOLITH_SERVICE, { path: DISPUTE }), [
+      { service: MONOLITH_SERVICE, path: DISPUTE, share: 1 },
+    ]);
   });
 
   it("sends a request without the request id header to the monolith", () => {
-    assert.deepEqual(deliver(routesAt(50), GATEWAY_SERVICE, MONOLITH_SERVICE, { path: DISPUTE }), [{ service: MONOLITH_SERVICE, path: DISPUTE, share: 1 }]);
+    assert.deepEqual(deliver(routesAt(50), GATEWAY_SERVICE, MONOLITH_SERVICE, { path: DISPUTE }), [
+      { service: MONOLITH_SERVICE, path: DISPUTE, share: 1 },
+    ]);
   });
 
   it("uses Kuma's weighted backendRefs when nothing is rewritten", () => {
@@ -99,7 +136,12 @@ describe("meshHttpRoute: the cutover of one path", () => {
     assert.deepEqual(meshHttpRoute(migration).spec.to[0].rules, [
       {
         matches: [{ path: { type: "PathPrefix", value: DISPUTE } }],
-        default: { backendRefs: [{ kind: "MeshService", name: "monolith", weight: 70 }, { kind: "MeshService", name: MICROSERVICE_TAG, weight: 30 }] },
+        default: {
+          backendRefs: [
+            { kind: "MeshService", name: "monolith", weight: 70 },
+            { kind: "MeshService", name: MICROSERVICE_TAG, weight: 30 },
+          ],
+        },
       },
     ]);
     const deliveries = deliver(routesAt(30, migration), GATEWAY_SERVICE, MONOLITH_SERVICE, { path: DISPUTE });
@@ -122,7 +164,8 @@ describe("requestIdBucketPattern", () => {
     it(`matches the first round(${weight}% of 4096) three-hex-digit prefixes and nothing else`, () => {
       const pattern = new RegExp(requestIdBucketPattern(weight));
       const limit = Math.round((weight / 100) * 4096);
-      for (let n = 0; n < 4096; n++) assert.equal(pattern.test(`${hex(n)}9f8e7d6c5b4a39281706f5e4d3c2b1a`), n < limit, hex(n));
+      for (let n = 0; n < 4096; n++)
+        assert.equal(pattern.test(`${hex(n)}9f8e7d6c5b4a39281706f5e4d3c2b1a`), n < limit, hex(n));
     });
   }
 

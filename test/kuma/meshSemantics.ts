@@ -22,16 +22,28 @@ export interface Delivery {
 
 function selectsProxyOf(ref: TargetRef, service: string): boolean {
   if (ref.kind === "Mesh") return true;
-  return ref.kind === "MeshSubset" && Object.entries(ref.tags).every(([tag, value]) => tag === "kuma.io/service" && value === service);
+  return (
+    ref.kind === "MeshSubset" &&
+    Object.entries(ref.tags).every(([tag, value]) => tag === "kuma.io/service" && value === service)
+  );
 }
 
 /** Where the proxy of `source` sends `request` made on its outbound to `destination`. */
-export function deliver(routes: readonly MeshHTTPRoute[], source: string, destination: string, request: HttpRequest): Delivery[] {
+export function deliver(
+  routes: readonly MeshHTTPRoute[],
+  source: string,
+  destination: string,
+  request: HttpRequest,
+): Delivery[] {
   return outboundRoutes(routes, source, destination)(request);
 }
 
 /** The routing of one outbound of one proxy, built once for many requests. */
-export function outboundRoutes(routes: readonly MeshHTTPRoute[], source: string, destination: string): (request: HttpRequest) => Delivery[] {
+export function outboundRoutes(
+  routes: readonly MeshHTTPRoute[],
+  source: string,
+  destination: string,
+): (request: HttpRequest) => Delivery[] {
   const merged = new Map<string, HttpRouteRule>();
   for (const route of routes) {
     if (!selectsProxyOf(route.spec.targetRef, source)) continue;
@@ -46,11 +58,18 @@ export function outboundRoutes(routes: readonly MeshHTTPRoute[], source: string,
   return (request) => {
     const chosen = candidates.find(({ match }) => matches(match, request));
     if (!chosen) return [{ service: destination, path: request.path, share: 1 }];
-    const refs = chosen.rule.default.backendRefs.length > 0 ? chosen.rule.default.backendRefs : [{ kind: "MeshService" as const, name: destination }];
+    const refs =
+      chosen.rule.default.backendRefs.length > 0
+        ? chosen.rule.default.backendRefs
+        : [{ kind: "MeshService" as const, name: destination }];
     const total = refs.reduce((sum, ref) => sum + (ref.weight ?? 1), 0);
     const rewrite = chosen.rule.default.filters?.find((f) => f.type === "URLRewrite");
-    const path = rewrite ? replacePrefix(request.path, chosen.match.path?.value ?? "/", rewrite.urlRewrite.path.replacePrefixMatch) : request.path;
-    return refs.filter((ref) => (ref.weight ?? 1) > 0).map((ref) => ({ service: ref.name, path, share: (ref.weight ?? 1) / total }));
+    const path = rewrite
+      ? replacePrefix(request.path, chosen.match.path?.value ?? "/", rewrite.urlRewrite.path.replacePrefixMatch)
+      : request.path;
+    return refs
+      .filter((ref) => (ref.weight ?? 1) > 0)
+      .map((ref) => ({ service: ref.name, path, share: (ref.weight ?? 1) / total }));
   };
 }
 
@@ -61,7 +80,8 @@ function compareMatch(a: HttpRouteMatch, b: HttpRouteMatch): number {
   if (!a.path && b.path) return 1;
   if (a.path && b.path) {
     if (a.path.type !== b.path.type) return rank[a.path.type] - rank[b.path.type];
-    if (a.path.type !== "Exact" && a.path.value.length !== b.path.value.length) return b.path.value.length - a.path.value.length;
+    if (a.path.type !== "Exact" && a.path.value.length !== b.path.value.length)
+      return b.path.value.length - a.path.value.length;
   }
   return (b.headers?.length ?? 0) - (a.headers?.length ?? 0);
 }
@@ -71,9 +91,11 @@ function matches(match: HttpRouteMatch, request: HttpRequest): boolean {
   if (path) {
     const p = request.path;
     const ok =
-      path.type === "Exact" ? p === path.value :
-      path.type === "PathPrefix" ? path.value === "/" || p === path.value || p.startsWith(`${path.value}/`) :
-      fullMatch(path.value).test(p);
+      path.type === "Exact"
+        ? p === path.value
+        : path.type === "PathPrefix"
+          ? path.value === "/" || p === path.value || p.startsWith(`${path.value}/`)
+          : fullMatch(path.value).test(p);
     if (!ok) return false;
   }
   return (match.headers ?? []).every((header) => {
@@ -113,7 +135,13 @@ function replacePrefix(path: string, prefix: string, replacement: string): strin
  * Deliveries of `path` over every request id a gateway could send: all 4096 values of the three
  * hex digits that pick a bucket, each followed by a random-looking tail, weighted equally.
  */
-export function deliverOverRequestIds(routes: readonly MeshHTTPRoute[], source: string, destination: string, path: string, header: string): Map<string, { share: number; paths: Set<string> }> {
+export function deliverOverRequestIds(
+  routes: readonly MeshHTTPRoute[],
+  source: string,
+  destination: string,
+  path: string,
+  header: string,
+): Map<string, { share: number; paths: Set<string> }> {
   const route = outboundRoutes(routes, source, destination);
   const totals = new Map<string, { share: number; paths: Set<string> }>();
   for (let bucket = 0; bucket < 4096; bucket++) {
@@ -136,8 +164,13 @@ export function isAllowed(permissions: readonly MeshTrafficPermission[], source:
     if (!selectsProxyOf(mtp.spec.targetRef, destination)) continue;
     for (const from of mtp.spec.from) {
       if (!selectsProxyOf(from.targetRef, source)) continue;
-      const candidate = { from: specificity(from.targetRef), policy: specificity(mtp.spec.targetRef), allow: from.default.action === "Allow" };
-      if (!best || candidate.from > best.from || (candidate.from === best.from && candidate.policy >= best.policy)) best = candidate;
+      const candidate = {
+        from: specificity(from.targetRef),
+        policy: specificity(mtp.spec.targetRef),
+        allow: from.default.action === "Allow",
+      };
+      if (!best || candidate.from > best.from || (candidate.from === best.from && candidate.policy >= best.policy))
+        best = candidate;
     }
   }
   return best?.allow ?? false;

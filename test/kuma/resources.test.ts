@@ -50,14 +50,24 @@ describeWithUpstream("KumaResource provider", function () {
     const created = await provider.create(state);
     assert.equal(created.id, "/meshes/default/meshhttproutes/disputes");
     assert.deepEqual(created.outs, { ...state, warnings: [] });
-    assert.deepEqual(server.requests.at(-1), { method: "PUT", path: created.id, body: route, authorized: true, operationId: "putMeshHTTPRoute" });
+    assert.deepEqual(server.requests.at(-1), {
+      method: "PUT",
+      path: created.id,
+      body: route,
+      authorized: true,
+      operationId: "putMeshHTTPRoute",
+    });
   });
 
   it("read returns what the program declared, so an untouched resource shows no diff", async () => {
     const { id, outs } = await create();
     const read = await provider.read!(id, outs);
     assert.deepEqual(read.props?.resource, route, "CP timestamps, KRI and computed labels are not drift");
-    assert.deepEqual(diffKumaResource(read.props!, state), { changes: false, replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual(diffKumaResource(read.props!, state), {
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("drift: a change made on the CP shows on read and is put right by an in-place update", async () => {
@@ -96,7 +106,10 @@ describeWithUpstream("KumaResource provider", function () {
   it("errors name the resource and never the token", async () => {
     server.inject({ method: "PUT", fault: { kind: "status", status: 401 } });
     await assert.rejects(provider.create(state), (err: Error) => {
-      assert.match(err.message, /^Kuma MeshHTTPRoute "default\/disputes": PUT .*: HTTP 401: the control plane rejected the token/);
+      assert.match(
+        err.message,
+        /^Kuma MeshHTTPRoute "default\/disputes": PUT .*: HTTP 401: the control plane rejected the token/,
+      );
       assert.ok(!err.message.includes(server.adminToken));
       return true;
     });
@@ -109,21 +122,47 @@ describe("diffKumaResource", () => {
   const at = (resource: UniversalResource, conn = connection): KumaResourceState => ({ connection: conn, resource });
 
   it("replaces when the type, mesh or name changes: that is another object on the CP", () => {
-    for (const resource of [{ ...route, name: "disputes-v2" }, { ...route, mesh: "other" }, { ...route, type: "MeshTimeout" as const }]) {
-      assert.deepEqual(diffKumaResource(at(route), at(resource as UniversalResource)), { changes: true, replaces: ["resource"], deleteBeforeReplace: false });
+    for (const resource of [
+      { ...route, name: "disputes-v2" },
+      { ...route, mesh: "other" },
+      { ...route, type: "MeshTimeout" as const },
+    ]) {
+      assert.deepEqual(diffKumaResource(at(route), at(resource as UniversalResource)), {
+        changes: true,
+        replaces: ["resource"],
+        deleteBeforeReplace: false,
+      });
     }
   });
 
   it("updates in place for a new spec or a new connection, token included", () => {
     assert.deepEqual(diffKumaResource(at(route), at(meshHttpRoute(disputes(20)))).replaces, []);
     assert.equal(diffKumaResource(at(route), at(meshHttpRoute(disputes(20)))).changes, true);
-    assert.deepEqual(diffKumaResource(at(route), at(route, { ...connection, token: "rotated" })), { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual(diffKumaResource(at(route), at(route, { ...connection, token: "rotated" })), {
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("sees no change in key order, or in what the CP adds", () => {
-    const served = { ...route, labels: { "kuma.io/origin": "global", "k8s.kuma.io/namespace": "x" }, creationTime: "t", modificationTime: "t", kri: "k" };
+    const served = {
+      ...route,
+      labels: { "kuma.io/origin": "global", "k8s.kuma.io/namespace": "x" },
+      creationTime: "t",
+      modificationTime: "t",
+      kri: "k",
+    };
     const reversed = (value: unknown): unknown =>
-      Array.isArray(value) ? value.map(reversed) : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)])) : value;
+      Array.isArray(value)
+        ? value.map(reversed)
+        : value && typeof value === "object"
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([k, v]) => [k, reversed(v)]),
+            )
+          : value;
     const reordered = reversed(route) as UniversalResource;
     assert.notEqual(JSON.stringify(reordered), JSON.stringify(route));
     assert.equal(diffKumaResource(at(served), at(reordered)).changes, false);
@@ -144,14 +183,24 @@ describeWithUpstream("token providers", function () {
 
   it("zone token: issued on create, kept on a connection change, never read back", async () => {
     const provider = makeZoneTokenProvider(NO_SLEEP);
-    const inputs: ZoneTokenState = { connection: { url: server.url, token: server.adminToken }, zone: "on-prem", scope: ["ingress", "egress"], validFor: "720h", rotation: "" };
+    const inputs: ZoneTokenState = {
+      connection: { url: server.url, token: server.adminToken },
+      zone: "on-prem",
+      scope: ["ingress", "egress"],
+      validFor: "720h",
+      rotation: "",
+    };
     const { id, outs } = await provider.create(inputs);
     assert.match(id, /^zone-token\//);
     assert.equal(outs!.token, server.tokens[0].token);
     assert.deepEqual(server.tokens[0].request, { zone: "on-prem", scope: ["ingress", "egress"], validFor: "720h" });
 
     const moved = { ...inputs, connection: { ...inputs.connection, token: "new-admin-token" } };
-    assert.deepEqual(await provider.diff!(id, outs!, moved), { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual(await provider.diff!(id, outs!, moved), {
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     assert.equal((await provider.update!(id, outs!, moved)).outs!.token, outs!.token);
     assert.deepEqual(await provider.read!(id, outs), { id, props: outs });
     await provider.delete!(id, outs!);
@@ -160,34 +209,70 @@ describeWithUpstream("token providers", function () {
 
   it("dataplane token: issued for a name and tags", async () => {
     const provider = makeDataplaneTokenProvider(NO_SLEEP);
-    const inputs: DataplaneTokenState = { connection: { url: server.url, token: server.adminToken }, mesh: "default", name: "kong-gateway-1", tags: { "kuma.io/service": ["kong-gateway"] }, validFor: "720h" };
+    const inputs: DataplaneTokenState = {
+      connection: { url: server.url, token: server.adminToken },
+      mesh: "default",
+      name: "kong-gateway-1",
+      tags: { "kuma.io/service": ["kong-gateway"] },
+      validFor: "720h",
+    };
     const { outs } = await provider.create(inputs);
     assert.equal(outs!.token, server.tokens[0].token);
-    assert.deepEqual(server.tokens[0].request, { mesh: "default", name: "kong-gateway-1", tags: { "kuma.io/service": ["kong-gateway"] }, validFor: "720h" });
+    assert.deepEqual(server.tokens[0].request, {
+      mesh: "default",
+      name: "kong-gateway-1",
+      tags: { "kuma.io/service": ["kong-gateway"] },
+      validFor: "720h",
+    });
   });
 
   it("a bad request fails before anything is sent", async () => {
     const provider = makeZoneTokenProvider(NO_SLEEP);
-    await assert.rejects(provider.create({ connection: { url: server.url, token: server.adminToken }, zone: "on_prem", scope: ["cp"], validFor: "720h" }), /zoneToken\.zone is "on_prem"/);
+    await assert.rejects(
+      provider.create({
+        connection: { url: server.url, token: server.adminToken },
+        zone: "on_prem",
+        scope: ["cp"],
+        validFor: "720h",
+      }),
+      /zoneToken\.zone is "on_prem"/,
+    );
     assert.deepEqual(server.requests, []);
   });
 });
 
 describe("diffToken", () => {
-  const olds: ZoneTokenState = { connection: { url: "https://cp:5682", token: "t" }, zone: "on-prem", scope: ["cp"], validFor: "720h", rotation: "2026-01" };
+  const olds: ZoneTokenState = {
+    connection: { url: "https://cp:5682", token: "t" },
+    zone: "on-prem",
+    scope: ["cp"],
+    validFor: "720h",
+    rotation: "2026-01",
+  };
   const claims = ["zone", "scope", "validFor"] as const;
 
   it("a new rotation value issues a new token (replace)", () => {
-    assert.deepEqual(diffToken(olds, { ...olds, rotation: "2026-02" }, claims), { changes: true, replaces: ["rotation"], deleteBeforeReplace: false });
+    assert.deepEqual(diffToken(olds, { ...olds, rotation: "2026-02" }, claims), {
+      changes: true,
+      replaces: ["rotation"],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("so does any change to what the token asserts", () => {
-    assert.deepEqual(diffToken(olds, { ...olds, zone: "cloud", scope: ["ingress"] }, claims).replaces, ["zone", "scope"]);
+    assert.deepEqual(diffToken(olds, { ...olds, zone: "cloud", scope: ["ingress"] }, claims).replaces, [
+      "zone",
+      "scope",
+    ]);
     assert.deepEqual(diffToken(olds, { ...olds, validFor: "24h" }, claims).replaces, ["validFor"]);
   });
 
   it("nothing changed, nothing to do", () => {
-    assert.deepEqual(diffToken(olds, { ...olds }, claims), { changes: false, replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual(diffToken(olds, { ...olds }, claims), {
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 });
 
@@ -199,21 +284,50 @@ describe("Kuma resource classes as Pulumi registers them", () => {
     const { resources: registered } = await recordProgram(
       () => {
         new KumaResource("mesh", { connection, resource: mesh() });
-        new KumaZoneToken("on-prem-proxies", { connection, zone: "on-prem", scope: ["ingress", "egress"], validFor: "720h", rotation: "2026-01" });
-        new KumaDataplaneToken("monolith", { connection, mesh: "default", name: "monolith-1", tags: { "kuma.io/service": ["monolith"] }, validFor: "720h" });
+        new KumaZoneToken("on-prem-proxies", {
+          connection,
+          zone: "on-prem",
+          scope: ["ingress", "egress"],
+          validFor: "720h",
+          rotation: "2026-01",
+        });
+        new KumaDataplaneToken("monolith", {
+          connection,
+          mesh: "default",
+          name: "monolith-1",
+          tags: { "kuma.io/service": ["monolith"] },
+          validFor: "720h",
+        });
       },
       { serializeDynamicProviders: true },
     );
 
     const byType = (kind: string) => registered.find((r) => r.type === `pulumi-nodejs:dynamic/kuma:${kind}`)!;
-    assert.deepEqual(registered.map((r) => r.type).filter((t) => t !== "pulumi:pulumi:Stack").sort(), ["pulumi-nodejs:dynamic/kuma:DataplaneToken", "pulumi-nodejs:dynamic/kuma:Resource", "pulumi-nodejs:dynamic/kuma:ZoneToken"]);
+    assert.deepEqual(
+      registered
+        .map((r) => r.type)
+        .filter((t) => t !== "pulumi:pulumi:Stack")
+        .sort(),
+      [
+        "pulumi-nodejs:dynamic/kuma:DataplaneToken",
+        "pulumi-nodejs:dynamic/kuma:Resource",
+        "pulumi-nodejs:dynamic/kuma:ZoneToken",
+      ],
+    );
     for (const { type, inputs, secretOutputs } of registered.filter((r) => r.custom)) {
       assert.ok(isSecret(inputs.connection), `${type}: connection is sent as a secret`);
       assert.equal((unwrapSecret(inputs.connection) as { token: string }).token, ADMIN_TOKEN);
-      assert.ok(!JSON.stringify({ ...inputs, connection: undefined }).includes(ADMIN_TOKEN), `${type}: the token is nowhere else, the serialised provider included`);
+      assert.ok(
+        !JSON.stringify({ ...inputs, connection: undefined }).includes(ADMIN_TOKEN),
+        `${type}: the token is nowhere else, the serialised provider included`,
+      );
       assert.ok(secretOutputs.includes("connection"), `${type}: the connection is a secret output`);
     }
-    assert.deepEqual(byType("Resource").inputs.resource, JSON.parse(JSON.stringify(mesh())), "the resource itself stays readable in diffs");
+    assert.deepEqual(
+      byType("Resource").inputs.resource,
+      JSON.parse(JSON.stringify(mesh())),
+      "the resource itself stays readable in diffs",
+    );
     assert.deepEqual(byType("ZoneToken").secretOutputs, ["connection", "token"]);
     assert.deepEqual(byType("DataplaneToken").secretOutputs, ["connection", "token"]);
     assert.equal(byType("ZoneToken").inputs.rotation, "2026-01");

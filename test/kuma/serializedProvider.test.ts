@@ -75,7 +75,9 @@ describeWithUpstream("Kuma providers survive Pulumi's serialisation", function (
       { serializeDynamicProviders: true },
     );
     const texts = ["Resource", "ZoneToken", "DataplaneToken"].map((kind) => {
-      const text = String(registrations.find((r) => r.type === `pulumi-nodejs:dynamic/kuma:${kind}`)?.inputs.__provider);
+      const text = String(
+        registrations.find((r) => r.type === `pulumi-nodejs:dynamic/kuma:${kind}`)?.inputs.__provider,
+      );
       assert.ok(text.startsWith("exports.handler") || text.includes("handler"), kind);
       assert.ok(!text.includes(server.adminToken), "no credential is captured in the provider");
       return text as string;
@@ -93,13 +95,20 @@ describeWithUpstream("Kuma providers survive Pulumi's serialisation", function (
     });
 
     assert.equal(result.tsNode, false, "ran without ts-node");
-    assert.deepEqual(result.loadedFromRepo, [], "loaded nothing from the repository: the provider text is self-contained");
+    assert.deepEqual(
+      result.loadedFromRepo,
+      [],
+      "loaded nothing from the repository: the provider text is self-contained",
+    );
     assert.equal(result.id, "/meshes/default/meshhttproutes/disputes");
     assert.deepEqual(result.read, route);
     assert.deepEqual(result.diff, { changes: true, replaces: [], deleteBeforeReplace: false });
     assert.deepEqual(result.reread, reroute);
     assert.deepEqual(result.afterDelete, {});
-    assert.deepEqual(result.tokens, server.tokens.map((t) => t.token));
+    assert.deepEqual(
+      result.tokens,
+      server.tokens.map((t) => t.token),
+    );
     assert.deepEqual(server.paths(), ["/meshes/default"]);
     assert.deepEqual(server.violations, []);
   });

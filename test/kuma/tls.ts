@@ -27,13 +27,62 @@ export function makeTestPki(): TestPki {
   const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
   try {
     for (const ca of ["ca", "other-ca"]) {
-      openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", `${ca}.key`, "-out", `${ca}.pem`, "-days", "1", "-subj", `/CN=${ca}`);
+      openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        `${ca}.key`,
+        "-out",
+        `${ca}.pem`,
+        "-days",
+        "1",
+        "-subj",
+        `/CN=${ca}`,
+      );
     }
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
+    openssl(
+      "req",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      "server.key",
+      "-out",
+      "server.csr",
+      "-subj",
+      "/CN=127.0.0.1",
+    );
     fs.writeFileSync(at("ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
-    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "1", "-extfile", "ext.cnf");
+    openssl(
+      "x509",
+      "-req",
+      "-in",
+      "server.csr",
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      "server.pem",
+      "-days",
+      "1",
+      "-extfile",
+      "ext.cnf",
+    );
     const read = (name: string) => fs.readFileSync(at(name), "utf8");
-    return { caCertPem: read("ca.pem"), otherCaCertPem: read("other-ca.pem"), server: { key: read("server.key"), cert: read("server.pem") } };
+    return {
+      caCertPem: read("ca.pem"),
+      otherCaCertPem: read("other-ca.pem"),
+      server: { key: read("server.key"), cert: read("server.pem") },
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -16,7 +16,8 @@ import { InstalledFile } from "../../components/hostSoftware";
  */
 
 const PACK_DIR = path.join(PROJECT_DIR, "policy");
-const fromSdk = (module: string) => require(require.resolve(module, { paths: [path.dirname(require.resolve("@pulumi/pulumi/proto/analyzer_pb"))] }));
+const fromSdk = (module: string) =>
+  require(require.resolve(module, { paths: [path.dirname(require.resolve("@pulumi/pulumi/proto/analyzer_pb"))] }));
 const grpc = fromSdk("@grpc/grpc-js");
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
@@ -28,7 +29,9 @@ const LICENCE = '{"license":"CANARY-licence-for-the-pack"}';
 const MANDATORY = 1;
 
 function call<T>(client: any, method: string, request: unknown): Promise<T> {
-  return new Promise((resolve, reject) => client[method](request, (err: Error | null, response: T) => (err ? reject(err) : resolve(response))));
+  return new Promise((resolve, reject) =>
+    client[method](request, (err: Error | null, response: T) => (err ? reject(err) : resolve(response))),
+  );
 }
 
 function analyzeRequest(type: string, name: string, props: Record<string, unknown>) {
@@ -52,7 +55,12 @@ function stackResource(type: string, name: string, props: Record<string, unknown
 }
 
 /** The policy server prefixes each message with the policy's description; the rule's own message is the last line. */
-const diagnostics = (response: any) => response.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), level: d.getEnforcementlevel(), message: String(d.getMessage()).split("\n").pop() }));
+const diagnostics = (response: any) =>
+  response.getDiagnosticsList().map((d: any) => ({
+    policy: d.getPolicyname(),
+    level: d.getEnforcementlevel(),
+    message: String(d.getMessage()).split("\n").pop(),
+  }));
 
 describe("policy pack loads as the Pulumi CLI starts it", function () {
   this.timeout(120_000);
@@ -65,7 +73,11 @@ describe("policy pack loads as the Pulumi CLI starts it", function () {
     assert.ok(runner.startsWith(path.join(PROJECT_DIR, "node_modules")), "the pack reuses the project's node_modules");
     pack = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
       cwd: PACK_DIR,
-      env: { ...process.env, PULUMI_CONFIG: JSON.stringify({ "cloud-migration-journey:meshLicense": LICENCE }), TS_NODE_PROJECT: "" },
+      env: {
+        ...process.env,
+        PULUMI_CONFIG: JSON.stringify({ "cloud-migration-journey:meshLicense": LICENCE }),
+        TS_NODE_PROJECT: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     pack.stderr!.on("data", (d) => (stderr += String(d)));
@@ -87,29 +99,70 @@ describe("policy pack loads as the Pulumi CLI starts it", function () {
     assert.equal(info.getName(), "cloud-migration-journey");
     assert.equal(info.getVersion(), require(path.join(PACK_DIR, "package.json")).version);
     const policies = info.getPoliciesList().map((p: any) => [p.getName(), p.getEnforcementlevel()]);
-    assert.deepEqual(policies, RULES.map((r) => [r.name, r.enforcement === "mandatory" ? MANDATORY : 0]));
+    assert.deepEqual(
+      policies,
+      RULES.map((r) => [r.name, r.enforcement === "mandatory" ? MANDATORY : 0]),
+    );
   });
 
   it("analyzes a resource: a world-open SSH rule is a mandatory violation, an unknown CIDR is no error", async () => {
-    const open = await call(client, "analyze", analyzeRequest("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0", tags: { Project: "p", Phase: "walk", Owner: "o" } }));
-    assert.deepEqual(diagnostics(open), [{ policy: "no-world-admin-ingress", level: MANDATORY, message: "opens SSH (22) to 0.0.0.0/0" }]);
-    const unknown = await call(client, "analyze", analyzeRequest("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: UNKNOWN_STRING_SENTINEL, tags: { Project: "p", Phase: "walk", Owner: "o" } }));
+    const open = await call(
+      client,
+      "analyze",
+      analyzeRequest("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", {
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: "0.0.0.0/0",
+        tags: { Project: "p", Phase: "walk", Owner: "o" },
+      }),
+    );
+    assert.deepEqual(diagnostics(open), [
+      { policy: "no-world-admin-ingress", level: MANDATORY, message: "opens SSH (22) to 0.0.0.0/0" },
+    ]);
+    const unknown = await call(
+      client,
+      "analyze",
+      analyzeRequest("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", {
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: UNKNOWN_STRING_SENTINEL,
+        tags: { Project: "p", Phase: "walk", Owner: "o" },
+      }),
+    );
     assert.deepEqual(diagnostics(unknown), []);
   });
 
   it("sees secrets unwrapped: a key in user-data is flagged though the engine marks it secret", async () => {
     const pem = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----";
-    const response = await call(client, "analyze", analyzeRequest("aws:ec2/instance:Instance", "host", {
-      userData: { ...SECRET_SIG, value: `#cloud-config\nwrite_files: [{content: "${pem}"}]` },
-      metadataOptions: { httpTokens: "required" },
-      rootBlockDevice: { encrypted: true },
-      tags: { Project: "p", Phase: "walk", Owner: "o" },
-    }));
-    assert.deepEqual(diagnostics(response).map((d: any) => d.policy), ["no-plaintext-secrets"]);
+    const response = await call(
+      client,
+      "analyze",
+      analyzeRequest("aws:ec2/instance:Instance", "host", {
+        userData: { ...SECRET_SIG, value: `#cloud-config\nwrite_files: [{content: "${pem}"}]` },
+        metadataOptions: { httpTokens: "required" },
+        rootBlockDevice: { encrypted: true },
+        tags: { Project: "p", Phase: "walk", Owner: "o" },
+      }),
+    );
+    assert.deepEqual(
+      diagnostics(response).map((d: any) => d.policy),
+      ["no-plaintext-secrets"],
+    );
   });
 
   it("knows the stack's secret config from PULUMI_CONFIG and never echoes it", async () => {
-    const response = await call(client, "analyze", analyzeRequest(InstalledFile.TYPE, "licence", { host: "mesh-global-cp", path: "/etc/kuma/license.json", mode: "0644", content: LICENCE }));
+    const response = await call(
+      client,
+      "analyze",
+      analyzeRequest(InstalledFile.TYPE, "licence", {
+        host: "mesh-global-cp",
+        path: "/etc/kuma/license.json",
+        mode: "0644",
+        content: LICENCE,
+      }),
+    );
     const [found] = diagnostics(response);
     assert.equal(found.policy, "no-plaintext-secrets");
     assert.match(found.message, /the secret config cloud-migration-journey:meshLicense/);
@@ -118,7 +171,12 @@ describe("policy pack loads as the Pulumi CLI starts it", function () {
 
   it("analyzes the stack: an allow-all permission is blamed on its resource", async () => {
     const request = new analyzerPb.AnalyzeStackRequest();
-    const allowAll = { type: "MeshTrafficPermission", mesh: "default", name: "allow-all", spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] } };
+    const allowAll = {
+      type: "MeshTrafficPermission",
+      mesh: "default",
+      name: "allow-all",
+      spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] },
+    };
     request.setResourcesList([
       stackResource("pulumi-nodejs:dynamic/kuma:Resource", "mesh", { resource: mesh() }),
       stackResource("pulumi-nodejs:dynamic/kuma:Resource", "allow-all", { resource: allowAll }),
@@ -126,7 +184,10 @@ describe("policy pack loads as the Pulumi CLI starts it", function () {
     const response: any = await call(client, "analyzeStack", request);
     const [d] = response.getDiagnosticsList();
     assert.equal(d.getPolicyname(), "kuma-no-allow-all-traffic");
-    assert.equal(d.getUrn(), "urn:pulumi:walk::cloud-migration-journey::pulumi-nodejs:dynamic/kuma:Resource::allow-all");
+    assert.equal(
+      d.getUrn(),
+      "urn:pulumi:walk::cloud-migration-journey::pulumi-nodejs:dynamic/kuma:Resource::allow-all",
+    );
     assert.equal(response.getDiagnosticsList().length, 1);
   });
 });

@@ -23,7 +23,10 @@ import { InstalledFile } from "../../components/hostSoftware";
  */
 
 const CANARY_MARK = "CANARY";
-assert.ok(Object.values(CANARY).every((v) => v.includes(CANARY_MARK)), "every canary carries the mark the audit greps for");
+assert.ok(
+  Object.values(CANARY).every((v) => v.includes(CANARY_MARK)),
+  "every canary carries the mark the audit greps for",
+);
 
 const HOSTS = {
   monolith: { address: "192.0.2.10", sshUser: "ubuntu" },
@@ -34,12 +37,24 @@ const HOSTS = {
 /** Simulated data center with a supplied key pair, so that the on-prem SSH key is config, through all three phases. */
 const SUPPLIED_KEY: PhaseOverrides = {
   secrets: { ...CANARY },
-  config: { crawl: { onPrem: { mode: "simulated", vpcCidr: "10.0.0.0/23", instanceType: "t3.small", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPublicHalfOfTheAuditKey audit@journey" } } },
+  config: {
+    crawl: {
+      onPrem: {
+        mode: "simulated",
+        vpcCidr: "10.0.0.0/23",
+        instanceType: "t3.small",
+        sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPublicHalfOfTheAuditKey audit@journey",
+      },
+    },
+  },
 };
 /** Real hosts: the key reaches every SSH connection, through all three phases. */
 const EXISTING_HOSTS: PhaseOverrides = {
   secrets: { ...CANARY },
-  config: { crawl: { onPrem: { mode: "existing", hosts: HOSTS } }, walk: { onPrem: { mode: "existing", hosts: HOSTS } } },
+  config: {
+    crawl: { onPrem: { mode: "existing", hosts: HOSTS } },
+    walk: { onPrem: { mode: "existing", hosts: HOSTS } },
+  },
 };
 
 /** Strings in a recorded value that no secret envelope covers, and the ones one does. */
@@ -75,10 +90,14 @@ function secretPlaceholders(plan: OfflinePlan): Set<string> {
 function assertClean(where: string, text: string, placeholders: Iterable<string> = []) {
   for (const [key, value] of Object.entries(CANARY)) {
     // As written, and as JSON writes it (the PEM canary has newlines; the licence has quotes).
-    assert.ok(!text.includes(value) && !text.includes(JSON.stringify(value).slice(1, -1)), `${where} leaks the ${key} canary`);
+    assert.ok(
+      !text.includes(value) && !text.includes(JSON.stringify(value).slice(1, -1)),
+      `${where} leaks the ${key} canary`,
+    );
   }
   assert.ok(!text.includes(CANARY_MARK), `${where} leaks part of a canary`);
-  for (const placeholder of placeholders) assert.ok(!text.includes(placeholder), `${where} carries ${placeholder}, a secret output's value`);
+  for (const placeholder of placeholders)
+    assert.ok(!text.includes(placeholder), `${where} carries ${placeholder}, a secret output's value`);
 }
 
 function readTree(dir: string): Array<{ file: string; content: string }> {
@@ -118,11 +137,19 @@ function audit(name: string, overrides: PhaseOverrides, upTo: Phase, reachesProg
 
     it("would catch a leak: a canary or a secret output's value unwrapped into a host file (control)", () => {
       const leaky = structuredClone(plan);
-      const file = leaky.phases[0].resources.find((r) => r.type === InstalledFile.TYPE && !isSecretValue(r.inputs.content))!;
+      const file = leaky.phases[0].resources.find(
+        (r) => r.type === InstalledFile.TYPE && !isSecretValue(r.inputs.content),
+      )!;
       file.inputs.content = `${String(file.inputs.content)}\n${CANARY.onPremSshPrivateKey}`;
-      assert.throws(() => assertClean("planJson", JSON.stringify(planJson(leaky))), /leaks the onPremSshPrivateKey canary/);
+      assert.throws(
+        () => assertClean("planJson", JSON.stringify(planJson(leaky))),
+        /leaks the onPremSshPrivateKey canary/,
+      );
       const [placeholder] = [...placeholders];
-      assert.throws(() => assertClean("raw", split({ content: `x ${placeholder}` }).plain.join("\n"), placeholders), /a secret output's value/);
+      assert.throws(
+        () => assertClean("raw", split({ content: `x ${placeholder}` }).plain.join("\n"), placeholders),
+        /a secret output's value/,
+      );
     });
 
     it("the recorded plan holds no canary and no secret output's value outside a secret envelope", () => {
@@ -130,7 +157,11 @@ function audit(name: string, overrides: PhaseOverrides, upTo: Phase, reachesProg
         for (const r of p.resources) {
           const { __provider, ...inputs } = r.inputs;
           void __provider;
-          assertClean(`${p.phase} ${r.type} ${r.name} (inputs not marked secret)`, split(inputs).plain.join("\n"), placeholders);
+          assertClean(
+            `${p.phase} ${r.type} ${r.name} (inputs not marked secret)`,
+            split(inputs).plain.join("\n"),
+            placeholders,
+          );
         }
         assertClean(`${p.phase} stack outputs not marked secret`, split(p.outputs).plain.join("\n"), placeholders);
       }
@@ -139,7 +170,8 @@ function audit(name: string, overrides: PhaseOverrides, upTo: Phase, reachesProg
     it("the plan JSON, the text plan and the --out artefacts hold none", () => {
       assertClean("planJson", JSON.stringify(planJson(plan)), placeholders);
       assertClean("the text plan", renderPlanText(plan), placeholders);
-      for (const p of plan.phases) for (const a of phaseArtifacts(p.resources)) assertClean(`${p.phase}/${a.path}`, a.content, placeholders);
+      for (const p of plan.phases)
+        for (const a of phaseArtifacts(p.resources)) assertClean(`${p.phase}/${a.path}`, a.content, placeholders);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "audit-artefacts-"));
       tmp.push(dir);
       const written = writeArtifacts(plan, dir);
@@ -162,31 +194,58 @@ function audit(name: string, overrides: PhaseOverrides, upTo: Phase, reachesProg
     });
 
     it("the policy pack passes with the canaries as known secrets, and its report names no secret", () => {
-      const report = evaluatePolicies(plan, { secretValues: Object.entries(CANARY).map(([key, value]) => ({ label: `the canary ${key}`, value })) });
-      assert.deepEqual(report.phases.flatMap((p) => p.violations.filter((v) => v.enforcement === "mandatory")), []);
+      const report = evaluatePolicies(plan, {
+        secretValues: Object.entries(CANARY).map(([key, value]) => ({ label: `the canary ${key}`, value })),
+      });
+      assert.deepEqual(
+        report.phases.flatMap((p) => p.violations.filter((v) => v.enforcement === "mandatory")),
+        [],
+      );
       assertClean("the policy report", JSON.stringify(report), placeholders);
     });
   });
 }
 
 describe("secrets audit", () => {
-  audit("crawl, walk and run with a supplied SSH key, the Konnect token and the mesh licence", SUPPLIED_KEY, "run", (plan) => {
-    const [crawl, walk] = plan.phases;
-    const secretStrings = (p: OfflinePlan["phases"][number]) => split(p.resources.map((r) => r.inputs)).secret.join("\n");
-    assert.ok(secretStrings(crawl).includes(CANARY.onPremSshPrivateKey), "crawl connects over SSH with the configured key, as a secret");
-    assert.ok(secretStrings(walk).includes(CANARY.onPremSshPrivateKey), "walk reads the key from crawl and keeps it secret");
-    assert.ok(secretStrings(walk).includes(CANARY.meshLicense), "the licence file is secret");
-    assert.ok(split(crawl.outputs).secret.includes(CANARY.onPremSshPrivateKey), "crawl exports the key as a secret output");
-    // The Konnect token is read by the Konnect providers from config at deploy time; it is in no resource input.
-  });
+  audit(
+    "crawl, walk and run with a supplied SSH key, the Konnect token and the mesh licence",
+    SUPPLIED_KEY,
+    "run",
+    (plan) => {
+      const [crawl, walk] = plan.phases;
+      const secretStrings = (p: OfflinePlan["phases"][number]) =>
+        split(p.resources.map((r) => r.inputs)).secret.join("\n");
+      assert.ok(
+        secretStrings(crawl).includes(CANARY.onPremSshPrivateKey),
+        "crawl connects over SSH with the configured key, as a secret",
+      );
+      assert.ok(
+        secretStrings(walk).includes(CANARY.onPremSshPrivateKey),
+        "walk reads the key from crawl and keeps it secret",
+      );
+      assert.ok(secretStrings(walk).includes(CANARY.meshLicense), "the licence file is secret");
+      assert.ok(
+        split(crawl.outputs).secret.includes(CANARY.onPremSshPrivateKey),
+        "crawl exports the key as a secret output",
+      );
+      // The Konnect token is read by the Konnect providers from config at deploy time; it is in no resource input.
+    },
+  );
 
   audit("the journey on existing hosts", EXISTING_HOSTS, "run", (plan) => {
     const onPremCommands = plan.phases
       .flatMap((p) => p.resources)
       .filter((r) => r.type === "command:remote:Command" && /192\.0\.2\./.test(JSON.stringify(r.inputs.connection)));
     assert.ok(onPremCommands.length > 10, "crawl and walk reach the real hosts");
-    for (const c of onPremCommands) assert.ok(isSecretValue(c.inputs.connection) && JSON.stringify(c.inputs.connection).includes(CANARY_MARK), `${c.name} uses the configured key`);
+    for (const c of onPremCommands)
+      assert.ok(
+        isSecretValue(c.inputs.connection) && JSON.stringify(c.inputs.connection).includes(CANARY_MARK),
+        `${c.name} uses the configured key`,
+      );
     const walk = plan.phases.find((p) => p.phase === "walk")!;
-    assert.ok(!walk.resources.some((r) => r.type === "aws:ec2/instance:Instance" && r.name.includes("onprem")), "no on-prem EC2 in existing mode");
+    assert.ok(
+      !walk.resources.some((r) => r.type === "aws:ec2/instance:Instance" && r.name.includes("onprem")),
+      "no on-prem EC2 in existing mode",
+    );
   });
 });

@@ -7,7 +7,13 @@ import * as os from "os";
 import * as path from "path";
 import { offlineJourney, PrometheusSource, realClock, RolledBackError } from "../../automation/journey";
 import { PROJECT } from "../../config/schema";
-import { MICROSERVICE, MONOLITH_SERVICE, kubernetesServiceTag, meshHttpRoute, monolithCatchAllRoute } from "../../render/kuma";
+import {
+  MICROSERVICE,
+  MONOLITH_SERVICE,
+  kubernetesServiceTag,
+  meshHttpRoute,
+  monolithCatchAllRoute,
+} from "../../render/kuma";
 import { fakeProgram, fakeStackFiles, ScriptedRunner } from "../journey/support/fakeProgram";
 import { disputes } from "../kuma/fixtures";
 import { ENVOY, RunningEnvoy, startEnvoy } from "./support/envoy";
@@ -26,76 +32,109 @@ const MICROSERVICE_CLUSTER = kubernetesServiceTag(MICROSERVICE);
 const DISPUTE = "/monolith/resources/card/dispute";
 const ready = fs.existsSync(ENVOY) && hasPrometheus;
 
-describeWithPeers(ready, "needs the Envoy peer and Debian's prometheus", "metric gates on a real Envoy's stats through a real Prometheus", function () {
-  this.timeout(120_000);
-  let errorShare = 0;
-  let dir: string;
-  let envoy: RunningEnvoy;
-  let prometheus: RunningPrometheus;
-  const upstreams: http.Server[] = [];
-  let traffic: NodeJS.Timeout | undefined;
-  const failures: number[] = [];
+describeWithPeers(
+  ready,
+  "needs the Envoy peer and Debian's prometheus",
+  "metric gates on a real Envoy's stats through a real Prometheus",
+  function () {
+    this.timeout(120_000);
+    let errorShare = 0;
+    let dir: string;
+    let envoy: RunningEnvoy;
+    let prometheus: RunningPrometheus;
+    const upstreams: http.Server[] = [];
+    let traffic: NodeJS.Timeout | undefined;
+    const failures: number[] = [];
 
-  before(async () => {
-    const ports: Record<string, number> = {};
-    for (const service of [MONOLITH_SERVICE, MICROSERVICE_CLUSTER]) {
-      const server = http.createServer((_req, res) => {
-        const fail = service === MICROSERVICE_CLUSTER && Math.random() < errorShare;
-        res.writeHead(fail ? 500 : 200, { "content-type": "application/json" }).end("{}");
-      });
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      upstreams.push(server);
-      ports[service] = (server.address() as AddressInfo).port;
-    }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-gates-envoy-"));
-    envoy = await startEnvoy(dir, envoyRoutes([monolithCatchAllRoute(), meshHttpRoute(disputes(50))], MONOLITH_SERVICE), ports);
-    // About 100 requests a second through the gateway's outbound, as API consumers would send.
-    traffic = setInterval(() => {
-      fetch(`${envoy.url}${DISPUTE}`, { headers: { "x-kong-request-id": randomBytes(16).toString("hex") } }).then(
-        (r) => (r.status >= 500 ? failures.push(Date.now()) : undefined, r.arrayBuffer()),
-        () => undefined,
+    before(async () => {
+      const ports: Record<string, number> = {};
+      for (const service of [MONOLITH_SERVICE, MICROSERVICE_CLUSTER]) {
+        const server = http.createServer((_req, res) => {
+          const fail = service === MICROSERVICE_CLUSTER && Math.random() < errorShare;
+          res.writeHead(fail ? 500 : 200, { "content-type": "application/json" }).end("{}");
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        upstreams.push(server);
+        ports[service] = (server.address() as AddressInfo).port;
+      }
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-gates-envoy-"));
+      envoy = await startEnvoy(
+        dir,
+        envoyRoutes([monolithCatchAllRoute(), meshHttpRoute(disputes(50))], MONOLITH_SERVICE),
+        ports,
       );
-    }, 10);
-    prometheus = await startPrometheus(dir, envoy.admin, "/stats/prometheus");
-    await scraped(prometheus.url, `envoy_cluster_upstream_rq_xx{envoy_cluster_name="${MICROSERVICE_CLUSTER}"}`);
-  });
-
-  after(async () => {
-    clearInterval(traffic);
-    prometheus?.stop();
-    envoy?.stop();
-    for (const server of upstreams) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("5% of 500s from the microservice stops the shift within seconds and sets the last good weight back", async () => {
-    const stackFiles = fakeStackFiles([{ name: "disputes", weight: 0, gates: { minSuccessRate: 99.5, maxP99: "500ms", maxErrorRateAboveMonolith: 1, minRequests: 20 } } as any]);
-    stackFiles.run.config.values[`${PROJECT}:metrics`] = JSON.stringify({ prometheusUrl: prometheus.url });
-    const journey = offlineJourney({ program: fakeProgram(), stackFiles, smoke: new ScriptedRunner(), clock: realClock, metrics: (url) => new PrometheusSource(url) });
-    let injectedAt = 0;
-    let revertedAt = 0;
-    journey.subscribe((e) => {
-      if (e.type === "weight" && e.to === 25 && e.reason === "shift") {
-        errorShare = 0.05;
-        injectedAt = Date.now();
-      }
-      if (e.type === "weight" && e.reason === "revert") {
-        errorShare = 0;
-        revertedAt = Date.now();
-      }
+      // About 100 requests a second through the gateway's outbound, as API consumers would send.
+      traffic = setInterval(() => {
+        fetch(`${envoy.url}${DISPUTE}`, { headers: { "x-kong-request-id": randomBytes(16).toString("hex") } }).then(
+          (r) => (r.status >= 500 ? failures.push(Date.now()) : undefined, r.arrayBuffer()),
+          () => undefined,
+        );
+      }, 10);
+      prometheus = await startPrometheus(dir, envoy.admin, "/stats/prometheus");
+      await scraped(prometheus.url, `envoy_cluster_upstream_rq_xx{envoy_cluster_name="${MICROSERVICE_CLUSTER}"}`);
     });
-    for (const phase of ["crawl", "walk", "run"] as const) await journey.up(phase);
-    await assert.rejects(journey.shift("disputes", [10, 25], { bakeMs: 8_000, gates: { intervalMs: 1_000 } }), (err: unknown) => {
-      assert.ok(err instanceof RolledBackError, String(err));
-      assert.equal(err.weight, 10, err.message);
-      assert.match(err.message, /^metric gate failed at 25%: (success-rate|relative-error-rate) .* disputes is back at 10%\.$/);
-      return true;
+
+    after(async () => {
+      clearInterval(traffic);
+      prometheus?.stop();
+      envoy?.stop();
+      for (const server of upstreams) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
     });
-    const detectedAfterMs = revertedAt - injectedAt;
-    assert.ok(injectedAt > 0 && detectedAfterMs > 0 && detectedAfterMs < 10_000, `detected after ${detectedAfterMs} ms`);
-    assert.ok(failures.every((t) => t >= injectedAt), "no 500s before the fault was injected");
-  });
-});
+
+    it("5% of 500s from the microservice stops the shift within seconds and sets the last good weight back", async () => {
+      const stackFiles = fakeStackFiles([
+        {
+          name: "disputes",
+          weight: 0,
+          gates: { minSuccessRate: 99.5, maxP99: "500ms", maxErrorRateAboveMonolith: 1, minRequests: 20 },
+        } as any,
+      ]);
+      stackFiles.run.config.values[`${PROJECT}:metrics`] = JSON.stringify({ prometheusUrl: prometheus.url });
+      const journey = offlineJourney({
+        program: fakeProgram(),
+        stackFiles,
+        smoke: new ScriptedRunner(),
+        clock: realClock,
+        metrics: (url) => new PrometheusSource(url),
+      });
+      let injectedAt = 0;
+      let revertedAt = 0;
+      journey.subscribe((e) => {
+        if (e.type === "weight" && e.to === 25 && e.reason === "shift") {
+          errorShare = 0.05;
+          injectedAt = Date.now();
+        }
+        if (e.type === "weight" && e.reason === "revert") {
+          errorShare = 0;
+          revertedAt = Date.now();
+        }
+      });
+      for (const phase of ["crawl", "walk", "run"] as const) await journey.up(phase);
+      await assert.rejects(
+        journey.shift("disputes", [10, 25], { bakeMs: 8_000, gates: { intervalMs: 1_000 } }),
+        (err: unknown) => {
+          assert.ok(err instanceof RolledBackError, String(err));
+          assert.equal(err.weight, 10, err.message);
+          assert.match(
+            err.message,
+            /^metric gate failed at 25%: (success-rate|relative-error-rate) .* disputes is back at 10%\.$/,
+          );
+          return true;
+        },
+      );
+      const detectedAfterMs = revertedAt - injectedAt;
+      assert.ok(
+        injectedAt > 0 && detectedAfterMs > 0 && detectedAfterMs < 10_000,
+        `detected after ${detectedAfterMs} ms`,
+      );
+      assert.ok(
+        failures.every((t) => t >= injectedAt),
+        "no 500s before the fault was injected",
+      );
+    });
+  },
+);

@@ -25,7 +25,8 @@ describe("Konnect through the real Pulumi engine: crawl's control plane, certifi
     assert.equal(result.code, 0, `pulumi ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
     return result;
   };
-  const previewSteps = async (): Promise<PreviewStep[]> => JSON.parse((await pulumi(["preview", "--json"])).stdout).steps ?? [];
+  const previewSteps = async (): Promise<PreviewStep[]> =>
+    JSON.parse((await pulumi(["preview", "--json"])).stdout).steps ?? [];
   const only = <T>(values: Iterable<T>): T => {
     const all = [...values];
     assert.equal(all.length, 1, `expected exactly one, got ${all.length}`);
@@ -51,8 +52,15 @@ describe("Konnect through the real Pulumi engine: crawl's control plane, certifi
 
   it("up creates the control plane, then pins the certificate, then the service, then the route", async () => {
     await pulumi(["up", "--yes", "--skip-preview"]);
-    const creates = konnect.requests.filter((r) => r.method === "POST").map((r) => r.path.replace(/[0-9a-f-]{36}/g, "{id}"));
-    assert.deepEqual(creates, ["/control-planes", "/control-planes/{id}/dp-client-certificates", "/control-planes/{id}/core-entities/services", "/control-planes/{id}/core-entities/routes"]);
+    const creates = konnect.requests
+      .filter((r) => r.method === "POST")
+      .map((r) => r.path.replace(/[0-9a-f-]{36}/g, "{id}"));
+    assert.deepEqual(creates, [
+      "/control-planes",
+      "/control-planes/{id}/dp-client-certificates",
+      "/control-planes/{id}/core-entities/services",
+      "/control-planes/{id}/core-entities/routes",
+    ]);
     const controlPlane = only(konnect.controlPlanes.values());
     assert.equal(controlPlane.name, "journey-real-engine");
     assert.equal(only(konnect.routes.values()).entity.paths[0], "/onprem");
@@ -78,7 +86,10 @@ describe("Konnect through the real Pulumi engine: crawl's control plane, certifi
     konnect.routes.clear();
     await pulumi(["refresh", "--yes", "--skip-preview"]);
     const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
-    assert.ok(!state.deployment.resources.some((r: { urn: string }) => r.urn.endsWith("::onprem-route-route")), "refresh drops the route from state");
+    assert.ok(
+      !state.deployment.resources.some((r: { urn: string }) => r.urn.endsWith("::onprem-route-route")),
+      "refresh drops the route from state",
+    );
     await pulumi(["up", "--yes", "--skip-preview"]);
     assert.equal(only(konnect.routes.values()).entity.name, "onprem");
   });
@@ -90,8 +101,16 @@ describe("Konnect through the real Pulumi engine: crawl's control plane, certifi
       .slice(from)
       .filter((r) => r.method === "DELETE")
       .map((r) => r.path.replace(/[0-9a-f-]{36}/g, "{id}"));
-    assert.deepEqual(deletes, ["/control-planes/{id}/core-entities/routes/{id}", "/control-planes/{id}/core-entities/services/{id}", "/control-planes/{id}/dp-client-certificates/{id}", "/control-planes/{id}"]);
-    assert.equal(konnect.controlPlanes.size + konnect.certificates.size + konnect.services.size + konnect.routes.size, 0);
+    assert.deepEqual(deletes, [
+      "/control-planes/{id}/core-entities/routes/{id}",
+      "/control-planes/{id}/core-entities/services/{id}",
+      "/control-planes/{id}/dp-client-certificates/{id}",
+      "/control-planes/{id}",
+    ]);
+    assert.equal(
+      konnect.controlPlanes.size + konnect.certificates.size + konnect.services.size + konnect.routes.size,
+      0,
+    );
   });
 
   it("the token appears nowhere in plaintext: not in the state, not in anything the CLI printed", () => {

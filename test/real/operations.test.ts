@@ -19,8 +19,20 @@ class JourneyProcess {
   readonly exited: Promise<number | null>;
 
   constructor(sandbox: PulumiSandbox, project: string, args: string[]) {
-    const env = sandbox.processEnv({ JOURNEY_PROJECT_DIR: project, CI: "true", KONNECT_TOKEN, ONPREM_SSH_PRIVATE_KEY: SSH_KEY });
-    this.child = track(spawn(process.execPath, [path.join(REPO, "bin/journey.js"), ...args], { cwd: REPO, env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
+    const env = sandbox.processEnv({
+      JOURNEY_PROJECT_DIR: project,
+      CI: "true",
+      KONNECT_TOKEN,
+      ONPREM_SSH_PRIVATE_KEY: SSH_KEY,
+    });
+    this.child = track(
+      spawn(process.execPath, [path.join(REPO, "bin/journey.js"), ...args], {
+        cwd: REPO,
+        env,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
     this.child.stdout!.on("data", (chunk: Buffer) => (this.stdout += chunk.toString("utf8")));
     this.child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString("utf8")));
     this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
@@ -29,7 +41,8 @@ class JourneyProcess {
   async waitFor(pattern: RegExp, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.stdout + this.stderr)) {
-      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`never printed ${pattern}:\n${this.stdout}\n${this.stderr}`);
+      if (Date.now() > deadline || this.child.exitCode !== null)
+        throw new Error(`never printed ${pattern}:\n${this.stdout}\n${this.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -61,7 +74,11 @@ describe("operations on real stacks: secrets off the process list, a killed up's
     // The stand-in program as the project: `journey up crawl` runs it as crawl's stack.
     project = sandbox.stage("project", path.join(REPO, "test/real/programs/standin"), ["tsconfig.json"]);
     const { plain } = crawlStandIn(gateway.url, SSH_KEY);
-    for (const args of [["stack", "init"], ["config", "set", "--plaintext", "outputs", JSON.stringify(plain)], ["config", "set", "createSeconds", "2"]]) {
+    for (const args of [
+      ["stack", "init"],
+      ["config", "set", "--plaintext", "outputs", JSON.stringify(plain)],
+      ["config", "set", "createSeconds", "2"],
+    ]) {
       const result = await sandbox.cli([...args, "--stack", "crawl"], project);
       assert.equal(result.code, 0, result.stderr);
     }
@@ -81,8 +98,12 @@ describe("operations on real stacks: secrets off the process list, a killed up's
     }
     assert.equal(await run.exited, 0, run.stdout + run.stderr);
     printed.push(run.stdout, run.stderr);
-    assert.ok([...seen].some((line) => line.includes("config set")), "the sampling saw the CLI setting the secrets");
-    for (const canary of CANARIES) assert.ok(![...seen].some((line) => line.includes(canary)), "a secret was on a command line");
+    assert.ok(
+      [...seen].some((line) => line.includes("config set")),
+      "the sampling saw the CLI setting the secrets",
+    );
+    for (const canary of CANARIES)
+      assert.ok(![...seen].some((line) => line.includes(canary)), "a secret was on a command line");
   });
 
   it("an up killed halfway leaves a lock that journey status reports with its holder, and journey cancel clears it", async () => {
@@ -117,12 +138,22 @@ describe("operations on real stacks: secrets off the process list, a killed up's
   it("journey serve runs a job on the real engine and streams its events", async () => {
     await setCreateSeconds(1);
     const token = "operator-token-0123456789abcdef";
-    const serve = new JourneyProcess(Object.assign(Object.create(sandbox), { processEnv: (extra: Record<string, string>) => sandbox.processEnv({ ...extra, JOURNEY_OPERATOR_TOKENS: token }) }), project, ["serve", "--port", "0"]);
+    const serve = new JourneyProcess(
+      Object.assign(Object.create(sandbox), {
+        processEnv: (extra: Record<string, string>) => sandbox.processEnv({ ...extra, JOURNEY_OPERATOR_TOKENS: token }),
+      }),
+      project,
+      ["serve", "--port", "0"],
+    );
     try {
       await serve.waitFor(/listening on (http:\/\/\S+)/);
       const url = /listening on (http:\/\/\S+)/.exec(serve.stdout + serve.stderr)![1];
       const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-      const submitted = await fetch(`${url}/api/jobs`, { method: "POST", headers: auth, body: JSON.stringify({ kind: "up", phase: "crawl" }) });
+      const submitted = await fetch(`${url}/api/jobs`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ kind: "up", phase: "crawl" }),
+      });
       assert.equal(submitted.status, 202, await submitted.clone().text());
       const job = (await submitted.json()) as { id: string };
       const stream = await fetch(`${url}/api/jobs/${job.id}/events`, { headers: auth });

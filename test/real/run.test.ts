@@ -16,7 +16,8 @@ const SERVED_ONLY = ["labels", "creationTime", "modificationTime", "kri"];
 const MICROSERVICE = "microservice_microservice_svc_8080";
 /** Warnings the control plane may return that do not fail the test, each with why. */
 const EXPECTED_WARNINGS: Record<string, string> = {
-  "Kuma control plane: targetRef kind MeshService is deprecated (injected)": "injected by the test to prove warnings reach journey's output",
+  "Kuma control plane: targetRef kind MeshService is deprecated (injected)":
+    "injected by the test to prove warnings reach journey's output",
 };
 
 interface JourneyRun extends CliResult {
@@ -26,14 +27,29 @@ interface JourneyRun extends CliResult {
 /** Where `secret` appears in `text`, shown with the secret masked; undefined when it does not. */
 function leakIn(text: string, secret: string): string | undefined {
   const at = text.indexOf(secret);
-  return at < 0 ? undefined : text.slice(Math.max(0, at - 300), at + secret.length + 100).split(secret).join("<SECRET>");
+  return at < 0
+    ? undefined
+    : text
+        .slice(Math.max(0, at - 300), at + secret.length + 100)
+        .split(secret)
+        .join("<SECRET>");
 }
 
 /** The Kuma resources the offline plan renders for run at `weight`: what the CP must hold. */
 async function renderedAt(weight: number): Promise<Record<string, unknown>> {
-  const migrations = [{ name: "disputes", pathPrefix: "/monolith/resources/card/dispute", rewritePrefix: "/disputes", to: "microservice", weight }];
+  const migrations = [
+    {
+      name: "disputes",
+      pathPrefix: "/monolith/resources/card/dispute",
+      rewritePrefix: "/disputes",
+      to: "microservice",
+      weight,
+    },
+  ];
   const { run } = await evaluateJourney("run", { config: { run: { migrations } } });
-  const resources = ofType(run.resources, "pulumi-nodejs:dynamic/kuma:Resource").map((r) => unwrapSecret(r.inputs.resource) as UniversalResource);
+  const resources = ofType(run.resources, "pulumi-nodejs:dynamic/kuma:Resource").map(
+    (r) => unwrapSecret(r.inputs.resource) as UniversalResource,
+  );
   return Object.fromEntries(resources.map((r) => [`${r.type}/${r.name}`, r]));
 }
 
@@ -47,10 +63,20 @@ describe("the run phase on the real Pulumi engine, driven by journey (kuma-cp st
   const warnings: string[] = [];
 
   const journey = async (...args: string[]): Promise<JourneyRun> => {
-    const result = await run(process.execPath, [path.join(REPO, "bin/journey.js"), ...args, "--json"], REPO, sandbox.processEnv({ JOURNEY_PROJECT_DIR: project, CI: "true" }));
+    const result = await run(
+      process.execPath,
+      [path.join(REPO, "bin/journey.js"), ...args, "--json"],
+      REPO,
+      sandbox.processEnv({ JOURNEY_PROJECT_DIR: project, CI: "true" }),
+    );
     printed.push(result.stdout, result.stderr);
-    const events = result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
-    warnings.push(...events.filter((e) => e.type === "diagnostic" && e.severity === "warning").map((e) => e.message as string));
+    const events = result.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line));
+    warnings.push(
+      ...events.filter((e) => e.type === "diagnostic" && e.severity === "warning").map((e) => e.message as string),
+    );
     return { ...result, events };
   };
   const held = (): Record<string, unknown> =>
@@ -60,7 +86,10 @@ describe("the run phase on the real Pulumi engine, driven by journey (kuma-cp st
         .filter((p) => p.startsWith("/meshes/default/"))
         .map((p) => {
           const served = kuma.stored(p)!;
-          return [`${served.type}/${served.name}`, Object.fromEntries(Object.entries(served).filter(([k]) => !SERVED_ONLY.includes(k)))];
+          return [
+            `${served.type}/${served.name}`,
+            Object.fromEntries(Object.entries(served).filter(([k]) => !SERVED_ONLY.includes(k))),
+          ];
         }),
     );
   const share = async (requests: number): Promise<number> => {
@@ -88,7 +117,11 @@ describe("the run phase on the real Pulumi engine, driven by journey (kuma-cp st
   });
   afterEach(() => {
     assert.deepEqual(kuma.violations, [], "every request keeps to Kuma's published REST contract");
-    assert.deepEqual(warnings.splice(0).filter((w) => !(w in EXPECTED_WARNINGS)), [], "a warning the control plane returned that nobody expected");
+    assert.deepEqual(
+      warnings.splice(0).filter((w) => !(w in EXPECTED_WARNINGS)),
+      [],
+      "a warning the control plane returned that nobody expected",
+    );
   });
 
   it("journey up run: the control plane holds exactly the policies the offline plan renders at weight 0", async () => {
@@ -98,16 +131,26 @@ describe("the run phase on the real Pulumi engine, driven by journey (kuma-cp st
     assert.equal(await share(200), 0);
   });
 
-  for (const [steps, weight] of [["10", 10], ["50", 50], ["100", 100]] as const) {
+  for (const [steps, weight] of [
+    ["10", 10],
+    ["50", 50],
+    ["100", 100],
+  ] as const) {
     it(`journey shift to ${weight}%: a preview of exactly one update, then the control plane holds what the plan renders at ${weight}`, async () => {
       const shift = await journey("shift", "disputes", "--steps", steps, "--bake", "1s");
       assert.equal(shift.code, 0, shift.stdout + shift.stderr);
       const previews = shift.events.filter((e) => e.type === "phase-finished" && e.action === "preview");
       assert.equal(previews.length, 1);
-      assert.deepEqual(Object.entries(previews[0].changes).filter(([op, n]) => op !== "same" && (n as number) > 0), [["update", 1]]);
+      assert.deepEqual(
+        Object.entries(previews[0].changes).filter(([op, n]) => op !== "same" && (n as number) > 0),
+        [["update", 1]],
+      );
       assert.deepEqual(held(), await renderedAt(weight));
       const measured = await share(weight === 100 ? 50 : 2000);
-      assert.ok(Math.abs(measured * 100 - weight) <= 3, `at ${weight}% the stand-in data plane sent ${(measured * 100).toFixed(1)}% to the microservice`);
+      assert.ok(
+        Math.abs(measured * 100 - weight) <= 3,
+        `at ${weight}% the stand-in data plane sent ${(measured * 100).toFixed(1)}% to the microservice`,
+      );
     });
   }
 
@@ -115,7 +158,10 @@ describe("the run phase on the real Pulumi engine, driven by journey (kuma-cp st
     kuma.putWarnings = ["targetRef kind MeshService is deprecated (injected)"];
     const rollback = await journey("rollback").finally(() => (kuma.putWarnings = []));
     assert.equal(rollback.code, 0, rollback.stdout + rollback.stderr);
-    assert.ok(warnings.includes(Object.keys(EXPECTED_WARNINGS)[0]), "the CP's warning is a warning diagnostic of the update");
+    assert.ok(
+      warnings.includes(Object.keys(EXPECTED_WARNINGS)[0]),
+      "the CP's warning is a warning diagnostic of the update",
+    );
     assert.deepEqual(held(), await renderedAt(50));
   });
 
@@ -140,7 +186,9 @@ describe("the run phase on the real Pulumi engine, driven by journey (kuma-cp st
     assert.equal(refresh.code, 0, refresh.stdout + refresh.stderr);
     const preview = JSON.parse((await sandbox.cli(["preview", "--json", "--stack", "run"], project)).stdout);
     assert.deepEqual(
-      preview.steps.filter((s: { op: string }) => s.op !== "same" && s.op !== "read").map((s: { op: string; urn: string }) => [s.op, s.urn.split("::").pop()]),
+      preview.steps
+        .filter((s: { op: string }) => s.op !== "same" && s.op !== "read")
+        .map((s: { op: string; urn: string }) => [s.op, s.urn.split("::").pop()]),
       [["create", "kmj-cutover-disputes-retry"]],
     );
     const up = await journey("up", "run");
@@ -155,8 +203,12 @@ describe("the run phase on the real Pulumi engine, driven by journey (kuma-cp st
   });
 
   it("no secret appears in plaintext in the state or in anything journey printed", () => {
-    for (const [where, text] of [["the state", sandbox.stateText()], ["journey's output", printed.join("\n")]]) {
-      for (const secret of [KUMA_TOKEN, "CANARYrealrunkey"]) assert.equal(leakIn(text, secret), undefined, `${where} holds a secret`);
+    for (const [where, text] of [
+      ["the state", sandbox.stateText()],
+      ["journey's output", printed.join("\n")],
+    ]) {
+      for (const secret of [KUMA_TOKEN, "CANARYrealrunkey"])
+        assert.equal(leakIn(text, secret), undefined, `${where} holds a secret`);
     }
   });
 });

@@ -20,23 +20,47 @@ describe("portal server: API", function () {
   describe("auth", () => {
     it("401 without a token or with a wrong one; /api/health and the page need none", async () => {
       t = await startServer();
-      for (const route of ["/api/phases", "/api/jobs", "/api/plan", "/api/topology", `/api/jobs/${UNKNOWN_JOB}`, "/api/no-such-route"]) {
+      for (const route of [
+        "/api/phases",
+        "/api/jobs",
+        "/api/plan",
+        "/api/topology",
+        `/api/jobs/${UNKNOWN_JOB}`,
+        "/api/no-such-route",
+      ]) {
         const anonymous = await t.call("GET", route, { as: "none" });
         assert.equal(anonymous.status, 401, route);
         assert.equal(anonymous.body.error, "unauthorized");
         assert.equal(anonymous.headers.get("www-authenticate"), 'Bearer realm="journey"');
       }
       // Odd spellings of a protected route never serve it without a token.
-      for (const route of ["/%61pi/phases", "/api//phases", "/API/phases", "/api/phases/", "/api/./phases", "/./api/phases", "/api/phases%3Fx"]) {
+      for (const route of [
+        "/%61pi/phases",
+        "/api//phases",
+        "/API/phases",
+        "/api/phases/",
+        "/api/./phases",
+        "/./api/phases",
+        "/api/phases%3Fx",
+      ]) {
         const odd = await t.call("GET", route, { as: "none" });
         assert.ok(odd.status === 401 || odd.status === 404, `${route}: ${odd.status}`);
         assert.ok(!("phases" in (typeof odd.body === "object" ? odd.body : {})), route);
       }
-      const wrong = await t.call("GET", "/api/phases", { as: "none", headers: { authorization: "Bearer not-the-token-0123456789abcdef" } });
+      const wrong = await t.call("GET", "/api/phases", {
+        as: "none",
+        headers: { authorization: "Bearer not-the-token-0123456789abcdef" },
+      });
       assert.equal(wrong.status, 401);
       assert.match(wrong.headers.get("www-authenticate")!, /error="invalid_token"/);
-      assert.equal((await t.call("GET", "/api/phases", { as: "none", headers: { authorization: `Basic ${OPERATOR}` } })).status, 401);
-      assert.equal((await t.call("POST", "/api/jobs", { as: "none", body: { kind: "preview", phase: "crawl" } })).status, 401);
+      assert.equal(
+        (await t.call("GET", "/api/phases", { as: "none", headers: { authorization: `Basic ${OPERATOR}` } })).status,
+        401,
+      );
+      assert.equal(
+        (await t.call("POST", "/api/jobs", { as: "none", body: { kind: "preview", phase: "crawl" } })).status,
+        401,
+      );
 
       const health = await t.call("GET", "/api/health", { as: "none" });
       assert.deepEqual(health.body, { ok: true, acceptingJobs: true, engine: "offline" });
@@ -50,8 +74,14 @@ describe("portal server: API", function () {
 
     it("a read-only token reads everything; operator actions are 403 for it", async () => {
       t = await startServer();
-      assert.deepEqual((await t.call("GET", "/api/whoami", { as: "reader" })).body, { name: "bob", role: "read-only", engine: "offline", engineDescription: (await t.call("GET", "/api/whoami")).body.engineDescription });
-      for (const route of ["/api/phases", "/api/jobs", "/api/plan", "/api/topology"]) assert.equal((await t.call("GET", route, { as: "reader" })).status, 200, route);
+      assert.deepEqual((await t.call("GET", "/api/whoami", { as: "reader" })).body, {
+        name: "bob",
+        role: "read-only",
+        engine: "offline",
+        engineDescription: (await t.call("GET", "/api/whoami")).body.engineDescription,
+      });
+      for (const route of ["/api/phases", "/api/jobs", "/api/plan", "/api/topology"])
+        assert.equal((await t.call("GET", route, { as: "reader" })).status, 200, route);
 
       const start = await t.call("POST", "/api/jobs", { as: "reader", body: { kind: "preview", phase: "crawl" } });
       assert.equal(start.status, 403);
@@ -69,10 +99,23 @@ describe("portal server: API", function () {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-tokens-"));
       try {
         const file = path.join(dir, "tokens.yaml");
-        fs.writeFileSync(file, "tokens:\n  - { name: ci, role: operator, token: ci-token-0123456789abcdef01 }\n", { mode: 0o600 });
+        fs.writeFileSync(file, "tokens:\n  - { name: ci, role: operator, token: ci-token-0123456789abcdef01 }\n", {
+          mode: 0o600,
+        });
         const warnings: string[] = [];
-        const tokens = loadTokens({ file, env: { JOURNEY_READONLY_TOKENS: "viewer-0123456789abcdef0123, viewer-2-0123456789abcdef012" }, warn: (w) => warnings.push(w) });
-        assert.deepEqual(tokens.map((t) => [t.name, t.role]), [["ci", "operator"], ["read-only-env-1", "read-only"], ["read-only-env-2", "read-only"]]);
+        const tokens = loadTokens({
+          file,
+          env: { JOURNEY_READONLY_TOKENS: "viewer-0123456789abcdef0123, viewer-2-0123456789abcdef012" },
+          warn: (w) => warnings.push(w),
+        });
+        assert.deepEqual(
+          tokens.map((t) => [t.name, t.role]),
+          [
+            ["ci", "operator"],
+            ["read-only-env-1", "read-only"],
+            ["read-only-env-2", "read-only"],
+          ],
+        );
         assert.equal(warnings.length, 0, warnings.join("\n"));
 
         fs.chmodSync(file, 0o644);
@@ -80,17 +123,26 @@ describe("portal server: API", function () {
         assert.match(warnings[0], /can be read by users other than its owner \(mode 644\); `chmod 600/);
 
         fs.writeFileSync(file, "tokens:\n  - { name: ci, role: admin, token: short-secret }\n");
-        assert.throws(() => readTokensFile(file), (err: Error) => {
-          assert.ok(err instanceof TokenConfigError);
-          assert.match(err.message, /tokens\.0\.role: must be one of read-only, operator/);
-          assert.match(err.message, /tokens\.0\.token: must be at least 24 characters/);
-          assert.ok(!err.message.includes("short-secret"), "the token is never echoed");
-          return true;
-        });
+        assert.throws(
+          () => readTokensFile(file),
+          (err: Error) => {
+            assert.ok(err instanceof TokenConfigError);
+            assert.match(err.message, /tokens\.0\.role: must be one of read-only, operator/);
+            assert.match(err.message, /tokens\.0\.token: must be at least 24 characters/);
+            assert.ok(!err.message.includes("short-secret"), "the token is never echoed");
+            return true;
+          },
+        );
         assert.throws(() => loadTokens({ env: {} }), /no API token is configured: pass --tokens-file/);
-        assert.throws(() => loadTokens({ env: { JOURNEY_OPERATOR_TOKENS: "tooshort" } }), /JOURNEY_OPERATOR_TOKENS: token 1 must be at least 24 characters/);
+        assert.throws(
+          () => loadTokens({ env: { JOURNEY_OPERATOR_TOKENS: "tooshort" } }),
+          /JOURNEY_OPERATOR_TOKENS: token 1 must be at least 24 characters/,
+        );
         const same = "same-token-0123456789abcdef0";
-        assert.throws(() => loadTokens({ env: { JOURNEY_OPERATOR_TOKENS: same, JOURNEY_READONLY_TOKENS: same } }), /the same token is configured twice/);
+        assert.throws(
+          () => loadTokens({ env: { JOURNEY_OPERATOR_TOKENS: same, JOURNEY_READONLY_TOKENS: same } }),
+          /the same token is configured twice/,
+        );
         assert.throws(() => readTokensFile(path.join(dir, "missing.yaml")), /cannot read the tokens file .*ENOENT/);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -106,31 +158,59 @@ describe("portal server: API", function () {
         const response = await post(body);
         assert.equal(response.status, 400, JSON.stringify(body));
         assert.equal(response.body.error, "validation");
-        return Object.fromEntries(response.body.fields.map((f: { field: string; message: string }) => [f.field, f.message]));
+        return Object.fromEntries(
+          response.body.fields.map((f: { field: string; message: string }) => [f.field, f.message]),
+        );
       };
       assert.deepEqual(await fields([1, 2]), { "(body)": "must be a JSON object" });
       assert.deepEqual(await fields({ kind: "destroy" }), { kind: "must be one of preview, up, shift, rollback" });
       assert.deepEqual(await fields({ kind: "up", phase: "sprint" }), { phase: "must be one of crawl, walk, run" });
       assert.match((await fields({ kind: "up" })).phase, /is required \(or `stack`\)/);
-      assert.deepEqual(await fields({ kind: "preview", stack: "prod" }), { stack: "is not a stack of this journey; its stacks: crawl, walk, run" });
+      assert.deepEqual(await fields({ kind: "preview", stack: "prod" }), {
+        stack: "is not a stack of this journey; its stacks: crawl, walk, run",
+      });
       assert.match((await fields({ kind: "preview", stack: "crawl; rm -rf /" })).stack, /must be a stack name/);
-      assert.deepEqual(await fields({ kind: "preview", phase: "walk", stack: "crawl" }), { stack: "is not the stack of phase walk (walk)" });
-      assert.deepEqual(await fields({ kind: "up", phase: "crawl", force: true }), { force: "is not a field of this request" });
+      assert.deepEqual(await fields({ kind: "preview", phase: "walk", stack: "crawl" }), {
+        stack: "is not the stack of phase walk (walk)",
+      });
+      assert.deepEqual(await fields({ kind: "up", phase: "crawl", force: true }), {
+        force: "is not a field of this request",
+      });
       assert.deepEqual(await fields({ kind: "shift", migration: "disputes", steps: [10, 150, 2.5, "50"] }), {
         "steps.1": "must be from 0 to 100",
         "steps.2": "must be a whole percentage",
         "steps.3": "must be a number",
       });
-      assert.deepEqual(await fields({ kind: "shift", migration: "disputes", steps: [] }), { steps: "needs at least one weight, e.g. [10, 25, 50, 100]" });
-      assert.match((await fields({ kind: "shift", migration: "$(reboot)", steps: [10] })).migration, /must be a migration name/);
-      assert.deepEqual(await fields({ kind: "shift", migration: "payments", steps: [10] }), { migration: "is not a migration of run's config; its migrations: disputes" });
-      assert.match((await fields({ kind: "shift", migration: "disputes", steps: [10], bake: "soon" })).bake, /"soon" is not a duration/);
-      assert.deepEqual(await fields({ kind: "shift", migration: "disputes", steps: [10], bake: "48h" }), { bake: "must be at most 24h" });
-      assert.deepEqual(await fields({ kind: "rollback", confirmDestroy: "yes" }), { confirmDestroy: "must be true or false" });
+      assert.deepEqual(await fields({ kind: "shift", migration: "disputes", steps: [] }), {
+        steps: "needs at least one weight, e.g. [10, 25, 50, 100]",
+      });
+      assert.match(
+        (await fields({ kind: "shift", migration: "$(reboot)", steps: [10] })).migration,
+        /must be a migration name/,
+      );
+      assert.deepEqual(await fields({ kind: "shift", migration: "payments", steps: [10] }), {
+        migration: "is not a migration of run's config; its migrations: disputes",
+      });
+      assert.match(
+        (await fields({ kind: "shift", migration: "disputes", steps: [10], bake: "soon" })).bake,
+        /"soon" is not a duration/,
+      );
+      assert.deepEqual(await fields({ kind: "shift", migration: "disputes", steps: [10], bake: "48h" }), {
+        bake: "must be at most 24h",
+      });
+      assert.deepEqual(await fields({ kind: "rollback", confirmDestroy: "yes" }), {
+        confirmDestroy: "must be true or false",
+      });
 
-      const notJson = await t.call("POST", "/api/jobs", { raw: "kind=up", headers: { "content-type": "application/x-www-form-urlencoded" } });
+      const notJson = await t.call("POST", "/api/jobs", {
+        raw: "kind=up",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
       assert.equal(notJson.status, 415);
-      const broken = await t.call("POST", "/api/jobs", { raw: '{"kind": "up",', headers: { "content-type": "application/json" } });
+      const broken = await t.call("POST", "/api/jobs", {
+        raw: '{"kind": "up",',
+        headers: { "content-type": "application/json" },
+      });
       assert.equal(broken.status, 400);
       assert.equal((await t.call("GET", "/api/jobs")).body.jobs.length, 0, "no invalid request started a job");
     });
@@ -145,12 +225,16 @@ describe("portal server: API", function () {
       assert.equal((await t.call("GET", `/api/jobs/${UNKNOWN_JOB}/events`)).status, 404);
       const checks = await t.call("GET", "/api/phases?checks=maybe");
       assert.deepEqual(checks.body.fields, [{ field: "query.checks", message: "must be true or false" }]);
-      assert.deepEqual((await t.call("GET", "/api/phases?verbose=1")).body.fields, [{ field: "query.verbose", message: "is not a field of this request" }]);
+      assert.deepEqual((await t.call("GET", "/api/phases?verbose=1")).body.fields, [
+        { field: "query.verbose", message: "is not a field of this request" },
+      ]);
       const job = (await t.call("POST", "/api/jobs", { body: { kind: "preview", phase: "crawl" } })).body;
       await t.finished(job.id);
       const lastEvent = await t.call("GET", `/api/jobs/${job.id}/events`, { headers: { "last-event-id": "abc" } });
       assert.equal(lastEvent.status, 400);
-      assert.deepEqual(lastEvent.body.fields, [{ field: "Last-Event-ID", message: "must be the id of an event (a whole number)" }]);
+      assert.deepEqual(lastEvent.body.fields, [
+        { field: "Last-Event-ID", message: "must be the id of an event (a whole number)" },
+      ]);
     });
   });
 
@@ -169,7 +253,10 @@ describe("portal server: API", function () {
       assert.deepEqual(job.progress, { phase: "crawl", action: "preview", done: 3, total: 3 });
       assert.match(job.message, /crawl: would create 3/);
       const listed = (await t.call("GET", "/api/jobs")).body.jobs;
-      assert.deepEqual(listed.map((j: { id: string }) => j.id), [job.id]);
+      assert.deepEqual(
+        listed.map((j: { id: string }) => j.id),
+        [job.id],
+      );
     });
 
     it("one job per stack at a time: the next one on the stack queues, first come first served", async () => {
@@ -203,11 +290,18 @@ describe("portal server: API", function () {
       assert.equal(refused.status, 409);
       assert.equal(refused.body.error, "locked");
       assert.deepEqual(refused.body.stacks, ["crawl"]);
-      assert.match(refused.body.message, /stack crawl is locked by another operation \(not a job of this server\).*journey cancel crawl/);
+      assert.match(
+        refused.body.message,
+        /stack crawl is locked by another operation \(not a job of this server\).*journey cancel crawl/,
+      );
       assert.equal((await t.call("GET", "/api/jobs")).body.jobs.length, 0);
       gate.release();
       await outside;
-      assert.equal((await t.call("POST", "/api/jobs", { body: { kind: "preview", phase: "crawl" } })).status, 202, "free again");
+      assert.equal(
+        (await t.call("POST", "/api/jobs", { body: { kind: "preview", phase: "crawl" } })).status,
+        202,
+        "free again",
+      );
     });
 
     it("cancel: a queued job at once, a running one cleanly; a finished one is a 409", async () => {
@@ -246,28 +340,47 @@ describe("portal server: API", function () {
       assert.equal(refused.outcome, "gate-refused");
       assert.equal(refused.error.resume, "journey up walk");
 
-      for (const phase of ["crawl", "walk", "run"]) assert.equal((await run({ kind: "up", phase })).outcome, "succeeded", phase);
+      for (const phase of ["crawl", "walk", "run"])
+        assert.equal((await run({ kind: "up", phase })).outcome, "succeeded", phase);
       const shift = await run({ kind: "shift", migration: "disputes", steps: [10, 25], bake: "1m" });
       assert.equal(shift.outcome, "succeeded");
       assert.equal(shift.command, "journey shift disputes --steps 10,25 --bake 1m");
       assert.deepEqual(shift.result, { migration: "disputes", weight: 25, applied: [10, 25] });
 
       const phases = (await t.call("GET", "/api/phases")).body;
-      assert.deepEqual(phases.migrations, [{ name: "disputes", pathPrefix: "/card/dispute", configuredWeight: 25, deployedWeight: 25 }]);
-      assert.deepEqual(Object.values(phasesOf(phases)).map((p: any) => p.state), ["deployed", "deployed", "deployed"]);
+      assert.deepEqual(phases.migrations, [
+        { name: "disputes", pathPrefix: "/card/dispute", configuredWeight: 25, deployedWeight: 25 },
+      ]);
+      assert.deepEqual(
+        Object.values(phasesOf(phases)).map((p: any) => p.state),
+        ["deployed", "deployed", "deployed"],
+      );
       const topology = (await t.call("GET", "/api/topology")).body;
       assert.deepEqual(topology.phases, { crawl: "deployed", walk: "deployed", run: "deployed" });
-      assert.deepEqual(topology.splits.map((s: any) => [s.migration, s.weight, s.source]), [["disputes", 25, "deployed"]]);
+      assert.deepEqual(
+        topology.splits.map((s: any) => [s.migration, s.weight, s.source]),
+        [["disputes", 25, "deployed"]],
+      );
 
       const rollback = await run({ kind: "rollback" });
-      assert.deepEqual(rollback.result, { kind: "weight", migration: "disputes", from: 25, to: 10, checks: rollback.result.checks });
+      assert.deepEqual(rollback.result, {
+        kind: "weight",
+        migration: "disputes",
+        from: 25,
+        to: 10,
+        checks: rollback.result.checks,
+      });
       assert.equal((await t.call("GET", "/api/phases")).body.migrations[0].deployedWeight, 10);
     });
 
     it("smoke-check results: ?checks=true runs them for status; a failing one rolls a shift back", async () => {
       let armedAt: number | undefined;
       // Once armed, run's check passes its baseline attempt and fails every later one.
-      const runner = new ScriptedRunner((check, attempt) => (check.name.startsWith("run") && armedAt !== undefined && attempt > armedAt + 1 ? FAIL("disputes answered 500") : PASS));
+      const runner = new ScriptedRunner((check, attempt) =>
+        check.name.startsWith("run") && armedAt !== undefined && attempt > armedAt + 1
+          ? FAIL("disputes answered 500")
+          : PASS,
+      );
       t = await startServer({ runner });
       const run = async (body: object) => t!.finished((await t!.call("POST", "/api/jobs", { body })).body.id);
       for (const phase of ["crawl", "walk", "run"]) await run({ kind: "up", phase });
@@ -276,15 +389,30 @@ describe("portal server: API", function () {
       assert.equal(phasesOf((await t.call("GET", "/api/phases")).body).crawl.checks, undefined, "not run unless asked");
       const checked = phasesOf((await t.call("GET", "/api/phases?checks=true")).body);
       assert.equal(checked.crawl.checks.verdict, "passed");
-      assert.deepEqual(checked.walk.checks.results.map((r: any) => [r.check.name, r.status]), [["walk: /mesh/card/1", "passed"], ["walk: /disputes", "passed"]]);
+      assert.deepEqual(
+        checked.walk.checks.results.map((r: any) => [r.check.name, r.status]),
+        [
+          ["walk: /mesh/card/1", "passed"],
+          ["walk: /disputes", "passed"],
+        ],
+      );
 
       armedAt = runner.calls.filter((c) => c.check.startsWith("run")).length;
       const failing = await run({ kind: "shift", migration: "disputes", steps: [50], bake: "1m" });
       assert.equal(failing.outcome, "rolled-back");
       assert.deepEqual(failing.error.failedChecks, ["run: /mesh/card/dispute"]);
-      assert.match(failing.error.message, /smoke check failed at 50%: run: \/mesh\/card\/dispute\. disputes is back at 25%/);
+      assert.match(
+        failing.error.message,
+        /smoke check failed at 50%: run: \/mesh\/card\/dispute\. disputes is back at 25%/,
+      );
       const events = (await readEvents(`${t.url}/api/jobs/${failing.id}/events`)).map((m) => m.data);
-      assert.deepEqual(events.filter((e) => e.type === "weight").map((e) => [e.from, e.to, e.reason]), [[25, 50, "shift"], [50, 25, "revert"]]);
+      assert.deepEqual(
+        events.filter((e) => e.type === "weight").map((e) => [e.from, e.to, e.reason]),
+        [
+          [25, 50, "shift"],
+          [50, 25, "revert"],
+        ],
+      );
       assert.equal(events.filter((e) => e.type === "smoke-check" && e.status === "failed").length, 1);
       assert.equal((await t.call("GET", "/api/phases")).body.migrations[0].deployedWeight, 25);
     });
@@ -297,7 +425,10 @@ describe("portal server: API", function () {
       await t.finished(job.id);
       const all = await readEvents(`${t.url}/api/jobs/${job.id}/events`);
       const journeyEvents = all.filter((m) => m.event === undefined);
-      assert.deepEqual(journeyEvents.map((m) => m.id), journeyEvents.map((_, i) => i + 1));
+      assert.deepEqual(
+        journeyEvents.map((m) => m.id),
+        journeyEvents.map((_, i) => i + 1),
+      );
       assert.equal(journeyEvents[0].data.type, "operation-started");
       assert.equal(journeyEvents.at(-1)!.data.type, "summary");
       assert.ok(journeyEvents.some((m) => m.data.type === "resource-step" && m.data.op === "create"));
@@ -307,9 +438,15 @@ describe("portal server: API", function () {
       assert.equal(end.data.outcome, "succeeded");
 
       const resumed = await readEvents(`${t.url}/api/jobs/${job.id}/events`, { "last-event-id": "5" });
-      assert.deepEqual(resumed.filter((m) => m.event === undefined).map((m) => m.id), journeyEvents.slice(5).map((m) => m.id));
+      assert.deepEqual(
+        resumed.filter((m) => m.event === undefined).map((m) => m.id),
+        journeyEvents.slice(5).map((m) => m.id),
+      );
       const byQuery = await readEvents(`${t.url}/api/jobs/${job.id}/events?lastEventId=${journeyEvents.length}`);
-      assert.deepEqual(byQuery.map((m) => m.event), ["end"]);
+      assert.deepEqual(
+        byQuery.map((m) => m.event),
+        ["end"],
+      );
     });
 
     it("streams a running job's events live, with keep-alive comments, until it ends", async () => {
@@ -317,7 +454,9 @@ describe("portal server: API", function () {
       t = await startServer({ gate, heartbeatMs: 20 });
       const job = (await t.call("POST", "/api/jobs", { body: { kind: "up", phase: "crawl" } })).body;
       await gate.reached();
-      const response = await fetch(`${t.url}/api/jobs/${job.id}/events`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+      const response = await fetch(`${t.url}/api/jobs/${job.id}/events`, {
+        headers: { authorization: `Bearer ${OPERATOR}` },
+      });
       assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
       const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
       let text = "";
@@ -349,9 +488,17 @@ describe("portal server: API", function () {
       const refused = await t.call("POST", "/api/jobs", { body: { kind: "preview", phase: "walk" } });
       assert.equal(refused.status, 503);
       assert.equal(refused.body.error, "shutting-down");
-      assert.deepEqual((await t.call("GET", "/api/health")).body, { ok: true, acceptingJobs: false, engine: "offline" });
+      assert.deepEqual((await t.call("GET", "/api/health")).body, {
+        ok: true,
+        acceptingJobs: false,
+        engine: "offline",
+      });
       assert.equal((await t.call("GET", `/api/jobs/${queued.id}`)).body.outcome, "cancelled");
-      assert.equal((await t.call("GET", `/api/jobs/${running.id}`)).body.state, "running", "still running within the grace period");
+      assert.equal(
+        (await t.call("GET", `/api/jobs/${running.id}`)).body.state,
+        "running",
+        "still running within the grace period",
+      );
 
       gate.release();
       await shutdown;

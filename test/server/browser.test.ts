@@ -8,12 +8,23 @@ import { OPERATOR, READER, startServer, TestServer } from "./support";
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 /** Screenshots kept for people to look at (gitignored). */
 const ARTIFACTS = path.join(PROJECT_DIR, "test-artifacts");
 
 const hasChromium = fs.existsSync(CHROMIUM);
-const browserIt = hasChromium ? it : (title: string, fn: Mocha.Func) => it.skip(`${title} (skipped: ${CHROMIUM} is absent; \`apt-get install chromium\`, as .ci/run does)`, fn);
+const browserIt = hasChromium
+  ? it
+  : (title: string, fn: Mocha.Func) =>
+      it.skip(`${title} (skipped: ${CHROMIUM} is absent; \`apt-get install chromium\`, as .ci/run does)`, fn);
 
 describe("portal server: the dashboard in a real browser (headless Chromium)", function () {
   this.timeout(90_000);
@@ -26,7 +37,12 @@ describe("portal server: the dashboard in a real browser (headless Chromium)", f
     if (!hasChromium) return;
     t = await startServer({ real: true });
     profile = fs.mkdtempSync(path.join(os.tmpdir(), "journey-chromium-"));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1400, height: 1000 },
+    });
   });
 
   after(async () => {
@@ -52,17 +68,30 @@ describe("portal server: the dashboard in a real browser (headless Chromium)", f
     assert.equal(await page.title(), "cloud-migration-journey");
     assert.equal(await page.textContent("#whoami"), "alice (operator)");
     assert.equal(await page.textContent("#engine"), "offline engine: nothing is deployed");
-    assert.deepEqual(await page.$$eval("#timeline [data-phase]", (items) => items.map((i) => [i.getAttribute("data-phase"), i.getAttribute("data-state")])), [
-      ["crawl", "not-deployed"],
-      ["walk", "not-deployed"],
-      ["run", "not-deployed"],
-    ]);
+    assert.deepEqual(
+      await page.$$eval("#timeline [data-phase]", (items) =>
+        items.map((i) => [i.getAttribute("data-phase"), i.getAttribute("data-state")]),
+      ),
+      [
+        ["crawl", "not-deployed"],
+        ["walk", "not-deployed"],
+        ["run", "not-deployed"],
+      ],
+    );
 
     // The picture: drawn as SVG from the plan.
     await page.waitForSelector('#topology [data-zone="cloud"]');
     assert.equal(await page.textContent('#topology [data-zone="on-prem"] .zone-title'), "on-prem zone: on-prem");
     assert.equal(await page.textContent('#topology [data-zone="cloud"] .zone-title'), "cloud zone: cloud");
-    for (const node of ["monolith", "gateway", "onprem-zone-cp", "cloud-zone-cp", "microservice", "global-cp", "konnect-cp"]) {
+    for (const node of [
+      "monolith",
+      "gateway",
+      "onprem-zone-cp",
+      "cloud-zone-cp",
+      "microservice",
+      "global-cp",
+      "konnect-cp",
+    ]) {
       assert.equal(await page.locator(`#topology [data-node="${node}"]`).count(), 1, node);
     }
     assert.equal(await page.getAttribute('#topology [data-split="disputes"]', "data-weight"), "0");
@@ -73,7 +102,11 @@ describe("portal server: the dashboard in a real browser (headless Chromium)", f
     await page.waitForSelector('#events li[data-type="summary"]');
     const lines = await page.$$eval("#events li", (items) => items.map((i) => i.textContent ?? ""));
     assert.match(lines[0], /^▶ journey preview crawl {2}\[offline engine/);
-    assert.ok(lines.filter((l) => /^ {2}\+ create aws:ec2\/instance:Instance kmj-onprem-(monolith|gateway)-instance/.test(l)).length === 2, lines.join("\n"));
+    assert.ok(
+      lines.filter((l) => /^ {2}\+ create aws:ec2\/instance:Instance kmj-onprem-(monolith|gateway)-instance/.test(l))
+        .length === 2,
+      lines.join("\n"),
+    );
     const created = /^✓ crawl: would create (\d+)$/.exec(lines.at(-1)!);
     assert.ok(created, lines.at(-1));
     assert.equal(await page.textContent("#job-state"), "succeeded");
@@ -84,39 +117,52 @@ describe("portal server: the dashboard in a real browser (headless Chromium)", f
     await page.waitForSelector('#timeline [data-phase="crawl"][data-state="deployed"]');
     await page.waitForSelector('#topology [data-node="monolith"].deployed');
     assert.equal(await page.locator('#topology [data-node="microservice"].not-deployed').count(), 1);
-    assert.deepEqual(await page.$$eval("#checks tbody tr td:nth-child(3)", (cells) => [...new Set(cells.map((c) => c.textContent))]), ["NOT RUN"]);
+    assert.deepEqual(
+      await page.$$eval("#checks tbody tr td:nth-child(3)", (cells) => [...new Set(cells.map((c) => c.textContent))]),
+      ["NOT RUN"],
+    );
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, "dashboard.png"), fullPage: true });
     assert.deepEqual(problems, []);
   });
 
-  browserIt("the page's polls keep what an operator typed; a job's status line ends with its outcome; an error is said once", async () => {
-    const page = await open(OPERATOR);
-    const steps = '#migrations [data-migration="disputes"] [data-steps-input]';
-    await page.fill(steps, "10,25");
-    await page.locator('#migrations [data-migration="disputes"] input[type="range"]').fill("50");
-    // What the 5-second poll does, without waiting for it.
-    await page.evaluate("refresh()");
-    await page.evaluate("refresh()");
-    assert.equal(await page.inputValue(steps), "10,25");
-    assert.equal(await page.inputValue('#migrations [data-migration="disputes"] input[type="range"]'), "50");
+  browserIt(
+    "the page's polls keep what an operator typed; a job's status line ends with its outcome; an error is said once",
+    async () => {
+      const page = await open(OPERATOR);
+      const steps = '#migrations [data-migration="disputes"] [data-steps-input]';
+      await page.fill(steps, "10,25");
+      await page.locator('#migrations [data-migration="disputes"] input[type="range"]').fill("50");
+      // What the 5-second poll does, without waiting for it.
+      await page.evaluate("refresh()");
+      await page.evaluate("refresh()");
+      assert.equal(await page.inputValue(steps), "10,25");
+      assert.equal(await page.inputValue('#migrations [data-migration="disputes"] input[type="range"]'), "50");
 
-    await page.click('#timeline [data-phase="walk"] button[data-action="preview"]');
-    await page.waitForFunction(() => !/: (queued|started) \(job/.test(document.getElementById("message")!.textContent ?? ""));
-    assert.match((await page.textContent("#message"))!, /^journey preview walk: (gate-refused|succeeded)/);
+      await page.click('#timeline [data-phase="walk"] button[data-action="preview"]');
+      await page.waitForFunction(
+        () => !/: (queued|started) \(job/.test(document.getElementById("message")!.textContent ?? ""),
+      );
+      assert.match((await page.textContent("#message"))!, /^journey preview walk: (gate-refused|succeeded)/);
 
-    // Run's weight is 0 and a shift never moves traffic back: refused with one message for the field.
-    await page.fill(steps, "");
-    await page.locator('#migrations [data-migration="disputes"] input[type="range"]').fill("0");
-    await page.click('#migrations [data-migration="disputes"] button[data-action="shift"]');
-    await page.waitForSelector("#message.error");
-    const message = (await page.textContent("#message"))!;
-    assert.match(message, /^could not start the job: 400 invalid request: steps must rise above disputes's current weight, 0%/);
-    assert.equal(message.split("must rise").length, 2, `said once: ${message}`);
-    // The browser logs the refused request itself; nothing else went wrong.
-    assert.deepEqual(problems.splice(0), ["console: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
-  });
+      // Run's weight is 0 and a shift never moves traffic back: refused with one message for the field.
+      await page.fill(steps, "");
+      await page.locator('#migrations [data-migration="disputes"] input[type="range"]').fill("0");
+      await page.click('#migrations [data-migration="disputes"] button[data-action="shift"]');
+      await page.waitForSelector("#message.error");
+      const message = (await page.textContent("#message"))!;
+      assert.match(
+        message,
+        /^could not start the job: 400 invalid request: steps must rise above disputes's current weight, 0%/,
+      );
+      assert.equal(message.split("must rise").length, 2, `said once: ${message}`);
+      // The browser logs the refused request itself; nothing else went wrong.
+      assert.deepEqual(problems.splice(0), [
+        "console: Failed to load resource: the server responded with a status of 400 (Bad Request)",
+      ]);
+    },
+  );
 
   browserIt("deployed and traffic read apart; nothing scrolls sideways at phone width", async () => {
     const page = await open(READER);
@@ -125,7 +171,10 @@ describe("portal server: the dashboard in a real browser (headless Chromium)", f
     for (const width of [375, 320]) {
       await page.setViewportSize({ width, height: 800 });
       await page.waitForTimeout(50);
-      const [scrollWidth, clientWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      const [scrollWidth, clientWidth] = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        document.documentElement.clientWidth,
+      ]);
       assert.ok(scrollWidth <= clientWidth, `at ${width}px the page is ${scrollWidth}px wide`);
     }
     fs.mkdirSync(ARTIFACTS, { recursive: true });

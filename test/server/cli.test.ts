@@ -11,7 +11,11 @@ interface Run {
 function journey(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Run {
   let out = "";
   let err = "";
-  const code = main(["node", "journey", ...args], { out: (s) => void (out += s), err: (s) => void (err += s) }, { env, signal, terminal: { write: () => true } });
+  const code = main(
+    ["node", "journey", ...args],
+    { out: (s) => void (out += s), err: (s) => void (err += s) },
+    { env, signal, terminal: { write: () => true } },
+  );
   return { code, out: () => out, err: () => err };
 }
 
@@ -45,12 +49,25 @@ describe("journey serve (CLI)", function () {
 
   it("`serve --offline --port 0` serves the API and the page until stopped", async () => {
     const stop = new AbortController();
-    const run = journey(["serve", "--offline", "--port", "0", "--grace", "1s"], { JOURNEY_OPERATOR_TOKENS: OPERATOR }, stop.signal);
-    const url = await until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.out())?.[1], "the server to listen");
+    const run = journey(
+      ["serve", "--offline", "--port", "0", "--grace", "1s"],
+      { JOURNEY_OPERATOR_TOKENS: OPERATOR },
+      stop.signal,
+    );
+    const url = await until(
+      () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.out())?.[1],
+      "the server to listen",
+    );
     assert.match(run.out(), /offline engine/);
     const whoami = await fetch(`${url}/api/whoami`, { headers: { authorization: `Bearer ${OPERATOR}` } });
     assert.deepEqual((await whoami.json()).role, "operator");
-    const job = await (await fetch(`${url}/api/jobs`, { method: "POST", headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" }, body: '{"kind":"preview","phase":"crawl"}' })).json();
+    const job = await (
+      await fetch(`${url}/api/jobs`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" },
+        body: '{"kind":"preview","phase":"crawl"}',
+      })
+    ).json();
     assert.equal(job.command, "journey preview crawl");
     assert.equal((await fetch(`${url}/`)).status, 200);
 

@@ -12,7 +12,15 @@ import { fakeProgram, fakeStackFiles, ScriptedRunner } from "../journey/support/
 import { OPERATOR, readEvents, startServer, TestServer } from "./support";
 
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 const MICROSERVICE = "microservice_microservice_svc_8080";
 
 /** Prometheus's query API on 127.0.0.1: the microservice answers 5% 500s once it takes 25%. */
@@ -22,12 +30,29 @@ async function fakePrometheus(weight: () => Promise<number>) {
     const microservice = query.includes(MICROSERVICE);
     const at = Date.now() / 1000;
     const result = query.includes("_time_bucket")
-      ? [{ metric: { le: "25" }, value: [at, "990"] }, { metric: { le: "50" }, value: [at, "1000"] }, { metric: { le: "+Inf" }, value: [at, "1000"] }]
-      : [{ metric: {}, value: [at, query.includes('code_class="5"') ? (microservice && (await weight()) >= 25 ? "50" : "0") : "1000"] }];
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "success", data: { resultType: "vector", result } }));
+      ? [
+          { metric: { le: "25" }, value: [at, "990"] },
+          { metric: { le: "50" }, value: [at, "1000"] },
+          { metric: { le: "+Inf" }, value: [at, "1000"] },
+        ]
+      : [
+          {
+            metric: {},
+            value: [
+              at,
+              query.includes('code_class="5"') ? (microservice && (await weight()) >= 25 ? "50" : "0") : "1000",
+            ],
+          },
+        ];
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ status: "success", data: { resultType: "vector", result } }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe("portal: metric gates of a shift job, live in the SSE stream and the dashboard", function () {
@@ -39,11 +64,20 @@ describe("portal: metric gates of a shift job, live in the SSE stream and the da
   before(async () => {
     // The weight being baked: run's config holds it while the step bakes.
     prometheus = await fakePrometheus(async () => (await source.open().journey.migrations())[0].weight);
-    const stackFiles = fakeStackFiles([{ name: "disputes", weight: 0, gates: { minSuccessRate: 99.5, maxP99: "500ms" } } as any]);
+    const stackFiles = fakeStackFiles([
+      { name: "disputes", weight: 0, gates: { minSuccessRate: 99.5, maxP99: "500ms" } } as any,
+    ]);
     stackFiles.run.config.values[`${PROJECT}:metrics`] = JSON.stringify({ prometheusUrl: prometheus.url });
-    source = offlineSource({ program: fakeProgram(), stackFiles, smoke: new ScriptedRunner(), loadBalancerProbe: async () => true, metrics: (url) => new PrometheusSource(url) });
+    source = offlineSource({
+      program: fakeProgram(),
+      stackFiles,
+      smoke: new ScriptedRunner(),
+      loadBalancerProbe: async () => true,
+      metrics: (url) => new PrometheusSource(url),
+    });
     t = await startServer({ source });
-    for (const phase of ["crawl", "walk", "run"]) await t.finished((await t.call("POST", "/api/jobs", { body: { kind: "up", phase } })).body.id);
+    for (const phase of ["crawl", "walk", "run"])
+      await t.finished((await t.call("POST", "/api/jobs", { body: { kind: "up", phase } })).body.id);
   });
   after(async () => {
     await t.close();
@@ -51,7 +85,9 @@ describe("portal: metric gates of a shift job, live in the SSE stream and the da
   });
 
   async function shiftJob(steps: number[]): Promise<string> {
-    const posted = await t.call("POST", "/api/jobs", { body: { kind: "shift", migration: "disputes", steps, bake: "10s" } });
+    const posted = await t.call("POST", "/api/jobs", {
+      body: { kind: "shift", migration: "disputes", steps, bake: "10s" },
+    });
     assert.equal(posted.status, 202, JSON.stringify(posted.body));
     return posted.body.id;
   }
@@ -63,35 +99,56 @@ describe("portal: metric gates of a shift job, live in the SSE stream and the da
     assert.ok(judged.some((e) => e.weight === 10 && e.verdict === "pass"));
     const failed = judged.find((e) => e.verdict === "fail");
     assert.equal(failed.weight, 25);
-    assert.deepEqual(failed.results.find((r: any) => !r.ok), { gate: "success-rate", measured: 95, threshold: 99.5, unit: "%", ok: false });
+    assert.deepEqual(
+      failed.results.find((r: any) => !r.ok),
+      { gate: "success-rate", measured: 95, threshold: 99.5, unit: "%", ok: false },
+    );
     const job = await t.finished(id);
     assert.equal(job.outcome, "rolled-back");
-    assert.equal(job.error.message, "metric gate failed at 25%: success-rate 95% (threshold >= 99.5%). disputes is back at 10%.");
+    assert.equal(
+      job.error.message,
+      "metric gate failed at 25%: success-rate 95% (threshold >= 99.5%). disputes is back at 10%.",
+    );
   });
 
-  (fs.existsSync(CHROMIUM) ? it : it.skip)("the dashboard shows the gates' latest values while the job runs, and the failing gate", async () => {
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), "journey-chromium-"));
-    let context: BrowserContext | undefined;
-    try {
-      context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on("pageerror", (err) => problems.push(err.message));
-      await page.goto(t.url);
-      await page.fill("#token", OPERATOR);
-      await page.click("#use-token");
-      await page.waitForSelector('#timeline [data-phase="crawl"]');
-      const id = await shiftJob([25]);
-      await page.evaluate(`follow(${JSON.stringify(id)})`);
-      await page.waitForSelector('#gates[data-verdict="fail"]');
-      assert.match((await page.textContent("#gates caption"))!, /^Metric gates: disputes at 25%, FAIL/);
-      const rows = await page.$$eval("#gates tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
-      assert.deepEqual(rows.find((r) => r[0] === "success-rate"), ["success-rate", "95%", "≥ 99.5%", "FAIL"]);
-      assert.deepEqual(rows.find((r) => r[0] === "p99-latency"), ["p99-latency", "25ms", "≤ 500ms", "ok"]);
-      assert.deepEqual(problems, []);
-    } finally {
-      await context?.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    }
-  });
+  (fs.existsSync(CHROMIUM) ? it : it.skip)(
+    "the dashboard shows the gates' latest values while the job runs, and the failing gate",
+    async () => {
+      const profile = fs.mkdtempSync(path.join(os.tmpdir(), "journey-chromium-"));
+      let context: BrowserContext | undefined;
+      try {
+        context = await chromium.launchPersistentContext(profile, {
+          executablePath: CHROMIUM,
+          headless: true,
+          args: ARGS,
+        });
+        const page = await context.newPage();
+        const problems: string[] = [];
+        page.on("pageerror", (err) => problems.push(err.message));
+        await page.goto(t.url);
+        await page.fill("#token", OPERATOR);
+        await page.click("#use-token");
+        await page.waitForSelector('#timeline [data-phase="crawl"]');
+        const id = await shiftJob([25]);
+        await page.evaluate(`follow(${JSON.stringify(id)})`);
+        await page.waitForSelector('#gates[data-verdict="fail"]');
+        assert.match((await page.textContent("#gates caption"))!, /^Metric gates: disputes at 25%, FAIL/);
+        const rows = await page.$$eval("#gates tbody tr", (trs) =>
+          trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)),
+        );
+        assert.deepEqual(
+          rows.find((r) => r[0] === "success-rate"),
+          ["success-rate", "95%", "≥ 99.5%", "FAIL"],
+        );
+        assert.deepEqual(
+          rows.find((r) => r[0] === "p99-latency"),
+          ["p99-latency", "25ms", "≤ 500ms", "ok"],
+        );
+        assert.deepEqual(problems, []);
+      } finally {
+        await context?.close();
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  );
 });

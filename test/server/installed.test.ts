@@ -11,7 +11,9 @@ import { repoPlan, TOKENS } from "./support";
  */
 const DIST = path.join(PROJECT_DIR, "dist");
 const built = fs.existsSync(path.join(DIST, "cli", "journey.js"));
-const distIt = built ? it : (title: string, fn: Mocha.Func) => it.skip(`${title} (skipped: dist/ is not built; \`npm run build\`)`, fn);
+const distIt = built
+  ? it
+  : (title: string, fn: Mocha.Func) => it.skip(`${title} (skipped: dist/ is not built; \`npm run build\`)`, fn);
 
 describe("the CLI as installed (dist/, built by npm ci)", function () {
   this.timeout(30_000);
@@ -19,12 +21,21 @@ describe("the CLI as installed (dist/, built by npm ci)", function () {
   distIt("serves the dashboard page, script and styles from dist/ (the build copies server/public)", async () => {
     const { createServer, offlineSource } = require(path.join(DIST, "server"));
     for (const file of ["index.html", "app.js", "events.js", "topology.js", "app.css"]) {
-      assert.ok(fs.existsSync(path.join(DIST, "server", "public", file)), `dist/server/public/${file} is missing: run \`npm run build\`, which copies it`);
+      assert.ok(
+        fs.existsSync(path.join(DIST, "server", "public", file)),
+        `dist/server/public/${file} is missing: run \`npm run build\`, which copies it`,
+      );
     }
     const server = await createServer({ source: offlineSource(), tokens: TOKENS, plan: await repoPlan() });
     try {
       const url = await server.listen({ port: 0, host: "127.0.0.1" });
-      for (const [route, type] of [["/", /^text\/html/], ["/app.js", /^text\/javascript/], ["/events.js", /^text\/javascript/], ["/topology.js", /^text\/javascript/], ["/app.css", /^text\/css/]] as const) {
+      for (const [route, type] of [
+        ["/", /^text\/html/],
+        ["/app.js", /^text\/javascript/],
+        ["/events.js", /^text\/javascript/],
+        ["/topology.js", /^text\/javascript/],
+        ["/app.css", /^text\/css/],
+      ] as const) {
         const response = await fetch(`${url}${route}`);
         assert.equal(response.status, 200, route);
         assert.match(response.headers.get("content-type")!, type);

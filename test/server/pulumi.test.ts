@@ -4,8 +4,18 @@ import { ScriptedRunner } from "../journey/support/fakeProgram";
 import { PulumiDouble } from "../journey/support/pulumiDouble";
 import { phasesOf, startServer, TestServer } from "./support";
 
-const check = (phase: string) => [{ name: `${phase}: card`, method: "GET", url: `http://gateway.test/${phase}/card/1`, expectStatus: 200, from: "client" }];
-const migrations = [{ name: "disputes", pathPrefix: "/card/dispute", rewritePrefix: "/disputes", to: "microservice", weight: 10 }];
+const check = (phase: string) => [
+  {
+    name: `${phase}: card`,
+    method: "GET",
+    url: `http://gateway.test/${phase}/card/1`,
+    expectStatus: 200,
+    from: "client",
+  },
+];
+const migrations = [
+  { name: "disputes", pathPrefix: "/card/dispute", rewritePrefix: "/disputes", to: "microservice", weight: 10 },
+];
 
 describe("portal server on the Pulumi engine (recorded CLI double)", function () {
   this.timeout(60_000);
@@ -21,26 +31,48 @@ describe("portal server on the Pulumi engine (recorded CLI double)", function ()
   it("status from the backend's stacks; a stack locked in the backend is a 409", async () => {
     double = new PulumiDouble({
       stacks: {
-        crawl: { outputs: { phase: "crawl", smokeChecks: check("crawl") }, resources: [{ urn: "urn:crawl-vpc", type: "aws:ec2/vpc:Vpc" }], locked: true },
-        walk: { outputs: { phase: "walk", smokeChecks: check("walk") }, resources: [{ urn: "urn:walk-vpc", type: "aws:ec2/vpc:Vpc" }] },
+        crawl: {
+          outputs: { phase: "crawl", smokeChecks: check("crawl") },
+          resources: [{ urn: "urn:crawl-vpc", type: "aws:ec2/vpc:Vpc" }],
+          locked: true,
+        },
+        walk: {
+          outputs: { phase: "walk", smokeChecks: check("walk") },
+          resources: [{ urn: "urn:walk-vpc", type: "aws:ec2/vpc:Vpc" }],
+        },
         run: {
-          outputs: { phase: "run", smokeChecks: check("run"), migrations: migrations.map((m) => ({ ...m, route: "kmj-disputes-route" })) },
+          outputs: {
+            phase: "run",
+            smokeChecks: check("run"),
+            migrations: migrations.map((m) => ({ ...m, route: "kmj-disputes-route" })),
+          },
           config: { "cloud-migration-journey:migrations": { value: JSON.stringify(migrations), secret: false } },
           resources: [{ urn: "urn:run-route", type: "pulumi-nodejs:dynamic:Resource" }],
         },
       },
     });
-    const source = pulumiSource({ workDir: double.workDir, env: double.env(), pulumiCommand: await double.command(), smoke: new ScriptedRunner(), loadBalancerProbe: async () => true });
+    const source = pulumiSource({
+      workDir: double.workDir,
+      env: double.env(),
+      pulumiCommand: await double.command(),
+      smoke: new ScriptedRunner(),
+      loadBalancerProbe: async () => true,
+    });
     t = await startServer({ source });
 
     const phases = (await t.call("GET", "/api/phases")).body;
     assert.equal(phases.engine, "pulumi");
-    assert.deepEqual(Object.values(phasesOf(phases)).map((p: any) => [p.phase, p.state, p.updateInProgress]), [
-      ["crawl", "deployed", true],
-      ["walk", "deployed", false],
-      ["run", "deployed", false],
+    assert.deepEqual(
+      Object.values(phasesOf(phases)).map((p: any) => [p.phase, p.state, p.updateInProgress]),
+      [
+        ["crawl", "deployed", true],
+        ["walk", "deployed", false],
+        ["run", "deployed", false],
+      ],
+    );
+    assert.deepEqual(phases.migrations, [
+      { name: "disputes", pathPrefix: "/card/dispute", configuredWeight: 10, deployedWeight: 10 },
     ]);
-    assert.deepEqual(phases.migrations, [{ name: "disputes", pathPrefix: "/card/dispute", configuredWeight: 10, deployedWeight: 10 }]);
     assert.match(phases.next, /wait: an update is running on crawl/);
 
     const locked = await t.call("POST", "/api/jobs", { body: { kind: "up", phase: "crawl" } });
@@ -52,9 +84,16 @@ describe("portal server on the Pulumi engine (recorded CLI double)", function ()
     assert.equal((await t.call("POST", "/api/jobs", { body: { kind: "rollback" } })).status, 409);
     assert.equal((await t.call("GET", "/api/jobs")).body.jobs.length, 0);
     const unknown = await t.call("POST", "/api/jobs", { body: { kind: "shift", migration: "payments", steps: [20] } });
-    assert.deepEqual(unknown.body.fields, [{ field: "migration", message: "is not a migration of run's config; its migrations: disputes" }], "read from the stack's config");
+    assert.deepEqual(
+      unknown.body.fields,
+      [{ field: "migration", message: "is not a migration of run's config; its migrations: disputes" }],
+      "read from the stack's config",
+    );
 
     const topology = (await t.call("GET", "/api/topology")).body;
-    assert.deepEqual(topology.splits.map((s: any) => [s.migration, s.weight, s.source]), [["disputes", 10, "deployed"]]);
+    assert.deepEqual(
+      topology.splits.map((s: any) => [s.migration, s.weight, s.source]),
+      [["disputes", 10, "deployed"]],
+    );
   });
 });

@@ -52,24 +52,50 @@ export interface TestServer {
   server: JourneyServer;
   source: JourneySource;
   /** fetch with the operator's token (`as: "reader"` for the read-only one, `as: "none"` for no token). */
-  call(method: string, path: string, options?: { body?: unknown; as?: "operator" | "reader" | "none"; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; as?: "operator" | "reader" | "none"; headers?: Record<string, string>; raw?: string },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Polls a job until it is finished. */
   finished(id: string): Promise<any>;
   close(): Promise<void>;
 }
 
 /** A server over the offline engine and the fake program (fast), drawing the real plan. */
-export async function startServer(options: { gate?: Gate; runner?: ScriptedRunner; program?: () => Record<string, unknown>; real?: boolean } & Partial<ServerOptions> = {}): Promise<TestServer> {
+export async function startServer(
+  options: {
+    gate?: Gate;
+    runner?: ScriptedRunner;
+    program?: () => Record<string, unknown>;
+    real?: boolean;
+  } & Partial<ServerOptions> = {},
+): Promise<TestServer> {
   const source =
     options.source ??
     (options.real
       ? offlineSource({ beforeStep: options.gate?.hook })
-      : offlineSource({ program: options.program ?? fakeProgram(), stackFiles: fakeStackFiles(), smoke: options.runner ?? new ScriptedRunner(), beforeStep: options.gate?.hook, loadBalancerProbe: async () => true }));
-  const server = await createServer({ source, tokens: TOKENS, plan: options.plan ?? (await repoPlan()), heartbeatMs: options.heartbeatMs, maxQueuedPerStack: options.maxQueuedPerStack });
+      : offlineSource({
+          program: options.program ?? fakeProgram(),
+          stackFiles: fakeStackFiles(),
+          smoke: options.runner ?? new ScriptedRunner(),
+          beforeStep: options.gate?.hook,
+          loadBalancerProbe: async () => true,
+        }));
+  const server = await createServer({
+    source,
+    tokens: TOKENS,
+    plan: options.plan ?? (await repoPlan()),
+    heartbeatMs: options.heartbeatMs,
+    maxQueuedPerStack: options.maxQueuedPerStack,
+  });
   const url = await server.listen({ port: 0, host: "127.0.0.1" });
   const call: TestServer["call"] = async (method, path, opts = {}) => {
     const token = opts.as === "none" ? undefined : opts.as === "reader" ? READER : OPERATOR;
-    const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opts.headers ?? {}) };
+    const headers: Record<string, string> = {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(opts.headers ?? {}),
+    };
     let body: string | undefined = opts.raw;
     if (opts.body !== undefined) {
       headers["content-type"] ??= "application/json";
@@ -103,7 +129,10 @@ export async function startServer(options: { gate?: Gate; runner?: ScriptedRunne
 }
 
 /** Reads a whole server-sent event stream (until the server ends it). */
-export async function readEvents(url: string, headers: Record<string, string> = {}): Promise<Array<{ id?: number; event?: string; data: any }>> {
+export async function readEvents(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<Array<{ id?: number; event?: string; data: any }>> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${OPERATOR}`, ...headers } });
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
   return parseEventStream(await response.text());
@@ -125,4 +154,5 @@ export function parseEventStream(text: string): Array<{ id?: number; event?: str
     .map((m) => ({ ...m, data: JSON.parse(m.data) }));
 }
 
-export const phasesOf = (body: any): Record<Phase, any> => Object.fromEntries(body.phases.map((p: any) => [p.phase, p])) as Record<Phase, any>;
+export const phasesOf = (body: any): Record<Phase, any> =>
+  Object.fromEntries(body.phases.map((p: any) => [p.phase, p])) as Record<Phase, any>;

@@ -9,7 +9,12 @@ import { PROJECT_DIR, StackFile, stackConfigFromObject } from "../../automation/
 /** Config of the repository's Pulumi.<phase>.yaml, without the `cloud-migration-journey:` prefix. */
 export function repoStackConfig(phase: Phase): Record<string, unknown> {
   const doc = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${phase}.yaml`), "utf8"));
-  return Object.fromEntries(Object.entries(doc.config as Record<string, unknown>).map(([k, v]) => [k.startsWith(`${PROJECT}:`) ? k.slice(PROJECT.length + 1) : k, v]));
+  return Object.fromEntries(
+    Object.entries(doc.config as Record<string, unknown>).map(([k, v]) => [
+      k.startsWith(`${PROJECT}:`) ? k.slice(PROJECT.length + 1) : k,
+      v,
+    ]),
+  );
 }
 
 export const CANARY = {
@@ -30,14 +35,22 @@ export function journeyStackFiles(phase: Phase, overrides: PhaseOverrides = {}):
   const stackFiles: Partial<Record<Phase, StackFile>> = {};
   for (const p of phases) {
     const config = { ...repoStackConfig(p), ...(overrides.config?.[p] ?? {}) };
-    const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${PROJECT}:${k}`, v]));
-    stackFiles[p] = stackConfigFromObject(p, prefixed, `Pulumi.${p}.yaml`, { konnectToken: CANARY.konnectToken, ...(overrides.secrets ?? {}) });
+    const prefixed = Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${PROJECT}:${k}`, v]),
+    );
+    stackFiles[p] = stackConfigFromObject(p, prefixed, `Pulumi.${p}.yaml`, {
+      konnectToken: CANARY.konnectToken,
+      ...(overrides.secrets ?? {}),
+    });
   }
   return stackFiles;
 }
 
 /** Evaluates the journey offline up to `phase` with the repository's stack config plus overrides. */
-export async function evaluateJourney(phase: Phase, overrides: PhaseOverrides = {}): Promise<Record<Phase, PhaseEvaluation>> {
+export async function evaluateJourney(
+  phase: Phase,
+  overrides: PhaseOverrides = {},
+): Promise<Record<Phase, PhaseEvaluation>> {
   const stackFiles = journeyStackFiles(phase, overrides);
   const plan = await offlinePlan({ phases: Object.keys(stackFiles) as Phase[], stackFiles });
   return Object.fromEntries(plan.phases.map((p) => [p.phase, p])) as unknown as Record<Phase, PhaseEvaluation>;

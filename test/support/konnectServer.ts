@@ -114,7 +114,12 @@ export class KonnectServer {
 
   /** A control plane made outside Pulumi (by hand, or by another stack). */
   seedControlPlane(name: string, extra: { description?: string; labels?: Record<string, string> } = {}): Json {
-    return this.createControlPlane({ name, cluster_type: "CLUSTER_TYPE_CONTROL_PLANE", auth_type: "pinned_client_certs", ...extra }).body;
+    return this.createControlPlane({
+      name,
+      cluster_type: "CLUSTER_TYPE_CONTROL_PLANE",
+      auth_type: "pinned_client_certs",
+      ...extra,
+    }).body;
   }
 
   requestsTo(method: string, path: string | RegExp): RecordedRequest[] {
@@ -160,7 +165,11 @@ export class KonnectServer {
       if (fault?.malformedJson) return send(res, { status: 200, body: '{"id": "truncated', raw: true });
       if (fault?.status) {
         const headers: Record<string, string> = fault.retryAfter ? { "retry-after": fault.retryAfter } : {};
-        const body = errorBody(operation.family, fault.status, fault.detail ?? http.STATUS_CODES[fault.status] ?? "fault");
+        const body = errorBody(
+          operation.family,
+          fault.status,
+          fault.detail ?? http.STATUS_CODES[fault.status] ?? "fault",
+        );
         return this.answer(res, operation, { status: fault.status, body }, where, false, headers);
       }
       this.answer(res, operation, this.handle(operation.op, query, admitted.body), where, true);
@@ -181,13 +190,22 @@ export class KonnectServer {
     text: string,
   ): { body: unknown } | { status: number; refusal: string; breaksContract: boolean } {
     const authorization = req.headers.authorization;
-    if (!authorization || !/^Bearer \S+$/.test(authorization)) return { status: 401, refusal: "no Authorization: Bearer header", breaksContract: true };
-    if (authorization !== `Bearer ${this.token}`) return { status: 401, refusal: "Invalid credentials", breaksContract: false };
+    if (!authorization || !/^Bearer \S+$/.test(authorization))
+      return { status: 401, refusal: "no Authorization: Bearer header", breaksContract: true };
+    if (authorization !== `Bearer ${this.token}`)
+      return { status: 401, refusal: "Invalid credentials", breaksContract: false };
 
     const documented = operation.contract.queryParameters(operation.op);
     // A deepObject parameter such as `filter` arrives as `filter[name][eq]`.
-    const undocumented = Object.keys(query).filter((key) => !documented.includes(key) && !documented.includes(key.split("[")[0]));
-    if (undocumented.length > 0) return { status: 400, refusal: `undocumented query parameter(s) ${undocumented.join(", ")}`, breaksContract: true };
+    const undocumented = Object.keys(query).filter(
+      (key) => !documented.includes(key) && !documented.includes(key.split("[")[0]),
+    );
+    if (undocumented.length > 0)
+      return {
+        status: 400,
+        refusal: `undocumented query parameter(s) ${undocumented.join(", ")}`,
+        breaksContract: true,
+      };
 
     let body: unknown;
     if (text.length > 0) {
@@ -201,7 +219,8 @@ export class KonnectServer {
       }
     }
     const problems = operation.contract.validateRequestBody(operation.op, body);
-    if (problems.length > 0) return { status: 400, refusal: `request body: ${problems.join("; ")}`, breaksContract: true };
+    if (problems.length > 0)
+      return { status: 400, refusal: `request body: ${problems.join("; ")}`, breaksContract: true };
     return { body };
   }
 
@@ -231,14 +250,22 @@ export class KonnectServer {
    * the documents leave out many error statuses Konnect does send (409 on services, 429 anywhere),
    * so an undocumented error status is sent unchecked.
    */
-  private answer(res: http.ServerResponse, operation: Operation, reply: Reply, where: string, fromState: boolean, headers: Record<string, string> = {}): void {
+  private answer(
+    res: http.ServerResponse,
+    operation: Operation,
+    reply: Reply,
+    where: string,
+    fromState: boolean,
+    headers: Record<string, string> = {},
+  ): void {
     const { contract, op } = operation;
     const responses = contract.doc.paths[op.pathTemplate][op.method].responses ?? {};
     const statusText = String(reply.status);
     const documented = Boolean(responses[statusText] ?? responses[`${statusText[0]}XX`] ?? responses.default);
     if (documented || reply.status < 400) {
       const problems = contract.validateResponseBody(op, reply.status, reply.body);
-      if (problems.length > 0) this.violation(`${where}: the fake's own ${reply.status} answer breaks the contract: ${problems.join("; ")}`);
+      if (problems.length > 0)
+        this.violation(`${where}: the fake's own ${reply.status} answer breaks the contract: ${problems.join("; ")}`);
     }
     if (fromState && reply.status >= 500) this.violation(`${where}: the fake failed: ${JSON.stringify(reply.body)}`);
     send(res, { ...reply, headers });
@@ -264,26 +291,43 @@ export class KonnectServer {
       case "create-dataplane-certificate":
         return this.withControlPlane(p.controlPlaneId, "dp-certificates", (cp) => this.createCertificate(cp.id, body));
       case "get-dataplane-certificate":
-        return this.withChild(this.certificates, p.controlPlaneId, p.certificateId, "dp-certificates", (c) => ({ status: 200, body: { item: c.entity } }));
+        return this.withChild(this.certificates, p.controlPlaneId, p.certificateId, "dp-certificates", (c) => ({
+          status: 200,
+          body: { item: c.entity },
+        }));
       case "delete-dataplane-certificate":
         return this.withChild(this.certificates, p.controlPlaneId, p.certificateId, "dp-certificates", (c) => {
           this.certificates.delete(c.entity.id);
           return { status: 204 };
         });
       case "create-service":
-        return this.withControlPlane(p.controlPlaneId, "core-entities", (cp) => this.putService(cp.id, undefined, body, 201));
+        return this.withControlPlane(p.controlPlaneId, "core-entities", (cp) =>
+          this.putService(cp.id, undefined, body, 201),
+        );
       case "get-service":
-        return this.withChild(this.services, p.controlPlaneId, p.ServiceId, "core-entities", (s) => ({ status: 200, body: s.entity }));
+        return this.withChild(this.services, p.controlPlaneId, p.ServiceId, "core-entities", (s) => ({
+          status: 200,
+          body: s.entity,
+        }));
       case "upsert-service":
-        return this.withControlPlane(p.controlPlaneId, "core-entities", (cp) => this.putService(cp.id, p.ServiceId, body, 200));
+        return this.withControlPlane(p.controlPlaneId, "core-entities", (cp) =>
+          this.putService(cp.id, p.ServiceId, body, 200),
+        );
       case "delete-service":
         return this.withControlPlane(p.controlPlaneId, "core-entities", (cp) => this.deleteService(cp.id, p.ServiceId));
       case "create-route":
-        return this.withControlPlane(p.controlPlaneId, "core-entities", (cp) => this.putRoute(cp.id, undefined, body, 201));
+        return this.withControlPlane(p.controlPlaneId, "core-entities", (cp) =>
+          this.putRoute(cp.id, undefined, body, 201),
+        );
       case "get-route":
-        return this.withChild(this.routes, p.controlPlaneId, p.RouteId, "core-entities", (r) => ({ status: 200, body: r.entity }));
+        return this.withChild(this.routes, p.controlPlaneId, p.RouteId, "core-entities", (r) => ({
+          status: 200,
+          body: r.entity,
+        }));
       case "upsert-route":
-        return this.withControlPlane(p.controlPlaneId, "core-entities", (cp) => this.putRoute(cp.id, p.RouteId, body, 200));
+        return this.withControlPlane(p.controlPlaneId, "core-entities", (cp) =>
+          this.putRoute(cp.id, p.RouteId, body, 200),
+        );
       case "delete-route":
         return this.withControlPlane(p.controlPlaneId, "core-entities", (cp) => {
           const route = this.findChild(this.routes, cp.id, p.RouteId);
@@ -360,7 +404,13 @@ export class KonnectServer {
 
   private createCertificate(controlPlaneId: string, body: Json): Reply {
     const now = unixNow();
-    const item = { id: randomUUID(), cert: body.cert, ...(body.title ? { title: body.title } : {}), created_at: now, updated_at: now };
+    const item = {
+      id: randomUUID(),
+      cert: body.cert,
+      ...(body.title ? { title: body.title } : {}),
+      created_at: now,
+      updated_at: now,
+    };
     this.certificates.set(item.id, { controlPlaneId, entity: item });
     return { status: 201, body: { item } };
   }
@@ -399,9 +449,14 @@ export class KonnectServer {
   private deleteService(controlPlaneId: string, idOrName: string): Reply {
     const service = this.findChild(this.services, controlPlaneId, idOrName);
     if (!service) return { status: 204 };
-    const referenced = [...this.routes.values()].some((r) => r.controlPlaneId === controlPlaneId && r.entity.service?.id === service.entity.id);
+    const referenced = [...this.routes.values()].some(
+      (r) => r.controlPlaneId === controlPlaneId && r.entity.service?.id === service.entity.id,
+    );
     if (referenced) {
-      return { status: 400, body: errorBody("core-entities", 400, "an existing 'routes' entity references this 'services' entity") };
+      return {
+        status: 400,
+        body: errorBody("core-entities", 400, "an existing 'routes' entity references this 'services' entity"),
+      };
     }
     this.services.delete(service.entity.id);
     return { status: 204 };
@@ -414,7 +469,14 @@ export class KonnectServer {
     if (name && this.childNamed(this.routes, controlPlaneId, name, id)) return uniqueViolation(name);
     const serviceId = body.service?.id;
     if (serviceId && !this.findChild(this.services, controlPlaneId, serviceId)) {
-      return { status: 400, body: errorBody("core-entities", 400, `schema violation (service.id: no service ${serviceId} in this control plane)`) };
+      return {
+        status: 400,
+        body: errorBody(
+          "core-entities",
+          400,
+          `schema violation (service.id: no service ${serviceId} in this control plane)`,
+        ),
+      };
     }
     const now = unixNow();
     const entity = {
@@ -442,10 +504,18 @@ export class KonnectServer {
 
   private withControlPlane(id: string, family: ErrorFamily, then: (controlPlane: Json) => Reply): Reply {
     const controlPlane = this.controlPlanes.get(id);
-    return controlPlane ? then(controlPlane) : { status: 404, body: errorBody(family, 404, "The requested control plane was not found.") };
+    return controlPlane
+      ? then(controlPlane)
+      : { status: 404, body: errorBody(family, 404, "The requested control plane was not found.") };
   }
 
-  private withChild(children: Map<string, Child>, controlPlaneId: string, idOrName: string, family: ErrorFamily, then: (child: Child) => Reply): Reply {
+  private withChild(
+    children: Map<string, Child>,
+    controlPlaneId: string,
+    idOrName: string,
+    family: ErrorFamily,
+    then: (child: Child) => Reply,
+  ): Reply {
     return this.withControlPlane(controlPlaneId, family, () => {
       const child = this.findChild(children, controlPlaneId, idOrName);
       return child ? then(child) : { status: 404, body: errorBody(family, 404, "Not found") };
@@ -458,8 +528,15 @@ export class KonnectServer {
     return [...children.values()].find((c) => c.controlPlaneId === controlPlaneId && c.entity.name === idOrName);
   }
 
-  private childNamed(children: Map<string, Child>, controlPlaneId: string, name: string, exceptId: string): Child | undefined {
-    return [...children.values()].find((c) => c.controlPlaneId === controlPlaneId && c.entity.name === name && c.entity.id !== exceptId);
+  private childNamed(
+    children: Map<string, Child>,
+    controlPlaneId: string,
+    name: string,
+    exceptId: string,
+  ): Child | undefined {
+    return [...children.values()].find(
+      (c) => c.controlPlaneId === controlPlaneId && c.entity.name === name && c.entity.id !== exceptId,
+    );
   }
 
   private controlPlaneNamed(name: string): Json | undefined {
@@ -467,11 +544,15 @@ export class KonnectServer {
   }
 }
 
-
 function errorBody(family: ErrorFamily, status: number, detail: string): Json {
   switch (family) {
     case "platform": {
-      const body: Json = { status, title: http.STATUS_CODES[status] ?? "Error", instance: `kong:trace:${Date.now()}`, detail };
+      const body: Json = {
+        status,
+        title: http.STATUS_CODES[status] ?? "Error",
+        instance: `kong:trace:${Date.now()}`,
+        detail,
+      };
       return status === 400 ? { ...body, invalid_parameters: [{ field: "body", reason: detail }] } : body;
     }
     case "dp-certificates":

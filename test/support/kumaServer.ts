@@ -27,7 +27,10 @@ export function validateKumaItem(type: string, value: unknown): string[] {
 }
 
 const CA_CONF_ONE_OF = /^\/mtls\/backends\/(\d+)\/conf must match exactly one schema in oneOf/;
-const CA_CONF_SCHEMAS: Record<string, string> = { builtin: "BuiltinCertificateAuthorityConfig", provided: "ProvidedCertificateAuthorityConfig" };
+const CA_CONF_SCHEMAS: Record<string, string> = {
+  builtin: "BuiltinCertificateAuthorityConfig",
+  provided: "ProvidedCertificateAuthorityConfig",
+};
 
 /**
  * The published document rejects bodies the CP accepts in one place: MeshItem
@@ -39,10 +42,14 @@ function withoutKnownDefects(errors: string[], value: unknown): string[] {
   return errors.flatMap((error) => {
     const hit = CA_CONF_ONE_OF.exec(error);
     if (!hit) return [error];
-    const backend = (value as { mtls?: { backends?: { type?: string; conf?: unknown }[] } }).mtls?.backends?.[Number(hit[1])];
+    const backend = (value as { mtls?: { backends?: { type?: string; conf?: unknown }[] } }).mtls?.backends?.[
+      Number(hit[1])
+    ];
     const schema = CA_CONF_SCHEMAS[backend?.type ?? ""];
     if (!schema) return [error];
-    return kumaContract().validateComponent(schema, backend?.conf).map((e) => `/mtls/backends/${hit[1]}/conf${e.startsWith("(body)") ? e.slice(6) : e}`);
+    return kumaContract()
+      .validateComponent(schema, backend?.conf)
+      .map((e) => `/mtls/backends/${hit[1]}/conf${e.startsWith("(body)") ? e.slice(6) : e}`);
   });
 }
 
@@ -134,11 +141,16 @@ export class KumaServer {
   private clock = Date.parse("2026-01-01T00:00:00Z");
   url = "";
 
-  private constructor(readonly adminToken: string, private readonly server: http.Server) {}
+  private constructor(
+    readonly adminToken: string,
+    private readonly server: http.Server,
+  ) {}
 
   static async start(options: KumaServerOptions = {}): Promise<KumaServer> {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void kumaServer.handle(req, res);
-    const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+    const server = options.tls
+      ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+      : http.createServer(handler);
     const kumaServer = new KumaServer(options.adminToken ?? `admin-${randomBytes(8).toString("hex")}`, server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     kumaServer.url = `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -187,7 +199,8 @@ export class KumaServer {
 
     let body: unknown;
     if (text.length > 0) {
-      if (!String(req.headers["content-type"] ?? "").includes("application/json")) this.violations.push(`${method} ${path}: body sent without content-type application/json`);
+      if (!String(req.headers["content-type"] ?? "").includes("application/json"))
+        this.violations.push(`${method} ${path}: body sent without content-type application/json`);
       try {
         body = JSON.parse(text);
       } catch {
@@ -204,7 +217,9 @@ export class KumaServer {
       return problem(res, 404, "Not Found", "no such endpoint");
     }
     record.operationId = op?.operationId;
-    const requestErrors = tokenEndpoint ? tokenRequestErrors(tokenEndpoint, body) : withoutKnownDefects(kumaContract().validateRequestBody(op as MatchedOperation, body), body);
+    const requestErrors = tokenEndpoint
+      ? tokenRequestErrors(tokenEndpoint, body)
+      : withoutKnownDefects(kumaContract().validateRequestBody(op as MatchedOperation, body), body);
     this.violations.push(...requestErrors.map((e) => `${method} ${path}: request ${e}`));
 
     const fault = this.takeFault(method, path);
@@ -213,18 +228,30 @@ export class KumaServer {
     if (requestErrors.length > 0) return problem(res, 400, "Bad Request", requestErrors.join("; "));
 
     if (tokenEndpoint) return this.issueToken(tokenEndpoint, body as Record<string, unknown>, res);
-    const { status, body: answer } = this.resourceOperation(op as MatchedOperation, path, body as Record<string, unknown> | undefined);
+    const { status, body: answer } = this.resourceOperation(
+      op as MatchedOperation,
+      path,
+      body as Record<string, unknown> | undefined,
+    );
     // A 400 answers a violation already recorded; every other answer must be one the contract documents.
     if (status !== 400) {
-      const responseErrors = withoutKnownDefects(kumaContract().validateResponseBody(op as MatchedOperation, status, answer), answer);
+      const responseErrors = withoutKnownDefects(
+        kumaContract().validateResponseBody(op as MatchedOperation, status, answer),
+        answer,
+      );
       this.violations.push(...responseErrors.map((e) => `${method} ${path}: fake CP's ${status} response ${e}`));
     }
     return send(res, status, answer);
   }
 
-  private resourceOperation(op: MatchedOperation, path: string, body: Record<string, unknown> | undefined): { status: number; body: unknown } {
+  private resourceOperation(
+    op: MatchedOperation,
+    path: string,
+    body: Record<string, unknown> | undefined,
+  ): { status: number; body: unknown } {
     const verb = /^(put|get|delete)([A-Za-z]+)$/.exec(op.operationId);
-    if (!verb || verb[2].endsWith("List")) return { status: 400, body: problemBody(400, "Bad Request", `${op.operationId} is not emulated`) };
+    if (!verb || verb[2].endsWith("List"))
+      return { status: 400, body: problemBody(400, "Bad Request", `${op.operationId} is not emulated`) };
     const [, action, type] = verb;
     const existing = this.store.get(path);
     const notFound = { status: 404, body: problemBody(404, "Not Found", `${path} not found`) };
@@ -238,30 +265,56 @@ export class KumaServer {
     const name = op.pathParams.name;
     const mesh = op.pathParams.mesh;
     const mismatch =
-      body?.type !== type ? `type is ${JSON.stringify(body?.type)}, the path is for ${type}` :
-      body?.name !== name ? `name is ${JSON.stringify(body?.name)}, the path names ${name}` :
-      mesh !== undefined && body?.mesh !== mesh ? `mesh is ${JSON.stringify(body?.mesh)}, the path is in mesh ${mesh}` :
-      mesh !== undefined && !this.store.has(`/meshes/${mesh}`) ? `mesh ${mesh} does not exist` : undefined;
+      body?.type !== type
+        ? `type is ${JSON.stringify(body?.type)}, the path is for ${type}`
+        : body?.name !== name
+          ? `name is ${JSON.stringify(body?.name)}, the path names ${name}`
+          : mesh !== undefined && body?.mesh !== mesh
+            ? `mesh is ${JSON.stringify(body?.mesh)}, the path is in mesh ${mesh}`
+            : mesh !== undefined && !this.store.has(`/meshes/${mesh}`)
+              ? `mesh ${mesh} does not exist`
+              : undefined;
     if (mismatch) {
       this.violations.push(`PUT ${path}: ${mismatch}`);
       return { status: 400, body: problemBody(400, "Bad Request", mismatch) };
     }
     const now = new Date((this.clock += 1000)).toISOString();
-    this.store.set(path, { resource: structuredClone(body as Record<string, unknown>), creationTime: existing?.creationTime ?? now, modificationTime: now });
-    return { status: existing ? 200 : 201, body: this.putWarnings.length > 0 ? { warnings: [...this.putWarnings] } : {} };
+    this.store.set(path, {
+      resource: structuredClone(body as Record<string, unknown>),
+      creationTime: existing?.creationTime ?? now,
+      modificationTime: now,
+    });
+    return {
+      status: existing ? 200 : 201,
+      body: this.putWarnings.length > 0 ? { warnings: [...this.putWarnings] } : {},
+    };
   }
 
   /** What the CP adds when serving a resource: timestamps, a KRI and its computed labels. */
   private asServed(path: string, entry: StoredResource): Record<string, unknown> {
     const resource = structuredClone(entry.resource);
-    const labels = { ...(resource.labels as Record<string, string> | undefined), "kuma.io/origin": "global", "kuma.io/env": "universal" };
+    const labels = {
+      ...(resource.labels as Record<string, string> | undefined),
+      "kuma.io/origin": "global",
+      "kuma.io/env": "universal",
+    };
     if (typeof resource.mesh === "string") Object.assign(labels, { "kuma.io/mesh": resource.mesh });
-    return { ...resource, labels, creationTime: entry.creationTime, modificationTime: entry.modificationTime, kri: `kri_${path.replace(/\//g, "_")}` };
+    return {
+      ...resource,
+      labels,
+      creationTime: entry.creationTime,
+      modificationTime: entry.modificationTime,
+      kri: `kri_${path.replace(/\//g, "_")}`,
+    };
   }
 
   private issueToken(endpoint: TokenPath, request: Record<string, unknown>, res: http.ServerResponse): void {
     const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
-    const token = [segment({ alg: "RS256", kid: "1" }), segment({ ...request, jti: randomBytes(8).toString("hex") }), randomBytes(32).toString("base64url")].join(".");
+    const token = [
+      segment({ alg: "RS256", kid: "1" }),
+      segment({ ...request, jti: randomBytes(8).toString("hex") }),
+      randomBytes(32).toString("base64url"),
+    ].join(".");
     this.tokens.push({ endpoint, request, token });
     res.writeHead(200, { "content-type": "text/plain" });
     res.end(token);
@@ -269,7 +322,10 @@ export class KumaServer {
 
   private takeFault(method: string, path: string): Fault | undefined {
     const rule = this.faults.find(
-      (f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && (!f.path || (typeof f.path === "string" ? f.path === path : f.path.test(path))),
+      (f) =>
+        f.remaining > 0 &&
+        (!f.method || f.method.toUpperCase() === method) &&
+        (!f.path || (typeof f.path === "string" ? f.path === path : f.path.test(path))),
     );
     if (!rule) return undefined;
     rule.remaining--;
@@ -286,7 +342,12 @@ export class KumaServer {
         res.end('{"type": "Mesh", "name": ');
         return;
       case "status":
-        return send(res, fault.status, fault.body ?? problemBody(fault.status, `Injected ${fault.status}`, "fault injected by the test"), fault.retryAfter);
+        return send(
+          res,
+          fault.status,
+          fault.body ?? problemBody(fault.status, `Injected ${fault.status}`, "fault injected by the test"),
+          fault.retryAfter,
+        );
     }
   }
 }
@@ -298,11 +359,19 @@ export function startKumaServer(options: KumaServerOptions = {}): Promise<KumaSe
 function tokenRequestErrors(endpoint: TokenPath, body: unknown): string[] {
   const validate = TOKEN_REQUEST_SCHEMAS[endpoint];
   if (validate(body)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || "(body)"} ${e.message}${e.params ? " " + JSON.stringify(e.params) : ""}`);
+  return (validate.errors ?? []).map(
+    (e) => `${e.instancePath || "(body)"} ${e.message}${e.params ? " " + JSON.stringify(e.params) : ""}`,
+  );
 }
 
 function problemBody(status: number, title: string, detailText: string) {
-  return { type: `https://httpstatuses.com/${status}`, title, status, detail: detailText, instance: `trace:${randomBytes(4).toString("hex")}` };
+  return {
+    type: `https://httpstatuses.com/${status}`,
+    title,
+    status,
+    detail: detailText,
+    instance: `trace:${randomBytes(4).toString("hex")}`,
+  };
 }
 
 function problem(res: http.ServerResponse, status: number, title: string, detailText: string): void {
@@ -312,7 +381,10 @@ function problem(res: http.ServerResponse, status: number, title: string, detail
 /** JSON for success, problem+json for errors, as the CP answers. */
 function send(res: http.ServerResponse, status: number, body: unknown, retryAfter?: string): void {
   const contentType = status >= 400 ? "application/problem+json" : "application/json";
-  res.writeHead(status, { "content-type": contentType, ...(retryAfter === undefined ? {} : { "retry-after": retryAfter }) });
+  res.writeHead(status, {
+    "content-type": contentType,
+    ...(retryAfter === undefined ? {} : { "retry-after": retryAfter }),
+  });
   res.end(JSON.stringify(body));
 }
 

@@ -24,12 +24,27 @@ export class OpenApiContract {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly docId: string;
 
-  private constructor(readonly file: string, readonly doc: Json, readonly basePath: string) {
+  private constructor(
+    readonly file: string,
+    readonly doc: Json,
+    readonly basePath: string,
+  ) {
     const options = { strict: false, allErrors: true, unicodeRegExp: false };
     this.ajv = String(doc.openapi).startsWith("3.1") ? new Ajv2020(options) : new Ajv(options);
     addFormats(this.ajv);
     // Formats the documents use that JSON Schema does not define: accepted as plain strings.
-    for (const format of ["set", "int32", "int64", "uint32", "uint64", "float", "double", "byte", "binary", "password"]) {
+    for (const format of [
+      "set",
+      "int32",
+      "int64",
+      "uint32",
+      "uint64",
+      "float",
+      "double",
+      "byte",
+      "binary",
+      "password",
+    ]) {
       if (!this.ajv.formats[format]) this.ajv.addFormat(format, true);
     }
     this.ajv.addKeyword({ keyword: "example" });
@@ -53,15 +68,22 @@ export class OpenApiContract {
     for (const [template, item] of Object.entries<Json>(this.doc.paths ?? {})) {
       if (!METHODS.includes(m) || !item[m]) continue;
       const names: string[] = [];
-      const pattern = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([^}]+)\\?\}|\{([^}]+)\}/g, (_s, a, b) => {
-        names.push(a ?? b);
-        return "([^/]+)";
-      });
+      const pattern = template
+        .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+        .replace(/\\?\{([^}]+)\\?\}|\{([^}]+)\}/g, (_s, a, b) => {
+          names.push(a ?? b);
+          return "([^/]+)";
+        });
       const hit = new RegExp(`^${pattern}$`).exec(p);
       if (!hit) continue;
       const pathParams: Record<string, string> = {};
       names.forEach((n, i) => (pathParams[n] = decodeURIComponent(hit[i + 1])));
-      candidates.push({ pathTemplate: template, method: m, operationId: item[m].operationId ?? `${m} ${template}`, pathParams });
+      candidates.push({
+        pathTemplate: template,
+        method: m,
+        operationId: item[m].operationId ?? `${m} ${template}`,
+        pathParams,
+      });
     }
     // A literal segment beats a parameter: prefer the template with the fewest parameters.
     candidates.sort((a, b) => Object.keys(a.pathParams).length - Object.keys(b.pathParams).length);
@@ -83,10 +105,17 @@ export class OpenApiContract {
   /** Errors of a response body against the documented response for `status` ([] when valid). */
   validateResponseBody(op: MatchedOperation, status: number, body: unknown): string[] {
     const responses = this.operation(op).responses ?? {};
-    const key = responses[String(status)] ? String(status) : responses[`${String(status)[0]}XX`] ? `${String(status)[0]}XX` : "default";
+    const key = responses[String(status)]
+      ? String(status)
+      : responses[`${String(status)[0]}XX`]
+        ? `${String(status)[0]}XX`
+        : "default";
     const response = this.deref(responses[key]);
     if (!response) return [`${op.operationId} documents no ${status} response`];
-    const base = response === responses[key] ? ["paths", op.pathTemplate, op.method, "responses", key] : this.refPath(responses[key].$ref);
+    const base =
+      response === responses[key]
+        ? ["paths", op.pathTemplate, op.method, "responses", key]
+        : this.refPath(responses[key].$ref);
     const pointer = this.jsonSchemaPointer(response, base);
     return pointer && body !== undefined ? this.check(pointer, body) : [];
   }
@@ -100,7 +129,10 @@ export class OpenApiContract {
   /** Parameters documented for the operation, `in: query` ones by name. */
   queryParameters(op: MatchedOperation): string[] {
     const params = [...(this.doc.paths[op.pathTemplate].parameters ?? []), ...(this.operation(op).parameters ?? [])];
-    return params.map((p: Json) => this.deref(p)).filter((p: Json) => p.in === "query").map((p: Json) => p.name);
+    return params
+      .map((p: Json) => this.deref(p))
+      .filter((p: Json) => p.in === "query")
+      .map((p: Json) => p.name);
   }
 
   private operation(op: MatchedOperation): Json {
@@ -114,7 +146,9 @@ export class OpenApiContract {
       this.validators.set(pointer, validate);
     }
     if (validate(value)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath || "(body)"} ${e.message}${e.params ? " " + JSON.stringify(e.params) : ""}`);
+    return (validate.errors ?? []).map(
+      (e) => `${e.instancePath || "(body)"} ${e.message}${e.params ? " " + JSON.stringify(e.params) : ""}`,
+    );
   }
 
   private jsonSchemaPointer(container: Json, base: string[]): string | undefined {
@@ -124,7 +158,10 @@ export class OpenApiContract {
   }
 
   private refPath(ref: string): string[] {
-    return ref.replace(/^#\//, "").split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    return ref
+      .replace(/^#\//, "")
+      .split("/")
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   }
 
   private deref(node: Json): Json {

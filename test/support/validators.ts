@@ -5,11 +5,18 @@ import * as path from "path";
 import { hasTool } from "./journey";
 
 /** Runs `systemd-analyze verify`; every line it prints is a finding, except binaries only the target host has. */
-export function systemdFindings(unitName: string, content: string, hostOnlyBinaries = ["/usr/bin/docker", "/usr/local/bin/kuma-dp", "/usr/local/bin/kuma-cp"]): string[] {
+export function systemdFindings(
+  unitName: string,
+  content: string,
+  hostOnlyBinaries = ["/usr/bin/docker", "/usr/local/bin/kuma-dp", "/usr/local/bin/kuma-cp"],
+): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unit-"));
   try {
     fs.writeFileSync(path.join(dir, unitName), content);
-    fs.writeFileSync(path.join(dir, "docker.service"), "[Unit]\nDescription=stand-in for the host's docker.service\n[Service]\nExecStart=/bin/true\n");
+    fs.writeFileSync(
+      path.join(dir, "docker.service"),
+      "[Unit]\nDescription=stand-in for the host's docker.service\n[Service]\nExecStart=/bin/true\n",
+    );
     const run = spawnSync("systemd-analyze", ["verify", path.join(dir, unitName)], { encoding: "utf8" });
     return `${run.stdout}\n${run.stderr}`
       .split("\n")
@@ -34,4 +41,7 @@ export function cloudInitFindings(userData: string): string[] {
 
 /** `it` that skips with the reason where a Debian validator is not installed. */
 export const itWithTool = (tool: string) =>
-  hasTool(tool) ? it : (title: string, fn: Mocha.Func) => it.skip(`${title} (skipped: ${tool} is not installed; .ci/run installs it)`, fn);
+  hasTool(tool)
+    ? it
+    : (title: string, fn: Mocha.Func) =>
+        it.skip(`${title} (skipped: ${tool} is not installed; .ci/run installs it)`, fn);

@@ -27,9 +27,16 @@ class FakeResource extends pulumi.CustomResource {
   }
 }
 
-const resource = (type: string, name: string, props: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => new FakeResource(type, name, props, opts);
+const resource = (type: string, name: string, props: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) =>
+  new FakeResource(type, name, props, opts);
 
-const check = (phase: Phase, path: string): SmokeCheck => ({ name: `${phase}: ${path}`, method: "GET", url: `http://gateway.test${path}`, expectStatus: 200, from: "client" });
+const check = (phase: Phase, path: string): SmokeCheck => ({
+  name: `${phase}: ${path}`,
+  method: "GET",
+  url: `http://gateway.test${path}`,
+  expectStatus: 200,
+  from: "client",
+});
 
 export function fakeProgram(options: FakeProgramOptions = {}): () => Record<string, unknown> {
   return () => {
@@ -47,7 +54,9 @@ export function fakeProgram(options: FakeProgramOptions = {}): () => Record<stri
         resource("aws:ec2/vpc:Vpc", "cloud-vpc", { cidrBlock: "10.1.0.0/16", peerOf: crawl.requireOutput("phase") });
         resource("aws:ec2/subnet:Subnet", "cloud-subnet", { cidrBlock: "10.1.0.0/20" });
         resource("eks:index:Cluster", "cloud-eks", {});
-        const namespace = resource("kubernetes:core/v1:Namespace", "kong-mesh-system", { metadata: { name: "kong-mesh-system" } });
+        const namespace = resource("kubernetes:core/v1:Namespace", "kong-mesh-system", {
+          metadata: { name: "kong-mesh-system" },
+        });
         resource(
           "kubernetes:core/v1:Service",
           "zone-ingress",
@@ -55,7 +64,10 @@ export function fakeProgram(options: FakeProgramOptions = {}): () => Record<stri
           { parent: namespace },
         );
         resource("kubernetes:apps/v1:Deployment", "microservice", { spec: { replicas: 2 } });
-        return { phase, smokeChecks: [check(phase, "/mesh/card/1"), { ...check(phase, "/disputes"), from: "cluster" }] };
+        return {
+          phase,
+          smokeChecks: [check(phase, "/mesh/card/1"), { ...check(phase, "/disputes"), from: "cluster" }],
+        };
       }
       case "run": {
         const walk = new pulumi.StackReference(`organization/${PROJECT}/walk`);
@@ -63,7 +75,12 @@ export function fakeProgram(options: FakeProgramOptions = {}): () => Record<stri
         for (const m of migrations) {
           for (let i = 0; i < (options.resourcesPerWeight ?? 1); i++) {
             const early = m.earlyAccess && m.earlyAccess.enabled !== false ? { earlyAccess: m.earlyAccess.values } : {};
-            resource("pulumi-nodejs:dynamic/kuma:Resource", `${m.name}-route${i || ""}`, { kind: "MeshHTTPRoute", weight: m.weight, mesh: walk.requireOutput("phase"), ...early });
+            resource("pulumi-nodejs:dynamic/kuma:Resource", `${m.name}-route${i || ""}`, {
+              kind: "MeshHTTPRoute",
+              weight: m.weight,
+              mesh: walk.requireOutput("phase"),
+              ...early,
+            });
           }
           resource("pulumi-nodejs:dynamic/kuma:Resource", `${m.name}-timeouts`, { kind: "MeshTimeout" });
         }
@@ -77,10 +94,17 @@ export function fakeProgram(options: FakeProgramOptions = {}): () => Record<stri
   };
 }
 
-export function fakeStackFiles(migrations: Array<Partial<Migration> & { name: string; weight: number }> = [{ name: "disputes", weight: 0 }]): Record<Phase, StackFile> {
+export function fakeStackFiles(
+  migrations: Array<Partial<Migration> & { name: string; weight: number }> = [{ name: "disputes", weight: 0 }],
+): Record<Phase, StackFile> {
   const file = (phase: Phase, extra: Record<string, unknown> = {}) =>
     stackConfigFromObject(phase, { "aws:region": "us-west-2", [`${PROJECT}:phase`]: phase, ...extra });
-  const full = migrations.map((m) => ({ pathPrefix: "/card/dispute", rewritePrefix: "/disputes", to: "microservice", ...m }));
+  const full = migrations.map((m) => ({
+    pathPrefix: "/card/dispute",
+    rewritePrefix: "/disputes",
+    to: "microservice",
+    ...m,
+  }));
   return { crawl: file("crawl"), walk: file("walk"), run: file("run", { [`${PROJECT}:migrations`]: full }) };
 }
 
@@ -133,6 +157,9 @@ export function fakeJourney(
   return { journey, events, runner };
 }
 
-export function ofType<T extends JourneyEvent["type"]>(events: JourneyEvent[], type: T): Array<Extract<JourneyEvent, { type: T }>> {
+export function ofType<T extends JourneyEvent["type"]>(
+  events: JourneyEvent[],
+  type: T,
+): Array<Extract<JourneyEvent, { type: T }>> {
   return events.filter((e): e is Extract<JourneyEvent, { type: T }> => e.type === type);
 }

@@ -48,7 +48,10 @@ export class PulumiDouble {
     fs.mkdirSync(this.tmpDir);
     fs.writeFileSync(path.join(this.workDir, "Pulumi.yaml"), "name: cloud-migration-journey\nruntime: nodejs\n");
     const stacks = Object.fromEntries(
-      Object.entries(state.stacks).map(([name, s]) => [name, { config: {}, outputs: {}, secretOutputs: [], resources: [], history: [], ...s }]),
+      Object.entries(state.stacks).map(([name, s]) => [
+        name,
+        { config: {}, outputs: {}, secretOutputs: [], resources: [], history: [], ...s },
+      ]),
     );
     fs.writeFileSync(this.statePath, JSON.stringify({ scripts: {}, ...state, stacks }, null, 2));
     process.env.TMPDIR = this.tmpDir;
@@ -59,7 +62,11 @@ export class PulumiDouble {
     const root = path.join(this.dir, `pulumi-${version}`);
     fs.mkdirSync(path.join(root, "bin"), { recursive: true });
     const wrapper = path.join(root, "bin", "pulumi");
-    fs.writeFileSync(wrapper, `#!/bin/sh\nPULUMI_DOUBLE_VERSION=${version} exec "${process.execPath}" "${DOUBLE}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      wrapper,
+      `#!/bin/sh\nPULUMI_DOUBLE_VERSION=${version} exec "${process.execPath}" "${DOUBLE}" "$@"\n`,
+      { mode: 0o755 },
+    );
     return root;
   }
 
@@ -80,9 +87,21 @@ export class PulumiDouble {
   }
 
   /** Every CLI call so far, in the order they ended: argv, working directory, the environment it saw, when it ran. */
-  calls(): Array<{ argv: string[]; cwd: string; env: Record<string, string | undefined>; code: number; startedAt: number; endedAt: number }> {
+  calls(): Array<{
+    argv: string[];
+    cwd: string;
+    env: Record<string, string | undefined>;
+    code: number;
+    startedAt: number;
+    endedAt: number;
+  }> {
     if (!fs.existsSync(this.logPath)) return [];
-    return fs.readFileSync(this.logPath, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));
+    return fs
+      .readFileSync(this.logPath, "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
   }
 
   /** The argv of calls starting with these words, the gRPC port of `--event-log` made stable. */

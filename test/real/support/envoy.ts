@@ -18,7 +18,11 @@ export interface RunningEnvoy {
 }
 
 /** A real Envoy with one HTTP listener routing by `routes` to local upstreams, `clusters` by name -> port. */
-export async function startEnvoy(dir: string, routes: unknown[], clusters: Record<string, number>): Promise<RunningEnvoy> {
+export async function startEnvoy(
+  dir: string,
+  routes: unknown[],
+  clusters: Record<string, number>,
+): Promise<RunningEnvoy> {
   const [listen, admin] = [await freePort(), await freePort()];
   const config = {
     admin: { address: { socket_address: { address: "127.0.0.1", port_value: admin } } },
@@ -33,10 +37,19 @@ export async function startEnvoy(dir: string, routes: unknown[], clusters: Recor
                 {
                   name: "envoy.filters.network.http_connection_manager",
                   typed_config: {
-                    "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                    "@type":
+                      "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
                     stat_prefix: "monolith",
-                    route_config: { name: "outbound:monolith", virtual_hosts: [{ name: "monolith", domains: ["*"], routes }] },
-                    http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }],
+                    route_config: {
+                      name: "outbound:monolith",
+                      virtual_hosts: [{ name: "monolith", domains: ["*"], routes }],
+                    },
+                    http_filters: [
+                      {
+                        name: "envoy.filters.http.router",
+                        typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
+                      },
+                    ],
                   },
                 },
               ],
@@ -48,15 +61,32 @@ export async function startEnvoy(dir: string, routes: unknown[], clusters: Recor
         name,
         type: "STATIC",
         connect_timeout: "1s",
-        load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } }] }] },
+        load_assignment: {
+          cluster_name: name,
+          endpoints: [
+            {
+              lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } }],
+            },
+          ],
+        },
       })),
     },
   };
   const file = path.join(dir, `envoy-${listen}.json`);
   fs.writeFileSync(file, JSON.stringify(config));
-  const child = track(spawn(ENVOY, ["-c", file, "--base-id", String(listen), "--log-level", "error"], { detached: true, stdio: "ignore" }));
+  const child = track(
+    spawn(ENVOY, ["-c", file, "--base-id", String(listen), "--log-level", "error"], {
+      detached: true,
+      stdio: "ignore",
+    }),
+  );
   const deadline = Date.now() + 20_000;
-  while (!(await fetch(`http://127.0.0.1:${admin}/ready`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`http://127.0.0.1:${admin}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline) throw new Error("envoy did not become ready");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -27,7 +27,11 @@ export class MeshStandIn {
   readonly received: Array<{ service: string; path: string }> = [];
   /** When set, the microservice answers this status instead. */
   microserviceStatus?: number;
-  private constructor(private readonly server: http.Server, private readonly kuma: KumaServer, private readonly microservice: string) {}
+  private constructor(
+    private readonly server: http.Server,
+    private readonly kuma: KumaServer,
+    private readonly microservice: string,
+  ) {}
 
   static async start(kuma: KumaServer, microservice: string): Promise<MeshStandIn> {
     const server = http.createServer();
@@ -53,13 +57,18 @@ export class MeshStandIn {
     const url = new URL(req.url ?? "/", "http://gateway");
     if (!url.pathname.startsWith("/mesh/")) return json(res, 404, { message: "no Route matched with those values" });
     const path = `${MONOLITH_BASE}${url.pathname.slice("/mesh".length)}`;
-    const deliveries = deliver(this.routes(), GATEWAY_SERVICE, MONOLITH_SERVICE, { path, headers: { "x-kong-request-id": randomBytes(16).toString("hex") } });
+    const deliveries = deliver(this.routes(), GATEWAY_SERVICE, MONOLITH_SERVICE, {
+      path,
+      headers: { "x-kong-request-id": randomBytes(16).toString("hex") },
+    });
     let pick = Math.random();
     const delivery = deliveries.find((d) => (pick -= d.share) < 0) ?? deliveries[deliveries.length - 1];
     this.received.push({ service: delivery.service, path: delivery.path });
     if (delivery.service === this.microservice) {
       if (this.microserviceStatus) return json(res, this.microserviceStatus, { error: "injected" });
-      return delivery.path.startsWith("/disputes") ? json(res, 200, [{ id: 1, reason: "Duplicate Charge" }]) : json(res, 404, { error: "not found" });
+      return delivery.path.startsWith("/disputes")
+        ? json(res, 200, [{ id: 1, reason: "Duplicate Charge" }])
+        : json(res, 404, { error: "not found" });
     }
     const answer = MONOLITH[delivery.path.slice(MONOLITH_BASE.length)];
     if (!answer) return json(res, 404, { error: "not found" });

@@ -90,7 +90,13 @@ export class PulumiSandbox {
 
   /** Runs the pinned CLI in `cwd`, `input` on its stdin. */
   cli(args: string[], cwd: string, options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-    return run(path.join(this.root, "bin", "pulumi"), [...args, "--non-interactive"], cwd, { ...this.processEnv(), ...options.env }, options.input);
+    return run(
+      path.join(this.root, "bin", "pulumi"),
+      [...args, "--non-interactive"],
+      cwd,
+      { ...this.processEnv(), ...options.env },
+      options.input,
+    );
   }
 
   /** Every file of the state backend, concatenated: what an auditor of the state would read. */
@@ -104,7 +110,13 @@ export class PulumiSandbox {
   }
 }
 
-export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
+export function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = track(spawn(command, args, { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] }));
     let stdout = "";
@@ -123,7 +135,9 @@ function readTree(dir: string): string {
     .map((entry) => {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) return readTree(full);
-      return full.endsWith(".gz") ? require("zlib").gunzipSync(fs.readFileSync(full)).toString("utf8") : fs.readFileSync(full, "utf8");
+      return full.endsWith(".gz")
+        ? require("zlib").gunzipSync(fs.readFileSync(full)).toString("utf8")
+        : fs.readFileSync(full, "utf8");
     })
     .join("\n");
 }

@@ -12,7 +12,11 @@ const controlPlane = new KonnectControlPlane("control-plane", {
   description: config.get("description") ?? "crawl's control plane",
   labels: { project: "cloud-migration-journey" },
 });
-const certificate = new KonnectDataPlaneCertificate("certificate", { ...api, controlPlaneId: controlPlane.controlPlaneId, cert: config.require("certPem") });
+const certificate = new KonnectDataPlaneCertificate("certificate", {
+  ...api,
+  controlPlaneId: controlPlane.controlPlaneId,
+  cert: config.require("certPem"),
+});
 const route = new GatewayRoute(
   "onprem-route",
   {
