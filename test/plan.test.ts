@@ -3,15 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../cli/journey";
+import { runJourney } from "./support/cli";
 import { InstalledFile } from "../components/hostSoftware";
 
-async function journey(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(["node", "journey", ...args], { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
+/** As a person runs it: their environment, their terminal. */
+const journey = (...args: string[]) => runJourney(args, { env: process.env, terminal: process.stderr });
 
 describe("journey plan (offline plan CLI)", () => {
   it("prints a readable tree per phase that says plainly it is offline", async () => {

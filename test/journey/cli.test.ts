@@ -2,16 +2,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CliDeps, main } from "../../cli/journey";
+import type { CliDeps } from "../../cli/journey";
+import { CliRun, runJourney } from "../support/cli";
 import type { TerminalStream } from "../../cli/renderers";
 import type { Journey } from "../../automation/journey";
 import { FAIL, fakeJourney, PASS, ScriptedRunner } from "./support/fakeProgram";
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
 
 let calls = 0;
 after(() => {
@@ -19,19 +14,12 @@ after(() => {
     fs.rmSync(path.join(os.tmpdir(), `journey-cli-test-${process.pid}-${i}`), { recursive: true, force: true });
 });
 
-async function journey(args: string[], deps: CliDeps = {}): Promise<Run> {
-  let out = "";
-  let err = "";
-  // A session file of its own: --offline state never leaks from one test into another, nor into the project.
+/** A session file of its own: --offline state never leaks from one test into another, nor into the project. */
+function journey(args: string[], deps: CliDeps = {}): Promise<CliRun> {
   const env = {
     JOURNEY_OFFLINE_STATE: path.join(os.tmpdir(), `journey-cli-test-${process.pid}-${++calls}`, "state.json"),
   };
-  const code = await main(
-    ["node", "journey", ...args],
-    { out: (s) => void (out += s), err: (s) => void (err += s) },
-    { env, terminal: { write: () => true }, ...deps },
-  );
-  return { code, out, err };
+  return runJourney(args, { env, ...deps });
 }
 
 /** The fake journey, already deployed up to run, for commands that need deployed stacks. */

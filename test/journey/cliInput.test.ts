@@ -2,25 +2,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CliDeps, main } from "../../cli/journey";
+import type { CliDeps } from "../../cli/journey";
+import { runJourney } from "../support/cli";
 import { fakeProgram, fakeStackFiles } from "./support/fakeProgram";
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function journey(args: string[], deps: CliDeps = {}): Promise<Run> {
-  let out = "";
-  let err = "";
-  const code = await main(
-    ["node", "journey", ...args],
-    { out: (s) => void (out += s), err: (s) => void (err += s) },
-    { env: {}, terminal: { write: () => true }, ...deps },
-  );
-  return { code, out, err };
-}
+const journey = runJourney;
 
 /** Each bad command line and what it must say; every one exits 2 before anything runs. */
 const BAD_INPUT: Array<[args: string[], message: RegExp]> = [

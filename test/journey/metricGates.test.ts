@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { PrometheusSource, resolveGates, RolledBackError, UsageError, windowQueries } from "../../automation/journey";
-import { CliDeps, main } from "../../cli/journey";
+import { runJourney } from "../support/cli";
 import { PROJECT } from "../../config/schema";
 import { fakeJourney, fakeStackFiles, ofType } from "./support/fakeProgram";
 
@@ -233,26 +233,9 @@ describe("metric gates during a shift (fake Prometheus on 127.0.0.1, the real qu
       await prometheus.close();
       await new Promise<void>((resolve) => hook.close(() => resolve()));
     };
-    let out = "";
     const notify = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-    const code = await main(
-      [
-        "node",
-        "journey",
-        "shift",
-        "disputes",
-        "--steps",
-        "10",
-        "--bake",
-        "10s",
-        "--json",
-        "--notify",
-        notify,
-        "--offline",
-      ],
-      { out: (s) => void (out += s), err: () => undefined },
-      { env: {}, terminal: { write: () => true }, journey: () => journey },
-    );
+    const shift = ["shift", "disputes", "--steps", "10", "--bake", "10s", "--json", "--notify", notify, "--offline"];
+    const { code, out } = await runJourney(shift, { journey: () => journey });
     assert.equal(code, 3);
     const failed = out
       .trim()
@@ -276,27 +259,9 @@ describe("metric gates during a shift (fake Prometheus on 127.0.0.1, the real qu
       service === MICROSERVICE ? { requests: 1000, errors: 50, latency: FAST } : healthy(weight, service);
     const { journey, prometheus } = await gatedJourney(failing, { maxP99: "1s" });
     close = prometheus.close;
-    let out = "";
-    const deps: CliDeps = { env: {}, terminal: { write: () => true }, journey: () => journey };
-    const code = await main(
-      [
-        "node",
-        "journey",
-        "shift",
-        "disputes",
-        "--steps",
-        "10",
-        "--bake",
-        "10s",
-        "--min-success-rate",
-        "99.5",
-        "--gate-interval",
-        "2s",
-        "--offline",
-      ],
-      { out: (s) => void (out += s), err: () => undefined },
-      deps,
-    );
+    const deps = { journey: () => journey };
+    const shift = ["shift", "disputes", "--steps", "10", "--bake", "10s", "--min-success-rate", "99.5"];
+    const { code, out } = await runJourney([...shift, "--gate-interval", "2s", "--offline"], deps);
     assert.equal(code, 3);
     assert.match(
       out,
@@ -306,15 +271,11 @@ describe("metric gates during a shift (fake Prometheus on 127.0.0.1, the real qu
       out,
       /ROLLED-BACK: metric gate failed at 10%: success-rate 95% \(threshold >= 99\.5%\)\. disputes is back at 0%\./,
     );
-    let err = "";
-    assert.equal(
-      await main(
-        ["node", "journey", "shift", "disputes", "--steps", "10", "--min-success-rate", "101"],
-        { out: () => undefined, err: (s) => void (err += s) },
-        deps,
-      ),
-      2,
+    const refused = await runJourney(["shift", "disputes", "--steps", "10", "--min-success-rate", "101"], deps);
+    assert.equal(refused.code, 2);
+    assert.match(
+      refused.err,
+      /--min-success-rate <percent>' argument '101' is invalid\. must be a percentage from 0 to 100/,
     );
-    assert.match(err, /--min-success-rate <percent>' argument '101' is invalid\. must be a percentage from 0 to 100/);
   });
 });

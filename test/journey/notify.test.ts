@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { WebhookNotifier } from "../../automation/journey";
-import { CliDeps, main } from "../../cli/journey";
+import { runJourney } from "../support/cli";
 import { ConfigError, validateConfig } from "../../config/load";
 import { PROJECT } from "../../config/schema";
 import { FAIL, fakeJourney, fakeStackFiles, PASS, ScriptedRunner } from "./support/fakeProgram";
@@ -35,16 +35,7 @@ async function receiver(status = 204, delayMs = 0): Promise<Receiver> {
   };
 }
 
-async function cli(args: string[], deps: CliDeps) {
-  let out = "";
-  let err = "";
-  const code = await main(
-    ["node", "journey", ...args],
-    { out: (s) => void (out += s), err: (s) => void (err += s) },
-    { env: {}, terminal: { write: () => true }, ...deps },
-  );
-  return { code, out, err };
-}
+const cli = runJourney;
 
 async function journeyAtRun(options: Parameters<typeof fakeJourney>[0] = {}) {
   const fake = fakeJourney(options);

@@ -15,7 +15,7 @@ import {
 import { disputes } from "../kuma/fixtures";
 import { envoyRoutes } from "./support/envoyRoutes";
 import { ENVOY, RunningEnvoy, startEnvoy } from "./support/envoy";
-import { describeWithPeers } from "./support/peers";
+import { describeIf } from "../support/skips";
 
 /**
  * Early access on a real Envoy (peers/build.sh envoy): the disputes route as Kuma would program the
@@ -26,7 +26,7 @@ import { describeWithPeers } from "./support/peers";
 const DISPUTE = "/monolith/resources/card/dispute";
 const EARLY = { header: "x-journey-early-access", values: ["qa", "beta"] };
 const MICROSERVICE_CLUSTER = kubernetesServiceTag(MICROSERVICE);
-describeWithPeers(
+describeIf(
   fs.existsSync(ENVOY),
   `${ENVOY} is absent; npm run -s peers -- envoy`,
   "early access by header on a real Envoy",

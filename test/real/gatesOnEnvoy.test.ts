@@ -5,8 +5,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { offlineJourney, PrometheusSource, realClock, RolledBackError } from "../../automation/journey";
-import { PROJECT } from "../../config/schema";
+import { RolledBackError } from "../../automation/journey";
 import {
   MICROSERVICE,
   MONOLITH_SERVICE,
@@ -14,12 +13,11 @@ import {
   meshHttpRoute,
   monolithCatchAllRoute,
 } from "../../render/kuma";
-import { fakeProgram, fakeStackFiles, ScriptedRunner } from "../journey/support/fakeProgram";
 import { disputes } from "../kuma/fixtures";
 import { ENVOY, RunningEnvoy, startEnvoy } from "./support/envoy";
 import { envoyRoutes } from "./support/envoyRoutes";
-import { hasPrometheus, RunningPrometheus, scraped, startPrometheus } from "./support/prometheus";
-import { describeWithPeers } from "./support/peers";
+import { gatedJourney, hasPrometheus, RunningPrometheus, scraped, startPrometheus } from "./support/prometheus";
+import { describeIf } from "../support/skips";
 
 /**
  * The gates on real Envoy stats: continuous traffic through a real Envoy programmed like the
@@ -32,7 +30,7 @@ const MICROSERVICE_CLUSTER = kubernetesServiceTag(MICROSERVICE);
 const DISPUTE = "/monolith/resources/card/dispute";
 const ready = fs.existsSync(ENVOY) && hasPrometheus;
 
-describeWithPeers(
+describeIf(
   ready,
   "needs the Envoy peer and Debian's prometheus",
   "metric gates on a real Envoy's stats through a real Prometheus",
@@ -86,21 +84,7 @@ describeWithPeers(
     });
 
     it("5% of 500s from the microservice stops the shift within seconds and sets the last good weight back", async () => {
-      const stackFiles = fakeStackFiles([
-        {
-          name: "disputes",
-          weight: 0,
-          gates: { minSuccessRate: 99.5, maxP99: "500ms", maxErrorRateAboveMonolith: 1, minRequests: 20 },
-        } as any,
-      ]);
-      stackFiles.run.config.values[`${PROJECT}:metrics`] = JSON.stringify({ prometheusUrl: prometheus.url });
-      const journey = offlineJourney({
-        program: fakeProgram(),
-        stackFiles,
-        smoke: new ScriptedRunner(),
-        clock: realClock,
-        metrics: (url) => new PrometheusSource(url),
-      });
+      const journey = gatedJourney(prometheus.url);
       let injectedAt = 0;
       let revertedAt = 0;
       journey.subscribe((e) => {

@@ -4,12 +4,10 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { offlineJourney, PrometheusSource, realClock, RolledBackError } from "../../automation/journey";
+import { RolledBackError } from "../../automation/journey";
 import type { JourneyEvent } from "../../automation/journey";
-import { PROJECT } from "../../config/schema";
-import { fakeProgram, fakeStackFiles, ScriptedRunner } from "../journey/support/fakeProgram";
-import { hasPrometheus, RunningPrometheus, scraped, startPrometheus } from "./support/prometheus";
-import { describeWithPeers } from "./support/peers";
+import { gatedJourney, hasPrometheus, RunningPrometheus, scraped, startPrometheus } from "./support/prometheus";
+import { describeIf } from "../support/skips";
 
 /**
  * Metric gates against a real Prometheus (Debian's `prometheus`) scraping, every second, a stand-in
@@ -68,7 +66,7 @@ class EnvoyStandIn {
   }
 }
 
-describeWithPeers(
+describeIf(
   hasPrometheus,
   "no prometheus on PATH; apt-get install -y prometheus",
   "metric gates against a real Prometheus scraping Envoy-format stats",
@@ -100,21 +98,7 @@ describeWithPeers(
     });
 
     async function shift(onWeight: (weight: number) => void, steps: number[]) {
-      const stackFiles = fakeStackFiles([
-        {
-          name: "disputes",
-          weight: 0,
-          gates: { minSuccessRate: 99.5, maxP99: "500ms", maxErrorRateAboveMonolith: 1, minRequests: 20 },
-        } as any,
-      ]);
-      stackFiles.run.config.values[`${PROJECT}:metrics`] = JSON.stringify({ prometheusUrl });
-      const journey = offlineJourney({
-        program: fakeProgram(),
-        stackFiles,
-        smoke: new ScriptedRunner(),
-        clock: realClock,
-        metrics: (url) => new PrometheusSource(url),
-      });
+      const journey = gatedJourney(prometheusUrl);
       const events: JourneyEvent[] = [];
       journey.subscribe((e) => {
         events.push(e);

@@ -1,58 +1,33 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { chromium, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { PROJECT_DIR } from "../../automation/stackConfig";
 import { OPERATOR, READER, startServer, TestServer } from "./support";
+import { browserIt, hasChromium, launchChromium } from "./chromium";
 
-/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 /** Screenshots kept for people to look at (gitignored). */
 const ARTIFACTS = path.join(PROJECT_DIR, "test-artifacts");
-
-const hasChromium = fs.existsSync(CHROMIUM);
-const browserIt = hasChromium
-  ? it
-  : (title: string, fn: Mocha.Func) =>
-      it.skip(`${title} (skipped: ${CHROMIUM} is absent; \`apt-get install chromium\`, as .ci/run does)`, fn);
 
 describe("portal server: the dashboard in a real browser (headless Chromium)", function () {
   this.timeout(90_000);
   let t: TestServer | undefined;
-  let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   const problems: string[] = [];
 
   before(async function () {
     if (!hasChromium) return;
     t = await startServer({ real: true });
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), "journey-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1400, height: 1000 },
-    });
+    browser = await launchChromium({ width: 1400, height: 1000 });
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await t?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   async function open(token: string): Promise<Page> {
-    const page = await context!.newPage();
+    const page = await browser!.context.newPage();
     // A CSP violation, a script error or a failed request shows here.
     page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
     page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));

@@ -1,26 +1,13 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
 import * as http from "http";
 import type { AddressInfo } from "net";
-import * as os from "os";
-import * as path from "path";
-import { chromium, BrowserContext } from "playwright-core";
 import { PrometheusSource } from "../../automation/journey";
 import { PROJECT } from "../../config/schema";
 import { offlineSource } from "../../server";
 import { fakeProgram, fakeStackFiles, ScriptedRunner } from "../journey/support/fakeProgram";
 import { OPERATOR, readEvents, startServer, TestServer } from "./support";
+import { browserIt, launchChromium } from "./chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const MICROSERVICE = "microservice_microservice_svc_8080";
 
 /** Prometheus's query API on 127.0.0.1: the microservice answers 5% 500s once it takes 25%. */
@@ -111,44 +98,34 @@ describe("portal: metric gates of a shift job, live in the SSE stream and the da
     );
   });
 
-  (fs.existsSync(CHROMIUM) ? it : it.skip)(
-    "the dashboard shows the gates' latest values while the job runs, and the failing gate",
-    async () => {
-      const profile = fs.mkdtempSync(path.join(os.tmpdir(), "journey-chromium-"));
-      let context: BrowserContext | undefined;
-      try {
-        context = await chromium.launchPersistentContext(profile, {
-          executablePath: CHROMIUM,
-          headless: true,
-          args: ARGS,
-        });
-        const page = await context.newPage();
-        const problems: string[] = [];
-        page.on("pageerror", (err) => problems.push(err.message));
-        await page.goto(t.url);
-        await page.fill("#token", OPERATOR);
-        await page.click("#use-token");
-        await page.waitForSelector('#timeline [data-phase="crawl"]');
-        const id = await shiftJob([25]);
-        await page.evaluate(`follow(${JSON.stringify(id)})`);
-        await page.waitForSelector('#gates[data-verdict="fail"]');
-        assert.match((await page.textContent("#gates caption"))!, /^Metric gates: disputes at 25%, FAIL/);
-        const rows = await page.$$eval("#gates tbody tr", (trs) =>
-          trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)),
-        );
-        assert.deepEqual(
-          rows.find((r) => r[0] === "success-rate"),
-          ["success-rate", "95%", "≥ 99.5%", "FAIL"],
-        );
-        assert.deepEqual(
-          rows.find((r) => r[0] === "p99-latency"),
-          ["p99-latency", "25ms", "≤ 500ms", "ok"],
-        );
-        assert.deepEqual(problems, []);
-      } finally {
-        await context?.close();
-        fs.rmSync(profile, { recursive: true, force: true });
-      }
-    },
-  );
+  browserIt("the dashboard shows the gates' latest values while the job runs, and the failing gate", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const problems: string[] = [];
+      page.on("pageerror", (err) => problems.push(err.message));
+      await page.goto(t.url);
+      await page.fill("#token", OPERATOR);
+      await page.click("#use-token");
+      await page.waitForSelector('#timeline [data-phase="crawl"]');
+      const id = await shiftJob([25]);
+      await page.evaluate(`follow(${JSON.stringify(id)})`);
+      await page.waitForSelector('#gates[data-verdict="fail"]');
+      assert.match((await page.textContent("#gates caption"))!, /^Metric gates: disputes at 25%, FAIL/);
+      const rows = await page.$$eval("#gates tbody tr", (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)),
+      );
+      assert.deepEqual(
+        rows.find((r) => r[0] === "success-rate"),
+        ["success-rate", "95%", "≥ 99.5%", "FAIL"],
+      );
+      assert.deepEqual(
+        rows.find((r) => r[0] === "p99-latency"),
+        ["p99-latency", "25ms", "≤ 500ms", "ok"],
+      );
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+    }
+  });
 });

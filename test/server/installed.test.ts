@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_DIR } from "../../automation/stackConfig";
 import { repoPlan, TOKENS } from "./support";
+import { itIf } from "../support/skips";
 
 /**
  * The CLI as `npm ci` installs it: compiled into dist/ by the `prepare` script, which runs the
@@ -11,9 +12,7 @@ import { repoPlan, TOKENS } from "./support";
  */
 const DIST = path.join(PROJECT_DIR, "dist");
 const built = fs.existsSync(path.join(DIST, "cli", "journey.js"));
-const distIt = built
-  ? it
-  : (title: string, fn: Mocha.Func) => it.skip(`${title} (skipped: dist/ is not built; \`npm run build\`)`, fn);
+const distIt = itIf(built, "dist/ is not built; `npm run build`");
 
 describe("the CLI as installed (dist/, built by npm ci)", function () {
   this.timeout(30_000);

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { describeIf } from "./skips";
 
 /** ../shared/upstream next to the checkout: the published Kuma and Konnect contracts tests check against. */
 export const upstreamDir = path.resolve(__dirname, "..", "..", "..", "shared", "upstream");
@@ -12,11 +13,7 @@ export function hasUpstream(): boolean {
   return fs.existsSync(upstreamDir);
 }
 
-/** `describe` that skips, with the reason in the title, where ../shared/upstream is absent. */
+/** A suite that checks against the published contracts in ../shared/upstream. */
 export function describeWithUpstream(title: string, body: (this: Mocha.Suite) => void): void {
-  if (hasUpstream()) {
-    describe(title, body);
-  } else {
-    describe.skip(`${title} (skipped: ${upstreamDir} is absent; CI provides it)`, body);
-  }
+  describeIf(hasUpstream(), `${upstreamDir} is absent; CI provides it`, title, body);
 }

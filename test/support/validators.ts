@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { hasTool } from "./journey";
+import { itIf } from "./skips";
 
 /** Runs `systemd-analyze verify`; every line it prints is a finding, except binaries only the target host has. */
 export function systemdFindings(
@@ -40,8 +41,4 @@ export function cloudInitFindings(userData: string): string[] {
 }
 
 /** `it` that skips with the reason where a Debian validator is not installed. */
-export const itWithTool = (tool: string) =>
-  hasTool(tool)
-    ? it
-    : (title: string, fn: Mocha.Func) =>
-        it.skip(`${title} (skipped: ${tool} is not installed; .ci/run installs it)`, fn);
+export const itWithTool = (tool: string) => itIf(hasTool(tool), `${tool} is not installed; .ci/run installs it`);

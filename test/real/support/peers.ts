@@ -16,17 +16,3 @@ export function pulumiRoot(): string {
   }
   return root;
 }
-
-/**
- * A suite that needs peers besides the CLI: skipped with the reason in its title where they are
- * missing, except in CI, where nothing skips: there it runs and fails on what is missing.
- */
-export function describeWithPeers(
-  ready: boolean,
-  missing: string,
-  title: string,
-  body: (this: Mocha.Suite) => void,
-): void {
-  if (ready || process.env.CI) describe(title, body);
-  else describe.skip(`${title} (skipped: ${missing})`, body);
-}

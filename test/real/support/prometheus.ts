@@ -1,6 +1,9 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { Journey, offlineJourney, PrometheusSource, realClock } from "../../../automation/journey";
+import { Migration, PROJECT } from "../../../config/schema";
+import { fakeProgram, fakeStackFiles, ScriptedRunner } from "../../journey/support/fakeProgram";
 import { freePort } from "./envoy";
 import { track } from "./sandbox";
 
@@ -67,4 +70,23 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * The offline journey with disputes at weight 0 and the usual gates (success rate 99.5%, p99 500 ms,
+ * error rate at most 1 point above the monolith's, 20 requests to judge), judged in real time from
+ * the Prometheus at `prometheusUrl`.
+ */
+export function gatedJourney(prometheusUrl: string): Journey {
+  const gates = { minSuccessRate: 99.5, maxP99: "500ms", maxErrorRateAboveMonolith: 1, minRequests: 20 };
+  // As a stack file holds them (durations as text), which the parsed Migration type does not describe.
+  const stackFiles = fakeStackFiles([{ name: "disputes", weight: 0, gates } as unknown as Migration]);
+  stackFiles.run.config.values[`${PROJECT}:metrics`] = JSON.stringify({ prometheusUrl });
+  return offlineJourney({
+    program: fakeProgram(),
+    stackFiles,
+    smoke: new ScriptedRunner(),
+    clock: realClock,
+    metrics: (url) => new PrometheusSource(url),
+  });
 }
