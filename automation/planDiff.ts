@@ -11,10 +11,10 @@ import {
   diffRoute,
 } from "../providers/konnect/providers";
 import { dataplaneTokenProvider, diffKumaResource, zoneTokenProvider } from "../providers/kuma/resources";
-import { DYNAMIC_PREFIX, isComponentType } from "./mocks";
-import type { OfflinePlan } from "./offlinePlan";
+import { DYNAMIC_PREFIX, isComponentType } from "../offline/mocks";
+import type { OfflinePlan } from "../offline/plan";
 import { planJson, shortType } from "./planReport";
-import { PROJECT_DIR } from "./stackConfig";
+import { PROJECT_DIR } from "../offline/stackConfig";
 
 /**
  * What a change to the program or its stack config does to each phase, from two offline plans

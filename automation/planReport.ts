@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseYaml, toYaml } from "../render/yaml";
+import { parseYaml, toYaml } from "../lib/yaml";
 import { konnectRequestBody, KonnectKind } from "../providers/konnect/bodies";
 import { renderBootstrapScript } from "../render/cloudInit";
-import { DYNAMIC_PREFIX, UNKNOWN_PATTERN, UNKNOWN_TEXT } from "./mocks";
-import { isSecretValue, RecordedResource } from "./offlineEngine";
-import type { OfflinePlan } from "./offlinePlan";
+import { DYNAMIC_PREFIX, UNKNOWN_PATTERN, UNKNOWN_TEXT } from "../offline/mocks";
+import { isSecretValue, RecordedResource } from "../offline/evaluator";
+import type { OfflinePlan } from "../offline/plan";
 
 /** How the plan prints a secret and a value only known after deployment. */
 export const SECRET_TEXT = "[secret]";

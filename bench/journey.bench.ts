@@ -5,7 +5,7 @@
  */
 import { offlineJourney } from "../automation/journey";
 import { OfflineEngine } from "../automation/engines/offline";
-import { offlinePlan } from "../automation/offlinePlan";
+import { offlinePlan } from "../offline/plan";
 import { availablePhases } from "../cli/journey";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);

@@ -12,7 +12,7 @@ import { rehearse } from "../automation/journey/rehearse";
 import { planJson, renderPlanText, writeArtifacts } from "../automation/planReport";
 import { refProblem } from "../automation/planDiff";
 import { formatPolicyReport } from "../policy/report";
-import { PROJECT_DIR } from "../automation/stackConfig";
+import { PROJECT_DIR } from "../offline/stackConfig";
 import type { OfflineEngineOptions } from "../automation/engines/offline";
 import { fileSession, offlineStatePath } from "../automation/engines/offlineSession";
 import { bakeOption, durationFlag, durationOption, ensureWritableFolder, portOption, stepsOption } from "./options";

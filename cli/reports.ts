@@ -5,7 +5,7 @@ import type { JourneyStatus } from "../automation/journey/journey";
 import type { RehearsalStep } from "../automation/journey/rehearse";
 import { describeReport } from "../automation/journey/smoke";
 import { basePlan, BasePlanError, diffPlans, planDocument, renderPlanDiffMarkdown } from "../automation/planDiff";
-import type { OfflinePlan } from "../automation/offlinePlan";
+import type { OfflinePlan } from "../offline/plan";
 
 /** What the `journey` commands print at the end: status, rehearsal recap, plan diff, policy report. */
 

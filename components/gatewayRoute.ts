@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { KonnectRegion } from "../providers/konnect/client";
+import type { KonnectRegion } from "../config/konnect";
 import { KonnectGatewayService, KonnectRoute } from "../providers/konnect/resources";
 
 export interface GatewayRouteArgs {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { KonnectRegion } from "../providers/konnect/client";
+import type { KonnectRegion } from "../config/konnect";
 import * as tls from "@pulumi/tls";
 import { renderContainerUnit } from "../render/container";
 import { renderEnvFile } from "../render/envFile";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { toYaml } from "../render/yaml";
+import { toYaml } from "../lib/yaml";
 import { KumaConnectionArgs, KumaDataplaneToken } from "../providers/kuma/resources";
 import type { Dataplane } from "../render/kuma";
 import { dockerHost } from "../render/hosts";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { subdivide } from "../config/cidr";
+import { subdivide } from "../lib/cidr";
 
 export interface SubnetSpec {
   cidr: string;

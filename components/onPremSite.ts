@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { hostAddress } from "../config/cidr";
+import { hostAddress } from "../lib/cidr";
 import { DEFAULT_ONPREM_CIDR, OnPremConfig } from "../config/schema";
 import type { HostBootstrap } from "../render/cloudInit";
 import { Host, hostAmi, InboundRule } from "./host";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { toYaml } from "../render/yaml";
+import { toYaml } from "../lib/yaml";
 import { KumaZoneToken, KumaConnectionArgs } from "../providers/kuma/resources";
 import { renderEnvFile } from "../render/envFile";
 import { dockerHost } from "../render/hosts";

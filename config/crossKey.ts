@@ -1,4 +1,4 @@
-import { cidrContains, cidrsOverlap, coversPublicInternet, isCidr, MIN_PUBLIC_PREFIX } from "./cidr";
+import { cidrContains, cidrsOverlap, coversPublicInternet, isCidr, MIN_PUBLIC_PREFIX } from "../lib/cidr";
 import { IMAGES } from "./versions";
 import { PHASES, PROJECT } from "./project";
 

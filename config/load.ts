@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { konnectTokenProblem } from "../providers/konnect/client";
+import { konnectTokenProblem } from "./konnect";
 import {
   AWS_REGIONS,
   configSchema,

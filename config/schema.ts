@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { isCidr, parseCidr } from "./cidr";
-import { KONNECT_REGIONS } from "../providers/konnect/client";
+import { isCidr, parseCidr } from "../lib/cidr";
+import { KONNECT_REGIONS } from "./konnect";
 import { AWS_REGIONS } from "./regions";
 import { IMAGES, VERSIONS } from "./versions";
 import { mirrorHint } from "./crossKey";

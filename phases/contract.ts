@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { JourneyConfig, Phase } from "../config/schema";
 import { PROJECT } from "../config/project";
-import { cidrsOverlap, isCidr } from "../config/cidr";
+import { cidrsOverlap, isCidr } from "../lib/cidr";
 
 /**
  * What each phase exports and the next one reads through StackReference: one typed contract, so

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { hostAddress } from "../config/cidr";
+import { hostAddress } from "../lib/cidr";
 import { ConfigError, StackSecrets } from "../config/load";
 import { imageRef, JourneyConfig, PROJECT } from "../config/schema";
 import { IMAGES } from "../config/versions";

@@ -9,10 +9,10 @@
  * Known secret values: the placeholders of every secret output (`additionalSecretOutputs` and
  * provider-declared secrets), the offline stand-ins of secret config, and any the caller passes.
  */
-import { isSecretValue, RecordedResource, SECRET, unwrapSecrets } from "../automation/offlineEngine";
-import type { OfflinePlan } from "../automation/offlinePlan";
-import { isUnknownPlaceholder, parseUnknownPlaceholder, unknownValue } from "../automation/mocks";
-import { OFFLINE_SECRET_PLACEHOLDERS } from "../automation/stackConfig";
+import { isSecretValue, RecordedResource, SECRET, unwrapSecrets } from "../offline/evaluator";
+import type { OfflinePlan } from "../offline/plan";
+import { isUnknownPlaceholder, parseUnknownPlaceholder, unknownValue } from "../offline/mocks";
+import { OFFLINE_SECRET_PLACEHOLDERS } from "../offline/stackConfig";
 import {
   configuredProperties,
   enforcementOf,

@@ -31,7 +31,7 @@ export interface StackView {
 }
 
 /** Values known only after deployment: `[unknown]` (CrossGuard preview) or `[unknown.<r>.<p>]` (offline). */
-export { isUnknown, mentionsUnknown, UNKNOWN_TEXT as UNKNOWN } from "../automation/mocks";
+export { isUnknown, mentionsUnknown, UNKNOWN_TEXT as UNKNOWN } from "../offline/mocks";
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value)

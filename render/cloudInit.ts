@@ -1,4 +1,4 @@
-import { toYaml } from "./yaml";
+import { toYaml } from "../lib/yaml";
 import { assertNoSecretMaterial } from "./secretMaterial";
 
 /** What every host of this program gets at first boot; nothing here may be secret (user-data is readable from the instance metadata). */

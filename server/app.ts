@@ -5,7 +5,7 @@ import { PHASES, Phase } from "../config/schema";
 import type { Journey, JourneyStatus, PhaseStatus } from "../automation/journey/journey";
 import { planDocument, PlanDocument } from "../automation/planDiff";
 import { shortType } from "../automation/planReport";
-import { PROJECT_DIR } from "../automation/stackConfig";
+import { PROJECT_DIR } from "../offline/stackConfig";
 import { allows, bearerToken, Caller, Role, TokenEntry, TokenStore } from "./auth";
 import { JobManager, JobRefused } from "./jobs";
 import {

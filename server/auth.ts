@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "crypto";
 import * as fs from "fs";
-import { parseYaml } from "../render/yaml";
+import { parseYaml } from "../lib/yaml";
 import { z } from "zod";
 
 /**

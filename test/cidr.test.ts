@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { cidrContains, cidrsOverlap, hostAddress, isAnywhere, parseCidr, subdivide } from "../config/cidr";
+import { cidrContains, cidrsOverlap, hostAddress, isAnywhere, parseCidr, subdivide } from "../lib/cidr";
 import { planCloudSubnets, planOnPremSubnets } from "../components/network";
 import { inboundRuleSpecs, outboundRuleSpecs } from "../components/host";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { blockSize, cidrContains, cidrsOverlap, formatIpv4, hostAddress, parseCidr, subdivide } from "../config/cidr";
+import { blockSize, cidrContains, cidrsOverlap, formatIpv4, hostAddress, parseCidr, subdivide } from "../lib/cidr";
 
 /** A valid IPv4 block: an aligned start and a prefix from /8 to /28. */
 const block = fc

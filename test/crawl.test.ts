@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
-import { cidrContains, isAnywhere } from "../config/cidr";
-import { PhaseEvaluation, RecordedResource } from "../automation/offlineEngine";
-import { isUnknownPlaceholder } from "../automation/mocks";
+import { cidrContains, isAnywhere } from "../lib/cidr";
+import { PhaseEvaluation, RecordedResource } from "../offline/evaluator";
+import { isUnknownPlaceholder } from "../offline/mocks";
 import { findSecretMaterial } from "../render/secretMaterial";
 import { CANARY, evaluateJourney, isSecret, named, ofType, unwrapSecret } from "./support/journey";
 import { InstalledFile } from "../components/hostSoftware";

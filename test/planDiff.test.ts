@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../cli/journey";
 import { PHASES, Phase, PROJECT } from "../config/schema";
-import { offlinePlan } from "../automation/offlinePlan";
+import { offlinePlan } from "../offline/plan";
 import {
   basePlan,
   BasePlanError,
@@ -19,7 +19,7 @@ import {
   renderPlanDiffMarkdown,
   ResourceChange,
 } from "../automation/planDiff";
-import { PROJECT_DIR, stackConfigFromObject, StackFile } from "../automation/stackConfig";
+import { PROJECT_DIR, stackConfigFromObject, StackFile } from "../offline/stackConfig";
 import { CANARY, repoStackConfig } from "./support/journey";
 import { Host } from "../components/host";
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { buildCli } from "../cli/journey";
-import { PROJECT_DIR } from "../automation/stackConfig";
+import { PROJECT_DIR } from "../offline/stackConfig";
 
 /** The README's commands, as a newcomer pastes them: `journey` is not on PATH, so they go through npx. */
 const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { PhaseEvaluation, RecordedResource, unwrapSecrets } from "../automation/offlineEngine";
+import { PhaseEvaluation, RecordedResource, unwrapSecrets } from "../offline/evaluator";
 import { phaseArtifacts } from "../automation/planReport";
 import { diffKumaResource, KumaResourceState } from "../providers/kuma/resources";
 import { KumaType, toKubernetes } from "../render/kuma";

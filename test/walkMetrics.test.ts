@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { unwrapSecrets } from "../automation/offlineEngine";
+import { unwrapSecrets } from "../offline/evaluator";
 import { gateTargets, windowQueries } from "../automation/journey";
 import { evaluateJourney, ofType } from "./support/journey";
 

@@ -1,4 +1,4 @@
-import type { StackFile } from "../stackConfig";
+import type { StackFile } from "../../offline/stackConfig";
 import type { UpdateKind, UpdateResult } from "@pulumi/pulumi/automation";
 import type { Phase } from "../../config/schema";
 import type { ChangeCounts, Emit, EngineKind } from "../journey/events";
@@ -45,7 +45,7 @@ export interface StackState {
   stack: string;
   exists: boolean;
   resourceCount: number;
-  /** Stack outputs; secret values wrapped as `{ [SECRET]: value }` (automation/offlineEngine.ts). */
+  /** Stack outputs; secret values wrapped as `{ [SECRET]: value }` (offline/evaluator.ts). */
   outputs: Record<string, unknown>;
   /** The backend reports an update running on the stack (or a lock left behind). */
   updateInProgress: boolean;

@@ -3,8 +3,8 @@ import { PHASES, Phase, PROJECT } from "../../config/schema";
 import { declarePhase } from "../../phases";
 import type { ChangeCounts, PhaseAction } from "../journey/events";
 import { EngineError } from "../journey/errors";
-import { asStackReferenceOutputs, evaluatePhase, RecordedResource } from "../offlineEngine";
-import { readStackFile, StackFile, stackRefName } from "../stackConfig";
+import { asStackReferenceOutputs, evaluatePhase, RecordedResource } from "../../offline/evaluator";
+import { readStackFile, StackFile, stackRefName } from "../../offline/stackConfig";
 import type {
   DeployedResource,
   DestroyOptions,
@@ -21,7 +21,7 @@ import type { OfflineSession, OfflineSnapshot } from "./offlineSession";
 
 /**
  * The offline engine: each phase's program evaluated in-process under the shared mocks
- * (automation/offlineEngine.ts). `up` evaluates the phase with the earlier phases' outputs and
+ * (offline/evaluator.ts). `up` evaluates the phase with the earlier phases' outputs and
  * applies the difference to the previous evaluation, compared by URN and inputs, one step at a
  * time. Nothing is deployed; its state lives in memory, or in a session store (`session`) that
  * carries it from one command to the next.

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Phase } from "../../config/schema";
-import type { RecordedResource } from "../offlineEngine";
+import type { RecordedResource } from "../../offline/evaluator";
 import type { UpdateRecord } from "./engine";
 
 /**

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseYaml } from "../../render/yaml";
+import { parseYaml } from "../../lib/yaml";
 import {
   CommandError,
   ConcurrentUpdateError,
@@ -12,8 +12,8 @@ import {
 } from "@pulumi/pulumi/automation";
 import { Phase, PROJECT, SECRET_KEYS, SecretKey } from "../../config/schema";
 import { EngineError, JourneyError, StackLockedError } from "../journey/errors";
-import { SECRET } from "../offlineEngine";
-import { PROJECT_DIR } from "../stackConfig";
+import { SECRET } from "../../offline/evaluator";
+import { PROJECT_DIR } from "../../offline/stackConfig";
 import type {
   DeployedResource,
   DestroyOptions,

@@ -1,5 +1,5 @@
 import type { Migration } from "../../config/schema";
-import { unwrapSecrets } from "../offlineEngine";
+import { unwrapSecrets } from "../../offline/evaluator";
 import { formatDuration } from "./clock";
 import { UsageError } from "./errors";
 import { parseWeightChange, WeightChange } from "./migrations";

@@ -1,8 +1,8 @@
 import { Migration, PHASES, Phase } from "../../config/schema";
 import type { DeployedResource, Engine, OperationOptions, PhaseResult, StackState } from "../engines/engine";
 import { isStackRoot } from "../engines/engine";
-import { unwrapSecrets } from "../offlineEngine";
-import { offlinePlan, OfflinePlan } from "../offlinePlan";
+import { unwrapSecrets } from "../../offline/evaluator";
+import { offlinePlan, OfflinePlan } from "../../offline/plan";
 import { Clock, formatDuration, realClock } from "./clock";
 import {
   CancelledError,
@@ -28,7 +28,7 @@ import {
   UpReport,
 } from "./reports";
 export * from "./reports";
-import { mentionsUnknown } from "../mocks";
+import { mentionsUnknown } from "../../offline/mocks";
 import { dnsProbe, isInCluster, LoadBalancerProbe, loadBalancerHostnames } from "./loadBalancers";
 import { bakeWithGates, GateOverrides, resolveGates } from "./bake";
 import { gateTargets, MetricsSource, PrometheusSource } from "./prometheus";
@@ -151,7 +151,7 @@ export class Journey {
     });
   }
 
-  /** The offline plan (automation/offlinePlan.ts): the program evaluated phase after phase, whichever engine this journey runs on. */
+  /** The offline plan (offline/plan.ts): the program evaluated phase after phase, whichever engine this journey runs on. */
   plan(phases?: Phase[]): Promise<OfflinePlan> {
     return this.operate(
       "plan",

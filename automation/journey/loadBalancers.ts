@@ -1,6 +1,6 @@
 import { promises as dns } from "dns";
 import type { DeployedResource } from "../engines/engine";
-import { unwrapSecrets } from "../offlineEngine";
+import { unwrapSecrets } from "../../offline/evaluator";
 
 /**
  * Cloud load balancers that Kubernetes creates for `LoadBalancer` Services live in the phase's

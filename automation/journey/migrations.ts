@@ -1,6 +1,6 @@
 import type { Migration } from "../../config/schema";
 import type { UpdateRecord } from "../engines/engine";
-import { unwrapSecrets } from "../offlineEngine";
+import { unwrapSecrets } from "../../offline/evaluator";
 import { formatDuration } from "./clock";
 import { UsageError } from "./errors";
 

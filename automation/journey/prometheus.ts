@@ -1,5 +1,5 @@
 import { kubernetesServiceTag, MICROSERVICE, MONOLITH_SERVICE } from "../../render/kuma/services";
-import { unwrapSecrets } from "../offlineEngine";
+import { unwrapSecrets } from "../../offline/evaluator";
 import type { Bucket, TrafficSample, WindowStats } from "./gates";
 
 /**

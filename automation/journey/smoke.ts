@@ -1,7 +1,7 @@
 import type { Phase } from "../../config/schema";
 import type { SmokeCheck } from "../../phases/contract";
-import { mentionsUnknown } from "../mocks";
-import { unwrapSecrets } from "../offlineEngine";
+import { mentionsUnknown } from "../../offline/mocks";
+import { unwrapSecrets } from "../../offline/evaluator";
 import type { Clock } from "./clock";
 import type { CheckStatus, Emit } from "./events";
 

@@ -1,4 +1,4 @@
-import { cidrContains, isCidr } from "../../config/cidr";
+import { cidrContains, isCidr } from "../../lib/cidr";
 import { asArray, asRecord, isOpaqueComponent, isUnknown, ResourceView } from "../view";
 import { isWorld } from "./network";
 import type { ResourceRule } from "./types";

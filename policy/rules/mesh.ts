@@ -1,4 +1,4 @@
-import { parseYamlDocuments } from "../../render/yaml";
+import { parseYamlDocuments } from "../../lib/yaml";
 import { asArray, asRecord, isUnknown, mentionsUnknown, ResourceView } from "../view";
 import type { ResourceRule, StackFinding, StackRule } from "./types";
 

@@ -1,4 +1,4 @@
-import { coversPublicInternet, MIN_PUBLIC_PREFIX } from "../../config/cidr";
+import { coversPublicInternet, MIN_PUBLIC_PREFIX } from "../../lib/cidr";
 import { asArray, asRecord, isUnknown, ResourceView } from "../view";
 import type { ResourceRule, StackRule } from "./types";
 

@@ -29,10 +29,9 @@ import {
   GatewayRoute,
   GatewayService,
   KonnectClient,
-  KonnectRegion,
   isKonnectFailure,
-  konnectTokenProblem,
 } from "./client";
+import { KonnectRegion, konnectTokenProblem } from "../../config/konnect";
 
 export const KONNECT_TOKEN_CONFIG_KEY = "cloud-migration-journey:konnectToken";
 /** The structured `konnect` settings; the provider reads `timeoutMs` from them. */

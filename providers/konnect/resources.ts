@@ -15,7 +15,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { GatewayProtocol } from "./bodies";
-import { KonnectRegion } from "./client";
+import type { KonnectRegion } from "../../config/konnect";
 import { controlPlaneProvider, dataPlaneCertificateProvider, gatewayServiceProvider, routeProvider } from "./providers";
 
 const MODULE = "konnect";

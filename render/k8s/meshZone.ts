@@ -10,7 +10,7 @@
  */
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import type { ISecret } from "kubernetes-models/v1/Secret";
-import { isCidr } from "../../config/cidr";
+import { isCidr } from "../../lib/cidr";
 import { KUMA_SYSTEM_NAMESPACE } from "../kuma/kubernetes";
 import { KumaInputError, assertHost, assertInteger, assertResourceName, assertZoneName } from "../kuma/validate";
 

@@ -1,13 +1,8 @@
 import * as assert from "node:assert/strict";
 import { HttpError } from "../../providers/http";
 import { controlPlaneBody, gatewayServiceBody, routeBody } from "../../providers/konnect/bodies";
-import {
-  KonnectClient,
-  KonnectError,
-  isKonnectRegion,
-  konnectApiBaseUrl,
-  konnectTokenProblem,
-} from "../../providers/konnect/client";
+import { isKonnectRegion, konnectTokenProblem } from "../../config/konnect";
+import { KonnectClient, KonnectError, konnectApiBaseUrl } from "../../providers/konnect/client";
 import { describeWithUpstream } from "../support/upstream";
 import { FAST_RETRY, TOKEN, clientFor, rejection, sleepRecorder, useKonnectServer } from "./fixtures";
 

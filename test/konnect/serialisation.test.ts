@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { recordProgram } from "../../automation/offlineEngine";
+import { recordProgram } from "../../offline/evaluator";
 import {
   controlPlaneProvider,
   dataPlaneCertificateProvider,

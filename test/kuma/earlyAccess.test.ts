@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ConfigError, validateConfig } from "../../config/load";
 import { PROJECT } from "../../config/schema";
-import { PhaseEvaluation, unwrapSecrets } from "../../automation/offlineEngine";
+import { PhaseEvaluation, unwrapSecrets } from "../../offline/evaluator";
 import { diffKumaResource, KumaResourceState } from "../../providers/kuma/resources";
 import {
   GATEWAY_SERVICE,

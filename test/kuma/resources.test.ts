@@ -17,7 +17,7 @@ import { UniversalResource, mesh, meshHttpRoute } from "../../render/kuma";
 import { KumaServer, startKumaServer } from "../support/kumaServer";
 import { describeWithUpstream } from "../support/upstream";
 import { disputes } from "./fixtures";
-import { recordProgram } from "../../automation/offlineEngine";
+import { recordProgram } from "../../offline/evaluator";
 import { isSecret, unwrapSecret } from "../support/journey";
 
 const NO_SLEEP = { timeoutMs: 2_000, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {} };

@@ -5,7 +5,7 @@ import { mesh, meshHttpRoute } from "../../render/kuma";
 import { KumaServer, startKumaServer } from "../support/kumaServer";
 import { describeWithUpstream } from "../support/upstream";
 import { disputes } from "./fixtures";
-import { recordProgram } from "../../automation/offlineEngine";
+import { recordProgram } from "../../offline/evaluator";
 import { runInPlainNode } from "../support/plainNode";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import type { OfflinePlan } from "../../automation/offlinePlan";
-import { SECRET } from "../../automation/offlineEngine";
+import type { OfflinePlan } from "../../offline/plan";
+import { SECRET } from "../../offline/evaluator";
 import type { Phase } from "../../config/schema";
 import { evaluatePolicies, formatPolicyReport, PolicyReport } from "../../policy/offline";
 import { TAGGABLE_TYPES, TAGS_NOT_REQUIRED } from "../../policy/rules/tags";

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
-import { PROJECT_DIR } from "../../automation/stackConfig";
+import { PROJECT_DIR } from "../../offline/stackConfig";
 import { RULES } from "../../policy/rules";
 import { mesh } from "../../render/kuma";
 import { UNKNOWN_STRING_SENTINEL } from "./support";

@@ -6,7 +6,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import type { OfflinePlan } from "../../automation/offlinePlan";
+import type { OfflinePlan } from "../../offline/plan";
 import { PHASES, Phase } from "../../config/schema";
 import { evaluateJourney, PhaseOverrides } from "../support/journey";
 import { KnownSecret, ResourceRule, Rule, ruleConfig, StackRule } from "../../policy/rules";

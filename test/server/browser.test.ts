@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Page } from "playwright-core";
-import { PROJECT_DIR } from "../../automation/stackConfig";
+import { PROJECT_DIR } from "../../offline/stackConfig";
 import { OPERATOR, READER, startServer, TestServer } from "./support";
 import { browserIt, hasChromium, launchChromium } from "./chromium";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_DIR } from "../../automation/stackConfig";
+import { PROJECT_DIR } from "../../offline/stackConfig";
 import { repoPlan, TOKENS } from "./support";
 import { itIf } from "../support/skips";
 

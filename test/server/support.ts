@@ -1,6 +1,6 @@
 import type { Phase } from "../../config/schema";
 import type { OfflineStep } from "../../automation/engines/offline";
-import { offlinePlan } from "../../automation/offlinePlan";
+import { offlinePlan } from "../../offline/plan";
 import { planDocument, PlanDocument } from "../../automation/planDiff";
 import { createServer, JourneyServer, offlineSource, ServerOptions, TokenEntry } from "../../server";
 import type { JourneySource } from "../../server";

@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PROJECT, Phase, SecretKey } from "../../config/schema";
-import { offlinePlan } from "../../automation/offlinePlan";
-import { PhaseEvaluation, RecordedResource, SECRET } from "../../automation/offlineEngine";
-import { PROJECT_DIR, StackFile, stackConfigFromObject } from "../../automation/stackConfig";
+import { offlinePlan } from "../../offline/plan";
+import { PhaseEvaluation, RecordedResource, SECRET } from "../../offline/evaluator";
+import { PROJECT_DIR, StackFile, stackConfigFromObject } from "../../offline/stackConfig";
 
 /** Config of the repository's Pulumi.<phase>.yaml, without the `cloud-migration-journey:` prefix. */
 export function repoStackConfig(phase: Phase): Record<string, unknown> {

@@ -5,7 +5,7 @@ import type { SmokeCheck } from "../../../phases/contract";
 import { offlineJourney } from "../../../automation/journey";
 import type { CheckAttempt, Journey, JourneyEvent, MetricsSource, SmokeCheckRunner } from "../../../automation/journey";
 import type { OfflineStep } from "../../../automation/engines/offline";
-import { stackConfigFromObject, StackFile } from "../../../automation/stackConfig";
+import { stackConfigFromObject, StackFile } from "../../../offline/stackConfig";
 
 /**
  * A small stand-in for the real program, so that the orchestration tests run in milliseconds and

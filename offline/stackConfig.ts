@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseYaml } from "../render/yaml";
+import { parseYaml } from "../lib/yaml";
 import type { RawStackConfig } from "../config/load";
 import { phaseStackProblem } from "../config/crossKey";
 import { PHASES, Phase, PROJECT, SECRET_KEYS, SecretKey } from "../config/schema";

@@ -165,7 +165,7 @@ export class JourneyMocks implements pulumi.runtime.Mocks {
       const model = DYNAMIC_OUTPUTS[type.slice(DYNAMIC_PREFIX.length)];
       if (!model)
         throw new Error(
-          `mocks: unknown dynamic resource type ${type} (${name}); model its outputs in automation/mocks.ts`,
+          `mocks: unknown dynamic resource type ${type} (${name}); model its outputs in offline/mocks.ts`,
         );
       const { __provider: _serialisedProvider, ...rest } = inputs;
       return {
@@ -179,13 +179,13 @@ export class JourneyMocks implements pulumi.runtime.Mocks {
     }
     const model = RESOURCE_OUTPUTS[type];
     if (!model)
-      throw new Error(`mocks: unknown resource type ${type} (${name}); model its outputs in automation/mocks.ts`);
+      throw new Error(`mocks: unknown resource type ${type} (${name}); model its outputs in offline/mocks.ts`);
     return { id: unknownValue(name, "id"), state: { ...inputs, ...model(name, inputs, this.ctx) } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): State {
     const invoke = INVOKES[args.token];
-    if (!invoke) throw new Error(`mocks: unknown invoke ${args.token}; model it in automation/mocks.ts`);
+    if (!invoke) throw new Error(`mocks: unknown invoke ${args.token}; model it in offline/mocks.ts`);
     return invoke(args.inputs, this.ctx);
   }
 }

@@ -5,7 +5,7 @@ import { PROJECT, Phase } from "../config/schema";
 import { JourneyMocks, MockContext } from "./mocks";
 
 /**
- * The offline engine: evaluates the real program in-process under the SDK's mock monitor, records
+ * The offline evaluator: evaluates the real program in-process under the SDK's mock monitor, records
  * every resource registration (type, name, parent, inputs with secrets still marked) and the stack
  * outputs. Nothing leaves the process: no CLI, no credentials, no network.
  */

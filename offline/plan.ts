@@ -1,7 +1,7 @@
 import { PHASES, Phase, PROJECT } from "../config/schema";
 import { declarePhase } from "../phases";
 import { defaultStackRef } from "../phases/contract";
-import { asStackReferenceOutputs, evaluatePhase, PhaseEvaluation } from "./offlineEngine";
+import { asStackReferenceOutputs, evaluatePhase, PhaseEvaluation } from "./evaluator";
 import { readStackFile, StackFile, stackRefName } from "./stackConfig";
 
 export interface OfflinePlan {
