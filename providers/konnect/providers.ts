@@ -23,14 +23,7 @@ import {
   routeBody,
   withoutUndefined,
 } from "./bodies";
-import {
-  ControlPlane,
-  CoreEntityCalls,
-  GatewayRoute,
-  GatewayService,
-  KonnectClient,
-  isKonnectFailure,
-} from "./client";
+import { ControlPlane, CoreEntityCalls, GatewayRoute, GatewayService, KonnectClient, isKonnectFailure } from "./client";
 import { KonnectRegion, konnectTokenProblem } from "../../config/konnect";
 
 export const KONNECT_TOKEN_CONFIG_KEY = "cloud-migration-journey:konnectToken";
