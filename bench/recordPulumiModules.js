@@ -9,7 +9,9 @@ Module._load = function (request, parent, isMain) {
   try {
     const file = Module._resolveFilename(request, parent, isMain);
     if (/node_modules[\\/]@pulumi[\\/]/.test(file) && file.endsWith(".js")) loaded.add(file);
-  } catch {}
+  } catch {
+    // a built-in module or one that resolves nowhere: not a file of ours to record
+  }
   return exports;
 };
 process.on("exit", () => fs.writeFileSync(process.env.RECORD_MODULES_TO, JSON.stringify([...loaded])));

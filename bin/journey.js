@@ -9,7 +9,9 @@ const root = path.join(__dirname, "..");
 // without a writable cache folder the CLI simply compiles as usual.
 try {
   require("v8-compile-cache-lib").install({ cacheDir: path.join(root, "node_modules", ".cache", "journey-v8") });
-} catch {}
+} catch {
+  // no cache folder: compile as usual
+}
 const compiled = path.join(root, "dist", "cli", "journey.js");
 
 // The dashboard's files are copied into dist/ by the build: an edit of one makes dist/ stale too.

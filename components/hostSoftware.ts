@@ -132,9 +132,9 @@ export function serviceCommands(services: string[]): { create: string; update: s
 
 /** HTTPS only (TLS 1.2+, verified against the host's CAs); a failed or empty download fails the step. */
 export function downloadCommand(d: HostDownload): string {
-  if (!/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9._\/-]+$/.test(d.url))
+  if (!/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9._/-]+$/.test(d.url))
     throw new Error(`download ${JSON.stringify(d.url)} must be a plain https URL`);
-  if (!/^\/[A-Za-z0-9._\/-]+$/.test(d.path))
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(d.path))
     throw new Error(`download path ${JSON.stringify(d.path)} must be an absolute path`);
   return `install -d -m 0755 ${d.path.slice(0, d.path.lastIndexOf("/"))} && curl --fail --silent --show-error --proto =https --tlsv1.2 -o ${d.path}.new ${d.url} && grep -q 'BEGIN CERTIFICATE' ${d.path}.new && chmod 0644 ${d.path}.new && mv ${d.path}.new ${d.path}\n`;
 }

@@ -8,6 +8,8 @@ export function toYaml(value: unknown): string {
   return jsYaml.dump(value, { lineWidth: -1, noRefs: true, sortKeys: false });
 }
 
+/** The YAML document as plain data, of a shape only the caller knows. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function parseYaml(text: string): any {
   return jsYaml.load(text);
 }

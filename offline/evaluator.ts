@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { RawStackConfig } from "../config/load";
 import { PROJECT, Phase } from "../config/schema";
@@ -45,8 +46,11 @@ export function isSecretValue(v: unknown): v is SecretValue {
 class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
 
-  async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
-    await super.registerResource(req, (err: any, resp: any) => {
+  async registerResource(
+    req: RegisterResourceRequest,
+    callback: (err: Error | null, resp: RegisterResourceResponse) => void,
+  ): Promise<void> {
+    await super.registerResource(req, (err: Error | null, resp: RegisterResourceResponse) => {
       if (!err) {
         this.recorded.push({
           urn: resp.getUrn(),
@@ -54,7 +58,7 @@ class RecordingMonitor extends MockMonitor {
           name: req.getName(),
           parent: req.getParent() || undefined,
           custom: req.getCustom(),
-          inputs: markSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
+          inputs: recordedInputs(req),
           secretOutputs: req.getAdditionalsecretoutputsList(),
           dependencies: req.getDependenciesList(),
           ...replacementOptions(req),
@@ -65,7 +69,12 @@ class RecordingMonitor extends MockMonitor {
   }
 }
 
-function replacementOptions(req: any): Pick<RecordedResource, "replacement"> {
+function recordedInputs(req: RegisterResourceRequest): Record<string, unknown> {
+  const object = req.getObject();
+  return object ? (markSecrets(pulumi.runtime.deserializeProperties(object)) as Record<string, unknown>) : {};
+}
+
+function replacementOptions(req: RegisterResourceRequest): Pick<RecordedResource, "replacement"> {
   const deleteBeforeReplace = req.getDeletebeforereplace() === true;
   const ignoreChanges: string[] = req.getIgnorechangesList();
   if (!deleteBeforeReplace && ignoreChanges.length === 0) return {};
@@ -78,12 +87,12 @@ function replacementOptions(req: any): Pick<RecordedResource, "replacement"> {
 }
 
 /** Turns the SDK's secret envelopes into this module's `{ [SECRET]: value }` markers. */
-function markSecrets(value: unknown): any {
+function markSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(markSecrets);
   if (value && typeof value === "object") {
     const v = value as Record<string, unknown>;
     if (v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return { [SECRET]: markSecrets(v.value) };
-    if (pulumi.Resource.isInstance(value)) return (value as any).urn ? "[resource]" : value;
+    if (pulumi.Resource.isInstance(value)) return (value as { urn?: unknown }).urn ? "[resource]" : value;
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, markSecrets(x)]));
   }
   return value;
@@ -199,12 +208,12 @@ function skipDynamicProviderSerialization(): () => void {
   };
 }
 
-async function resolveOutputs(value: unknown): Promise<any> {
+async function resolveOutputs(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
     const output = value as pulumi.Output<unknown>;
     const [secret, resolved] = await Promise.all([
       pulumi.isSecret(output),
-      (output as any).promise() as Promise<unknown>,
+      (output as unknown as { promise(): Promise<unknown> }).promise(),
     ]);
     const inner = await resolveOutputs(resolved);
     return secret ? { [SECRET]: inner } : inner;
@@ -242,6 +251,8 @@ export function containsSecret(v: unknown): boolean {
   return false;
 }
 
+// Outputs are JSON of a shape only the caller knows; it reads them as such.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function unwrapSecrets(v: unknown): any {
   if (isSecretValue(v)) return unwrapSecrets(v[SECRET]);
   if (Array.isArray(v)) return v.map(unwrapSecrets);

@@ -53,11 +53,11 @@ export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file))
     throw new Error(`${file} does not exist: each phase is a stack with its own Pulumi.<stack>.yaml`);
-  let doc: any;
+  let doc: { config?: Record<string, unknown> };
   try {
     doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
   } catch (err) {
-    throw new Error(`${file}: is not valid YAML: ${(err as Error).message}`);
+    throw new Error(`${file}: is not valid YAML: ${(err as Error).message}`, { cause: err });
   }
   return stackConfigFromObject(stack, doc.config ?? {}, file);
 }

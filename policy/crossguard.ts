@@ -66,23 +66,22 @@ export function secretsFromEnv(
   keys: readonly string[] = SECRET_CONFIG_KEYS,
   project = PACK_NAME,
 ): KnownSecret[] {
-  let config: Record<string, unknown> = {};
-  let secretKeys: string[] = [];
-  try {
-    config = JSON.parse(env.PULUMI_CONFIG ?? "{}") ?? {};
-  } catch {
-    config = {};
-  }
-  try {
-    secretKeys = JSON.parse(env.PULUMI_CONFIG_SECRET_KEYS ?? "[]") ?? [];
-  } catch {
-    secretKeys = [];
-  }
+  const config = parseJsonOr<Record<string, unknown>>(env.PULUMI_CONFIG, {});
+  const secretKeys = parseJsonOr<string[]>(env.PULUMI_CONFIG_SECRET_KEYS, []);
   const wanted = new Set([...keys.map((k) => (k.includes(":") ? k : `${project}:${k}`)), ...secretKeys]);
   return [...wanted]
     .map((key) => ({ key, value: config[key] }))
     .filter((e): e is { key: string; value: string } => typeof e.value === "string" && e.value.length > 0)
     .map((e) => ({ label: `the secret config ${e.key}`, value: e.value }));
+}
+
+/** `text` parsed as JSON, or `fallback` when it is absent, null or not JSON. */
+function parseJsonOr<T>(text: string | undefined, fallback: T): T {
+  try {
+    return (JSON.parse(text ?? "null") as T | null) ?? fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 function contextOf(rule: Rule, configured: Record<string, unknown>, env: NodeJS.ProcessEnv) {

@@ -79,7 +79,9 @@ export function evaluatePolicies(plan: OfflinePlan, options: EvaluatePoliciesOpt
         try {
           messages = rule.check(view, ctx);
         } catch (err) {
-          throw new Error(`policy ${rule.name} failed on ${view.urn ?? view.name}: ${(err as Error).message}`);
+          throw new Error(`policy ${rule.name} failed on ${view.urn ?? view.name}: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
         violations.push(...messages.map((m) => blame(view, m)));
       }

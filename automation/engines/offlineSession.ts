@@ -53,6 +53,7 @@ export function fileSession(file: string): OfflineSession {
       } catch (err) {
         throw new Error(
           `the offline session state ${file} is not valid JSON (${(err as Error).message}); delete it to start afresh`,
+          { cause: err },
         );
       }
       if (snapshot?.version !== 1 || typeof snapshot.stacks !== "object")

@@ -1,4 +1,4 @@
-import { asArray, asRecord, formatPath, mentionsUnknown, Path, ResourceView, strings } from "../view";
+import { asArray, asRecord, formatPath, mentionsUnknown, Path, strings } from "../view";
 import type { ResourceRule } from "./types";
 import { podSpecOf, WORKLOAD_TYPES } from "./kubernetes";
 
