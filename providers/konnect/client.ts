@@ -1,18 +1,19 @@
 /**
  * A small typed client for the Konnect REST API v2: control planes, pinned data plane certificates,
  * and the gateway services and routes of a control plane. Every request goes through `requestJson`
- * (timeouts, retries on 429/5xx honouring Retry-After); every failure is a `KonnectError` or an
+ * (timeouts, retries on 429/5xx honouring Retry-After); every failure is a `KonnectError` (errors.ts) or an
  * `HttpError` whose message names the entity and the request, never the token.
  */
-import { HttpError, RetryPolicy, detail, requestJson } from "../http";
+import { RetryPolicy, detail, requestJson } from "../http";
 import {
   ControlPlaneRequestBody,
   ControlPlaneUpdateBody,
   DataPlaneCertificateRequestBody,
-  GatewayProtocol,
   GatewayServiceRequestBody,
   RouteRequestBody,
 } from "./bodies";
+import type { ControlPlane, DataPlaneCertificate, GatewayRoute, GatewayService } from "./entities";
+import { Action, Entity, EntityKind, KonnectError, describeEntity, explain } from "./errors";
 import { KONNECT_REGIONS, KonnectRegion, isKonnectRegion } from "../../config/konnect";
 
 export function konnectApiBaseUrl(region: KonnectRegion): string {
@@ -30,100 +31,6 @@ export interface KonnectClientOptions {
   tokenSource?: string;
   /** Waits between retries; tests pass a recorder. */
   sleep?: (ms: number) => Promise<void>;
-}
-
-export interface ControlPlane {
-  id: string;
-  name: string;
-  description: string;
-  labels: Record<string, string>;
-  config: {
-    control_plane_endpoint: string;
-    telemetry_endpoint: string;
-    cluster_type: string;
-    auth_type: string;
-    cloud_gateway: boolean;
-    proxy_urls: { host: string; port: number; protocol: string }[];
-  };
-  created_at: string;
-  updated_at: string;
-}
-
-export interface DataPlaneCertificate {
-  id: string;
-  cert: string;
-  created_at?: number;
-  updated_at?: number;
-}
-
-export interface GatewayService {
-  id: string;
-  name?: string | null;
-  protocol?: GatewayProtocol | null;
-  host: string;
-  port?: number | null;
-  path?: string | null;
-  retries?: number | null;
-  connect_timeout?: number | null;
-  read_timeout?: number | null;
-  write_timeout?: number | null;
-  tags?: string[] | null;
-}
-
-export interface GatewayRoute {
-  id: string;
-  name?: string | null;
-  paths?: string[] | null;
-  methods?: string[] | null;
-  protocols?: GatewayProtocol[] | null;
-  strip_path?: boolean | null;
-  preserve_host?: boolean | null;
-  service?: { id?: string } | null;
-  tags?: string[] | null;
-}
-
-/** What went wrong, for callers that react to it (adopt on a conflict, for instance). */
-export type KonnectFailure = "unauthenticated" | "forbidden" | "not-found" | "conflict" | "rejected";
-
-export class KonnectError extends HttpError {
-  constructor(
-    message: string,
-    readonly failure: KonnectFailure,
-    status: number,
-    method: string,
-    url: string,
-    responseBody?: unknown,
-  ) {
-    super(message, status, method, url, responseBody);
-    this.name = "KonnectError";
-  }
-
-  /** The same error with what the caller can do about it appended. */
-  withAdvice(advice: string): KonnectError {
-    return new KonnectError(
-      `${this.message}; ${advice}`,
-      this.failure,
-      this.status as number,
-      this.method,
-      this.url,
-      this.responseBody,
-    );
-  }
-}
-
-export function isKonnectFailure(err: unknown, failure: KonnectFailure): err is KonnectError {
-  return err instanceof KonnectError && err.failure === failure;
-}
-
-type EntityKind = "control plane" | "data plane certificate" | "gateway service" | "route";
-type Action = "create" | "read" | "update" | "delete";
-
-/** The entity a request is about, for error messages. */
-interface Entity {
-  kind: EntityKind;
-  id?: string;
-  name?: string | null;
-  controlPlaneId?: string;
 }
 
 interface Call {
@@ -316,64 +223,6 @@ export class KonnectClient {
   private url(call: Call): string {
     return `${this.baseUrl}/v2${call.path}`;
   }
-}
-
-/** The one place an HTTP status becomes an explanation. */
-function explain(
-  status: number,
-  { entity, action }: Call,
-  tokenSource: string | undefined,
-  problem: string | undefined,
-): [KonnectFailure, string] {
-  switch (status) {
-    case 401:
-      return [
-        "unauthenticated",
-        "the Konnect token is missing, invalid or expired" +
-          (tokenSource ? `; set a valid kpat_/spat_ token in ${tokenSource}` : ""),
-      ];
-    case 403:
-      return ["forbidden", permissionAdvice(entity, action)];
-    case 404:
-      return ["not-found", notFoundAdvice(entity)];
-    case 409:
-      return [
-        "conflict",
-        `a ${entity.kind}${entity.name ? ` named "${entity.name}"` : ""} already exists${scope(entity)}`,
-      ];
-    default:
-      return ["rejected", problem ?? `Konnect refused to ${action} it`];
-  }
-}
-
-function permissionAdvice(entity: Entity, action: Action): string {
-  if (entity.kind === "control plane" && action === "create") {
-    return "the token lacks permission to create control planes; give the system account the Control Plane Creator role (or the Control Plane Admin team)";
-  }
-  const controlPlane = controlPlaneOf(entity);
-  const what =
-    entity.kind === "control plane"
-      ? `control plane ${controlPlane}`
-      : `${entity.kind}s on control plane ${controlPlane}`;
-  return `the token lacks permission to ${action} ${what}; give the system account the Control Plane Admin role for control plane ${controlPlane}`;
-}
-
-/** A 404 outside a read or delete: the control plane itself (or the one holding the entity) is gone. */
-function notFoundAdvice(entity: Entity): string {
-  return `control plane ${controlPlaneOf(entity)} does not exist (deleted outside Pulumi? \`pulumi refresh\` records that)`;
-}
-
-function controlPlaneOf(entity: Entity): string | undefined {
-  return entity.kind === "control plane" ? (entity.name ? `"${entity.name}"` : entity.id) : entity.controlPlaneId;
-}
-
-function describeEntity(entity: Entity): string {
-  const label = entity.name ? `"${entity.name}"${entity.id ? ` (${entity.id})` : ""}` : (entity.id ?? "(new)");
-  return `Konnect ${entity.kind} ${label}${scope(entity)}`;
-}
-
-function scope(entity: Entity): string {
-  return entity.controlPlaneId ? ` in control plane ${entity.controlPlaneId}` : "";
 }
 
 function certificatesPath(controlPlaneId: string): string {

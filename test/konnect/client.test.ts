@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import { HttpError } from "../../providers/http";
 import { controlPlaneBody, gatewayServiceBody, routeBody } from "../../providers/konnect/bodies";
 import { isKonnectRegion, konnectTokenProblem } from "../../config/konnect";
-import { KonnectClient, KonnectError, konnectApiBaseUrl } from "../../providers/konnect/client";
+import { KonnectClient, konnectApiBaseUrl } from "../../providers/konnect/client";
+import { KonnectError } from "../../providers/konnect/errors";
 import { describeWithUpstream } from "../support/upstream";
 import { FAST_RETRY, TOKEN, clientFor, rejection, sleepRecorder, useKonnectServer } from "./fixtures";
 

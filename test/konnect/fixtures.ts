@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import type { dynamic } from "@pulumi/pulumi";
 import { RetryPolicy } from "../../providers/http";
 import { KonnectClient, KonnectClientOptions } from "../../providers/konnect/client";
-import { KONNECT_SETTINGS_CONFIG_KEY, KONNECT_TOKEN_CONFIG_KEY } from "../../providers/konnect/providers";
+import { KONNECT_SETTINGS_CONFIG_KEY, KONNECT_TOKEN_CONFIG_KEY } from "../../providers/konnect/connection";
 import { KonnectServer } from "../support/konnectServer";
 
 /** A token of the right shape that must never show up in an error message. */

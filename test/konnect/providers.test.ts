@@ -1,21 +1,23 @@
 import * as assert from "node:assert/strict";
+import { ControlPlaneProvider } from "../../providers/konnect/controlPlaneProvider";
 import {
-  ControlPlaneInputs,
-  ControlPlaneProvider,
   DEFAULT_KONNECT_TIMEOUT_MS,
-  GatewayServiceInputs,
   KONNECT_SETTINGS_CONFIG_KEY,
   KONNECT_TOKEN_CONFIG_KEY,
   KONNECT_TOKEN_ENV,
-  RouteInputs,
-  controlPlaneProvider,
-  dataPlaneCertificateProvider,
+  readKonnectConnection,
+} from "../../providers/konnect/connection";
+import {
   diffControlPlane,
   diffDataPlaneCertificate,
   diffGatewayService,
   diffRoute,
+} from "../../providers/konnect/diff";
+import type { ControlPlaneInputs, GatewayServiceInputs, RouteInputs } from "../../providers/konnect/inputs";
+import {
+  controlPlaneProvider,
+  dataPlaneCertificateProvider,
   gatewayServiceProvider,
-  readKonnectConnection,
   routeProvider,
 } from "../../providers/konnect/providers";
 import { describeWithUpstream } from "../support/upstream";
