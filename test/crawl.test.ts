@@ -6,6 +6,7 @@ import { isUnknownPlaceholder } from "../offline/mocks";
 import { findSecretMaterial } from "../render/secretMaterial";
 import { CANARY, evaluateJourney, isSecret, named, ofType, unwrapSecret } from "./support/journey";
 import { InstalledFile } from "../components/hostSoftware";
+import { unknownOutput } from "./support/components";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
@@ -15,7 +16,7 @@ const TAGGABLE = /^aws:(ec2|vpc|rds|eks|iam|elasticloadbalancingv2)\//;
 function rulesOf(crawl: PhaseEvaluation, role: string): Array<Record<string, any>> {
   const group = named(crawl.resources, `kmj-onprem-${role}-sg`);
   return ofType(crawl.resources, INGRESS)
-    .filter((r) => r.inputs.securityGroupId === `[unknown.${group.name}.id]`)
+    .filter((r) => r.inputs.securityGroupId === unknownOutput(group.name, "id"))
     .map((r) => r.inputs);
 }
 
@@ -69,7 +70,7 @@ describe("crawl phase (offline, under the shared mocks)", () => {
     it("monolith 8080 only from the gateway's security group", () => {
       const app = rulesOf(crawl, "monolith").filter((r) => r.fromPort === 8080);
       assert.equal(app.length, 1);
-      assert.equal(app[0].referencedSecurityGroupId, "[unknown.kmj-onprem-gateway-sg.id]");
+      assert.equal(app[0].referencedSecurityGroupId, unknownOutput("kmj-onprem-gateway-sg", "id"));
       assert.equal(app[0].cidrIpv4, undefined);
     });
 
@@ -89,7 +90,7 @@ describe("crawl phase (offline, under the shared mocks)", () => {
         assert.equal((i.inputs.metadataOptions as any).httpTokens, "required");
         assert.equal((i.inputs.rootBlockDevice as any).encrypted, true);
         assert.equal((i.inputs.rootBlockDevice as any).volumeType, "gp3");
-        assert.equal(i.inputs.ami, "[unknown.ubuntu-ami.id]");
+        assert.equal(i.inputs.ami, unknownOutput("ubuntu-ami", "id"));
       }
     });
 
@@ -202,7 +203,7 @@ describe("crawl phase (offline, under the shared mocks)", () => {
       );
       const route = ofType(crawl.resources, "pulumi-nodejs:dynamic/konnect:Route")[0].inputs;
       assert.deepEqual(route.paths, ["/onprem"]);
-      assert.equal(route.serviceId, "[unknown.kmj-onprem-route-service.id]");
+      assert.equal(route.serviceId, unknownOutput("kmj-onprem-route-service", "id"));
       assert.equal(route.stripPath, true);
     });
 
@@ -215,8 +216,8 @@ describe("crawl phase (offline, under the shared mocks)", () => {
 
     it("pins the certificate the gateway presents", () => {
       const pin = ofType(crawl.resources, "pulumi-nodejs:dynamic/konnect:DataPlaneCertificate")[0].inputs;
-      assert.equal(pin.cert, "[unknown.kmj-gateway-cluster-cert.certPem]");
-      assert.equal(pin.controlPlaneId, "[unknown.kmj-gateway-control-plane.id]");
+      assert.equal(pin.cert, unknownOutput("kmj-gateway-cluster-cert", "certPem"));
+      assert.equal(pin.controlPlaneId, unknownOutput("kmj-gateway-control-plane", "id"));
     });
   });
 
@@ -229,7 +230,7 @@ describe("crawl phase (offline, under the shared mocks)", () => {
       assert.ok(isUnknownPlaceholder(o.hosts.gateway.publicAddress));
       assert.ok(isUnknownPlaceholder(o.konnect.controlPlaneEndpoint));
       assert.equal(o.monolithUrl, "http://10.0.0.74:8080/monolith/resources/");
-      assert.equal(o.gatewayProxyUrl, "http://[unknown.kmj-onprem-gateway-eip.publicIp]:8000");
+      assert.equal(o.gatewayProxyUrl, `http://${unknownOutput("kmj-onprem-gateway-eip", "publicIp")}:8000`);
     });
 
     it("smoke checks are the anchor's five GETs on /onprem, all 200", () => {

@@ -12,6 +12,7 @@ import { KONG_KEY_OWNER_SCRIPT } from "../render/kong";
 import { kumaControlPlaneEnv } from "../render/meshHost";
 import { CANARY, evaluateJourney, named, ofType, unwrapSecret } from "./support/journey";
 import { Host } from "../components/host";
+import { unknownOutput } from "./support/components";
 
 /**
  * What the second `pulumi up` must not break. AWS and the SSH hosts cannot run here, so each test
@@ -114,11 +115,16 @@ describe("day 2: the second `pulumi up`", () => {
       "kmj-onprem-gateway-eip",
     ]);
     for (const e of eips) assert.equal(e.inputs.domain, "vpc");
-    assert.equal((crawl.outputs as any).gatewayProxyUrl, "http://[unknown.kmj-onprem-gateway-eip.publicIp]:8000");
+    assert.equal(
+      (crawl.outputs as any).gatewayProxyUrl,
+      `http://${unknownOutput("kmj-onprem-gateway-eip", "publicIp")}:8000`,
+    );
     const globalCsr = named(walk.resources, "kmj-mesh-global-tls-csr");
-    assert.ok((globalCsr.inputs.ipAddresses as string[]).includes("[unknown.kmj-mesh-global-host-eip.publicIp]"));
+    assert.ok(
+      (globalCsr.inputs.ipAddresses as string[]).includes(unknownOutput("kmj-mesh-global-host-eip", "publicIp")),
+    );
     const zoneCsr = named(walk.resources, "kmj-mesh-onprem-tls-csr");
-    assert.ok((zoneCsr.inputs.ipAddresses as string[]).includes("[unknown.kmj-mesh-onprem-host-eip.publicIp]"));
+    assert.ok((zoneCsr.inputs.ipAddresses as string[]).includes(unknownOutput("kmj-mesh-onprem-host-eip", "publicIp")));
   });
 
   it("Kong's cluster key goes to the user the pinned image runs as, read from the image at every start (no uid assumed)", () => {

@@ -3,6 +3,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { HttpSmokeRunner, JourneyEvent, realClock, runSmokeChecks, SmokeCheckRunner } from "../../automation/journey";
 import type { SmokeCheck } from "../../phases/contract";
+import { unknownOutput } from "../support/components";
 
 describe("smoke checks", () => {
   let server: http.Server;
@@ -90,8 +91,12 @@ describe("smoke checks", () => {
 
     it("reports checks whose URL is only known after deployment as not run", async () => {
       assert.equal(
-        (await run({ ...check("/"), url: "http://[unknown.kmj-onprem-gateway-instance.publicIp]:8000/onprem/card/1" }))
-          .status,
+        (
+          await run({
+            ...check("/"),
+            url: `http://${unknownOutput("kmj-onprem-gateway-instance", "publicIp")}:8000/onprem/card/1`,
+          })
+        ).status,
         "not-run",
       );
     });

@@ -17,6 +17,7 @@ import {
 import { describeWithUpstream } from "../support/upstream";
 import { TOKEN, stackConfig, useKonnectServer } from "./fixtures";
 import { runInPlainNode } from "../support/plainNode";
+import { unknownOutput } from "../support/components";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCATmgAwIBAgIUKong\n-----END CERTIFICATE-----\n";
@@ -179,9 +180,9 @@ describe("Konnect resources", () => {
     const routeInputs = registered.find((r) => r.type.endsWith(":Route"))!.inputs;
     assert.equal(
       routeInputs.controlPlaneId,
-      "[unknown.cp.id]",
+      unknownOutput("cp", "id"),
       "a parent's id arrives as its resource id, so Pulumi orders the two and knows it in a preview of an update",
     );
-    assert.equal(routeInputs.serviceId, "[unknown.svc.id]");
+    assert.equal(routeInputs.serviceId, unknownOutput("svc", "id"));
   });
 });

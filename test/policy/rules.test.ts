@@ -32,6 +32,7 @@ import { check, checkStack, fake } from "./support";
 import { InstalledFile } from "../../components/hostSoftware";
 import { MeshGlobalControlPlane } from "../../components/meshGlobalControlPlane";
 import { Monolith } from "../../components/monolith";
+import { unknownOutput } from "../support/components";
 
 const PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----";
 const KPAT = "kpat_0123456789abcdefghijABCDEFGHIJ";
@@ -412,7 +413,7 @@ describe("policy rules (pure, over the neutral view)", () => {
       assert.equal(imageProblem("registry.example.com:5000/disputes"), "has no tag, which means latest");
       assert.equal(imageProblem("djfreese/monolith:latest"), "uses the tag latest, which moves under you");
       assert.equal(imageProblem("x@sha256:abc"), "has a malformed digest");
-      assert.equal(imageProblem("docker.io/kong/kuma-cp:[unknown.x.tag]"), undefined);
+      assert.equal(imageProblem(`docker.io/kong/kuma-cp:${unknownOutput("x", "tag")}`), undefined);
     });
     it("reads the images of docker run/pull lines in the program's own systemd units", () => {
       const unit = kumaControlPlaneUnit({
