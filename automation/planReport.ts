@@ -6,10 +6,13 @@ import { renderBootstrapScript } from "../render/cloudInit";
 import { DYNAMIC_PREFIX, UNKNOWN_PATTERN, UNKNOWN_TEXT } from "../offline/mocks";
 import { isSecretValue, RecordedResource } from "../offline/evaluator";
 import type { OfflinePlan } from "../offline/plan";
+import { shortType } from "../offline/resourceTypes";
 
 /** How the plan prints a secret and a value only known after deployment. */
 export const SECRET_TEXT = "[secret]";
 export { UNKNOWN_TEXT };
+/** Short type for the tree: `aws:ec2/instance:Instance` -> `aws:ec2:Instance`. */
+export { shortType };
 
 /** Plain JSON of a recorded value: secrets become "[secret]", deploy-time values "[unknown]". */
 export function sanitize(value: unknown): any {
@@ -44,13 +47,6 @@ export function planJson(plan: OfflinePlan): object {
       outputs: sanitize(p.outputs),
     })),
   };
-}
-
-/** Short type for the tree: `aws:ec2/instance:Instance` -> `aws:ec2:Instance`. */
-export function shortType(type: string): string {
-  if (type.startsWith(DYNAMIC_PREFIX)) return type.slice(DYNAMIC_PREFIX.length);
-  const [pkg, mod, name] = type.split(":");
-  return name ? `${pkg}:${mod.split("/")[0]}:${name}` : type;
 }
 
 export function renderTree(resources: RecordedResource[]): string {

@@ -1,8 +1,9 @@
 import type { MultiBar, SingleBar } from "cli-progress";
-import { formatDuration } from "../automation/journey/clock";
 import type { JourneyEvent, PhaseAction, ResourceStep } from "../automation/journey/events";
-import { describeChanges } from "../automation/journey/journey";
-import { shortType } from "../automation/planReport";
+import { EventText } from "../automation/journey/wording";
+import { shortType } from "../offline/resourceTypes";
+
+export { EventText };
 
 /** Shows a journey's events: progress bars on a terminal, plain lines in CI and pipes, NDJSON for machines. */
 export interface Renderer {
@@ -21,89 +22,6 @@ export class NdjsonRenderer implements Renderer {
   }
 
   close(): void {}
-}
-
-const OP_SYMBOL: Record<string, string> = {
-  create: "+",
-  update: "~",
-  replace: "+-",
-  delete: "-",
-  same: " ",
-  read: ">",
-};
-const CHECK_SYMBOL = { passed: "✓", failed: "✗", "not-run": "·", retrying: "…" } as const;
-
-/** Turns events into lines for people; offline, everything is said as what would happen. */
-export class EventText {
-  private offline = false;
-
-  line(event: JourneyEvent): string | undefined {
-    switch (event.type) {
-      case "operation-started":
-        this.offline = event.engine === "offline";
-        return `▶ ${event.command}   [${event.engineDescription}]`;
-      case "phase-started":
-        return `${event.phase}: ${this.verb(event.action)} (stack ${event.stack}${event.scope ? `, ${event.scope}` : ""})`;
-      case "resource-step":
-        return this.step(event);
-      case "diagnostic":
-        return `  ${event.severity === "info" ? "" : `${event.severity}: `}${event.message}`;
-      case "phase-finished": {
-        const what = event.skipped
-          ? `nothing to do (${event.skipped})`
-          : describeChanges(event.changes, this.offline ? "preview" : event.action);
-        return `${event.phase}: ${this.verb(event.action)} ${event.skipped ? "" : "done: "}${what}${event.skipped ? "" : ` (${formatDuration(event.durationMs)})`}`;
-      }
-      case "gate":
-        return `gate ${event.requires === event.phase ? event.phase : `${event.requires} -> ${event.phase}`}: ${event.verdict.toUpperCase()}: ${event.reason}`;
-      case "smoke-check": {
-        const status =
-          event.status === "not-run"
-            ? "NOT RUN"
-            : event.status === "retrying"
-              ? `retrying (attempt ${event.attempt})`
-              : event.status;
-        return `  smoke ${CHECK_SYMBOL[event.status]} ${event.phase} | ${event.check}: ${status}${event.detail ? ` - ${event.detail}` : ""}`;
-      }
-      case "weight":
-        return `${event.migration}: ${this.offline ? "would set" : "setting"} weight ${event.from}% -> ${event.to}% (${event.reason})`;
-      case "metric-gate":
-        return `  gates ${event.verdict === "not-run" ? "NOT RUN" : event.verdict.toUpperCase()} ${event.migration} at ${event.weight}% (${formatDuration(event.windowMs)} of traffic): ${event.message}`;
-      case "early-access":
-        return `${event.migration}: ${event.reason === "already-on" ? "early access is on already" : `${this.offline ? "would turn" : "turning"} early access ${event.enabled ? "on" : "off"}${event.reason === "revert" ? " again (revert)" : ""}`} for ${event.header}: ${event.values.join(", ")}`;
-      case "waiting":
-        if (event.durationMs === 0) return `  ${event.detail}`;
-        return `${event.real ? "waiting" : "would wait"} ${event.what === "load-balancers" ? "up to " : ""}${formatDuration(event.durationMs)} ${event.detail}`;
-      case "summary": {
-        const icon = event.outcome === "succeeded" ? "✓" : event.outcome === "cancelled" ? "■" : "✗";
-        const resume =
-          event.resume && event.outcome !== "succeeded" && !event.message.includes(event.resume)
-            ? `\n  to carry on: ${event.resume}`
-            : "";
-        const changing = ["up", "shift", "rollback", "destroy"].includes(event.operation);
-        const note =
-          this.offline && changing && event.outcome === "succeeded" ? " (offline: nothing was deployed)" : "";
-        return `${icon} ${event.outcome === "succeeded" ? "" : `${event.outcome.toUpperCase()}: `}${event.message}${note}${resume}`;
-      }
-    }
-  }
-
-  /** A finished (or failed) resource step; unchanged resources are left out. */
-  private step(event: ResourceStep): string | undefined {
-    if (event.state === "started" || event.op === "same") return undefined;
-    const progress = `${event.progress.done}${event.progress.total ? `/${event.progress.total}` : ""}`;
-    const op =
-      event.state === "failed"
-        ? `FAILED ${event.op}`
-        : this.offline || event.action === "preview"
-          ? `would ${event.op}`
-          : event.op;
-    return `  ${OP_SYMBOL[event.op] ?? "*"} ${op} ${shortType(event.resourceType)} ${event.name}  [${progress}]`;
-  }
-
-  private verb(action: PhaseAction): string {
-    return this.offline && action !== "preview" ? `${action} (offline)` : action;
-  }
 }
 
 /** Plain lines: CI logs, pipes, dumb terminals. */

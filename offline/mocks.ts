@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DYNAMIC_PREFIX } from "./resourceTypes";
 
 /**
  * The one mock world of this project, shared by the offline engine and the tests. It knows every
@@ -138,7 +139,7 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
   "aws:index/getRegion:getRegion": (_i, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region }),
 };
 
-export const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
+export { DYNAMIC_PREFIX };
 
 export function isComponentType(type: string): boolean {
   return type.startsWith("journey:");

@@ -38,9 +38,5 @@ export function parseDuration(text: string): number {
   return parts.reduce((ms, [, amount, unit]) => ms + Number(amount) * UNITS[unit], 0);
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = Math.round(ms / 1000);
-  const [h, m, rest] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  return [h && `${h}h`, m && `${m}m`, (rest || (!h && !m)) && `${rest}s`].filter(Boolean).join("");
-}
+/** Durations read as the events say them (`5m`, `1m30s`). */
+export { formatDuration } from "./wording";

@@ -1,6 +1,6 @@
 import type { Phase } from "../../config/schema";
 import type { UpdateRecord } from "../engines/engine";
-import type { ChangeCounts, PhaseAction } from "./events";
+import type { ChangeCounts } from "./events";
 import { DEFAULT_STEPS } from "./migrations";
 import { failedChecks, SmokeReport } from "./smoke";
 
@@ -56,18 +56,7 @@ export interface CancelReport {
   cancelled: string[];
 }
 
-/** `would create 40, update 1; 12 unchanged` (preview) or `40 created, 1 updated; 12 unchanged`. */
-export function describeChanges(changes: ChangeCounts, action: PhaseAction): string {
-  const done: Record<string, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted" };
-  const counted = Object.entries(changes).filter(([op, n]) => op !== "same" && n! > 0);
-  const unchanged = changes.same ? `${changes.same} unchanged` : "";
-  if (counted.length === 0) return unchanged ? `no changes (${unchanged})` : "no changes";
-  const parts =
-    action === "preview"
-      ? `would ${counted.map(([op, n]) => `${op} ${n}`).join(", ")}`
-      : counted.map(([op, n]) => `${n} ${done[op] ?? op}`).join(", ");
-  return unchanged ? `${parts}; ${unchanged}` : parts;
-}
+export { describeChanges } from "./wording";
 
 /** What to run next, from where each phase stands. */
 export function nextStep(phases: PhaseStatus[]): string {

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Page } from "playwright-core";
 import { PROJECT_DIR } from "../../offline/stackConfig";
-import { OPERATOR, READER, startServer, TestServer } from "./support";
+import { PlainRenderer } from "../../cli/renderers";
+import { OPERATOR, READER, readEvents, startServer, TestServer } from "./support";
 import { browserIt, hasChromium, launchChromium } from "./chromium";
 
 /** Screenshots kept for people to look at (gitignored). */
@@ -76,12 +77,20 @@ describe("portal server: the dashboard in a real browser (headless Chromium)", f
     await page.click('#timeline [data-phase="crawl"] button[data-action="preview"]');
     await page.waitForSelector('#events li[data-type="summary"]');
     const lines = await page.$$eval("#events li", (items) => items.map((i) => i.textContent ?? ""));
-    assert.match(lines[0], /^▶ journey preview crawl {2}\[offline engine/);
+    assert.match(lines[0], /^▶ journey preview crawl {3}\[offline engine/);
     assert.ok(
-      lines.filter((l) => /^ {2}\+ create aws:ec2\/instance:Instance kmj-onprem-(monolith|gateway)-instance/.test(l))
+      lines.filter((l) => /^ {2}\+ would create aws:ec2:Instance kmj-onprem-(monolith|gateway)-instance/.test(l))
         .length === 2,
       lines.join("\n"),
     );
+    // Line for line what the CLI prints for the same events (automation/journey/wording.ts).
+    const { jobs } = (await t!.call("GET", "/api/jobs")).body;
+    const id = jobs.find((j: any) => j.command === "journey preview crawl").id;
+    const cli: string[] = [];
+    const plain = new PlainRenderer((text) => void cli.push(text.replace(/\n$/, "")));
+    for (const message of await readEvents(`${t!.url}/api/jobs/${id}/events`))
+      if (message.event !== "end") plain.onEvent(message.data);
+    assert.deepEqual(lines, cli);
     const created = /^✓ crawl: would create (\d+)$/.exec(lines.at(-1)!);
     assert.ok(created, lines.at(-1));
     assert.equal(await page.textContent("#job-state"), "succeeded");

@@ -1,11 +1,22 @@
-// The dashboard's topology picture (SVG), drawn from /api/topology. Loaded before app.js, whose
-// helpers (svg, $, STATE_TEXT) it uses when the page calls renderTopology.
-"use strict";
+import type { TopologyAnswer } from "../routes/phases";
+import type { TopologyNode } from "../topology";
+import { $, svg } from "./dom";
+import { stateText } from "./timeline";
 
-// ---- the topology ---------------------------------------------------------------------------
+/** The dashboard's topology picture (SVG), drawn from /api/topology. */
 
-const ZONES = { "on-prem": { x: 20, y: 110, w: 440, h: 270 }, cloud: { x: 500, y: 110, w: 440, h: 270 } };
-const NODES = {
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+const ZONES: Record<string, Box> = {
+  "on-prem": { x: 20, y: 110, w: 440, h: 270 },
+  cloud: { x: 500, y: 110, w: 440, h: 270 },
+};
+const NODES: Record<string, Box> = {
   "konnect-cp": { x: 30, y: 18, w: 270, h: 62 },
   "global-cp": { x: 345, y: 18, w: 290, h: 62 },
   gateway: { x: 40, y: 170, w: 190, h: 62 },
@@ -15,11 +26,11 @@ const NODES = {
   microservice: { x: 520, y: 295, w: 200, h: 62 },
 };
 
-function renderTopology(data) {
+export function renderTopology(data: TopologyAnswer): void {
   const root = $("topology");
   root.replaceChildren();
-  const phaseState = (phase) => (data.phases && data.phases[phase]) || "not-deployed";
-  const boxes = {};
+  const phaseState = (phase: string) => (data.phases && data.phases[phase]) || "not-deployed";
+  const boxes: Record<string, Box> = {};
   // Back to front: zones, links, nodes, link labels, so that no zone hides a link and no box a label.
   const zonesLayer = svg("g", { class: "zones" });
   const linksLayer = svg("g", { class: "links" });
@@ -113,14 +124,10 @@ function renderTopology(data) {
   root.setAttribute("viewBox", `0 0 960 ${Math.max(400, 400 + data.splits.length * 46)}`);
 }
 
-function drawNode(node, box, phaseState, zone) {
+function drawNode(node: TopologyNode, box: Box, phaseState: string, zone?: string): SVGElement {
   const group = svg("g", { "data-node": node.id, "data-in-zone": zone, class: `node ${node.kind} ${phaseState}` });
   group.append(
-    svg(
-      "title",
-      {},
-      `${node.label}${node.detail ? `: ${node.detail}` : ""} (${node.phase}, ${STATE_TEXT[phaseState] || phaseState})`,
-    ),
+    svg("title", {}, `${node.label}${node.detail ? `: ${node.detail}` : ""} (${node.phase}, ${stateText(phaseState)})`),
   );
   group.append(svg("rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 8 }));
   group.append(svg("text", { x: box.x + 10, y: box.y + 24, class: "node-label" }, node.label));
@@ -131,4 +138,4 @@ function drawNode(node, box, phaseState, zone) {
   return group;
 }
 
-const clip = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
