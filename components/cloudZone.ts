@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
+import { KumaConnectionArgs, KumaZoneToken } from "../providers/kuma/resources";
 import {
   kdsGlobalCaSecret,
   kongMeshSystemNamespace,
@@ -26,17 +27,18 @@ export interface CloudZoneArgs {
   /** The on-prem network, the only one allowed to reach this zone's ingress (over peering). */
   onPremCidr?: string;
   meshVersion: string;
-  kdsAddress: string;
+  /** The global CP: where this zone registers (KDS) and whose API issues the zone's token. */
+  global: { kdsAddress: string; api: pulumi.Input<KumaConnectionArgs> };
   caCertPem: pulumi.Input<string>;
-  /** The zone's cp-scoped token (secret). */
-  cpToken: pulumi.Input<string>;
+  /** Lifetime of the zone's cp-scoped token. */
+  tokenValidity: string;
   tags: Record<string, string>;
 }
 
 const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
 
 /**
- * The cloud zone: EKS with a managed node group on private subnets across two AZs and Kubernetes
+ * The cloud zone, a Kong Mesh zone in Kubernetes mode: EKS with a managed node group on private subnets across two AZs and Kubernetes
  * secrets encrypted with KMS, and the kong-mesh chart in zone mode connected to the global CP
  * over verified TLS.
  */
@@ -57,6 +59,14 @@ export class CloudZone extends pulumi.ComponentResource {
     );
     const tags = args.tags;
 
+    // The zone's cp-scoped token, issued by the global CP. Declared at the stack's top level, where it
+    // was before this component owned it: a parent is part of the URN, and a new URN would issue a new token.
+    const cpToken = new KumaZoneToken(`${name}-cp-token`, {
+      connection: args.global.api,
+      zone: args.zone,
+      scope: ["cp"],
+      validFor: args.tokenValidity,
+    });
     const secretsKey = new aws.kms.Key(
       `${name}-secrets-key`,
       { description: `${name}: EKS secrets envelope encryption`, enableKeyRotation: true, tags },
@@ -131,7 +141,7 @@ export class CloudZone extends pulumi.ComponentResource {
     );
     const tokenSecret = new k8s.core.v1.Secret(
       `${name}-cp-token`,
-      zoneCpTokenSecret("kong-mesh-cp-token", pulumi.secret(args.cpToken)),
+      zoneCpTokenSecret("kong-mesh-cp-token", pulumi.secret(cpToken.token)),
       { ...k8sOpts, dependsOn: [namespace] },
     );
     this.meshRelease = new k8s.helm.v3.Release(
@@ -144,7 +154,7 @@ export class CloudZone extends pulumi.ComponentResource {
         namespace: KONG_MESH_NAMESPACE,
         values: kongMeshZoneValues({
           zone: args.zone,
-          kdsGlobalAddress: args.kdsAddress,
+          kdsGlobalAddress: args.global.kdsAddress,
           kdsCaSecretName: "kong-mesh-kds-global-ca",
           cpTokenSecretName: "kong-mesh-cp-token",
           // The internal NLB of the zone ingress accepts only the on-prem network (the controller opens the node ports for it).

@@ -19,6 +19,7 @@ export interface MeshGlobalControlPlaneArgs {
   vpcId: pulumi.Input<string>;
   vpcCidr: string;
   subnetId: pulumi.Input<string>;
+  /** Its fixed address: `placeHost("globalControlPlane", …)` of the address plan (components/addressPlan.ts). */
   privateIp: string;
   /** Private subnets in two AZs for the store. */
   databaseSubnetIds: pulumi.Input<string>[];

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import { toYaml } from "../lib/yaml";
 import { KumaConnectionArgs, KumaDataplaneToken } from "../providers/kuma/resources";
 import type { Dataplane } from "../render/kuma";
@@ -17,6 +18,12 @@ export interface MeshSidecarArgs {
   caCertPem: pulumi.Input<string>;
   image: string;
   tokenValidity: string;
+  /**
+   * A simulated host's security group, opened on the sidecar's inbound port to the zone's network
+   * (the other sidecars and the zone ingress). Hosts without an inbound (a gateway) or without a
+   * group (existing hosts) need none.
+   */
+  inbound?: { securityGroupId: pulumi.Input<string>; port: number; fromCidr: string; tags: Record<string, string> };
 }
 
 const HOST_DIR = "/etc/kuma/dataplane";
@@ -29,6 +36,20 @@ export class MeshSidecar extends pulumi.ComponentResource {
   static readonly TYPE = "journey:mesh:Sidecar";
   constructor(name: string, args: MeshSidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(MeshSidecar.TYPE, name, { host: args.host }, opts);
+    if (args.inbound) {
+      // Named and placed as it was before the sidecar owned it (`<host>-in-mesh` at the stack's top
+      // level): name and parent are part of the URN, and a new URN would replace the rule.
+      const hostName = name.endsWith("-sidecar") ? name.slice(0, -"-sidecar".length) : name;
+      new aws.vpc.SecurityGroupIngressRule(`${hostName}-in-mesh`, {
+        securityGroupId: args.inbound.securityGroupId,
+        description: `mesh traffic to the ${args.host}'s sidecar (gateway sidecar and zone ingress)`,
+        ipProtocol: "tcp",
+        fromPort: args.inbound.port,
+        toPort: args.inbound.port,
+        cidrIpv4: args.inbound.fromCidr,
+        tags: args.inbound.tags,
+      });
+    }
     const dataplane = pulumi.output(args.dataplane);
     const token = new KumaDataplaneToken(
       `${name}-token`,

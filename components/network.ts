@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { subdivide } from "../lib/cidr";
+import type { HostSubnets } from "./addressPlan";
 
 export interface SubnetSpec {
   cidr: string;
-  availabilityZone: pulumi.Input<string>;
+  /** Without it, the n-th subnet of a kind goes in the region's n-th available zone. */
+  availabilityZone?: pulumi.Input<string>;
 }
 
 export interface NetworkArgs {
@@ -23,6 +25,8 @@ export class Network extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
   public readonly cidr: string;
   public readonly publicSubnetIds: pulumi.Output<string>[];
+  /** The public subnets as the address plan places hosts in them (`placeHost`). */
+  public readonly publicSubnets: HostSubnets<pulumi.Output<string>>;
   public readonly privateSubnetIds: pulumi.Output<string>[];
   public readonly routeTableIds: pulumi.Output<string>[];
 
@@ -33,6 +37,11 @@ export class Network extends pulumi.ComponentResource {
       ...extra,
       Name: `${name}-${role}`,
     });
+    const needsLookup = [...args.publicSubnets, ...(args.privateSubnets ?? [])].some((s) => !s.availabilityZone);
+    const azs = needsLookup
+      ? aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names
+      : pulumi.output([] as string[]);
+    const zoneOf = (spec: SubnetSpec, i: number) => spec.availabilityZone ?? azs.apply((names) => names[i]);
 
     const vpc = new aws.ec2.Vpc(
       `${name}-vpc`,
@@ -58,7 +67,7 @@ export class Network extends pulumi.ComponentResource {
         {
           vpcId: vpc.id,
           cidrBlock: spec.cidr,
-          availabilityZone: spec.availabilityZone,
+          availabilityZone: zoneOf(spec, i),
           mapPublicIpOnLaunch: false,
           tags: tag(`public-${i + 1}`, args.publicSubnetTags),
         },
@@ -80,7 +89,7 @@ export class Network extends pulumi.ComponentResource {
           {
             vpcId: vpc.id,
             cidrBlock: spec.cidr,
-            availabilityZone: spec.availabilityZone,
+            availabilityZone: zoneOf(spec, i),
             mapPublicIpOnLaunch: false,
             tags: tag(`private-${i + 1}`, args.privateSubnetTags),
           },
@@ -118,6 +127,7 @@ export class Network extends pulumi.ComponentResource {
     this.vpcId = vpc.id;
     this.cidr = args.cidr;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.publicSubnets = { subnetIds: this.publicSubnetIds, subnetCidrs: args.publicSubnets.map((s) => s.cidr) };
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.routeTableIds = routeTableIds;
     this.registerOutputs({
@@ -137,4 +147,30 @@ export function planOnPremSubnets(vpcCidr: string): string[] {
 /** Default cloud layout: two public /24 for load balancers and NAT, two private /20 for EKS nodes and control planes. */
 export function planCloudSubnets(vpcCidr: string): { publicCidrs: string[]; privateCidrs: string[] } {
   return { publicCidrs: subdivide(vpcCidr, 24, 2), privateCidrs: subdivide(vpcCidr, 20, 2, 1) };
+}
+
+/**
+ * The cloud network: the planned subnets in the region's first two availability zones, tagged so
+ * that the EKS cluster `clusterName` puts internet-facing load balancers on the public ones and
+ * internal ones on the private ones.
+ */
+export function cloudNetwork(
+  name: string,
+  args: { cidr: string; clusterName: string; tags: Record<string, string> },
+  opts?: pulumi.ComponentResourceOptions,
+): Network {
+  const { publicCidrs, privateCidrs } = planCloudSubnets(args.cidr);
+  const cluster = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
+  return new Network(
+    name,
+    {
+      cidr: args.cidr,
+      publicSubnets: publicCidrs.map((cidr) => ({ cidr })),
+      privateSubnets: privateCidrs.map((cidr) => ({ cidr })),
+      publicSubnetTags: { "kubernetes.io/role/elb": "1", ...cluster },
+      privateSubnetTags: { "kubernetes.io/role/internal-elb": "1", ...cluster },
+      tags: args.tags,
+    },
+    opts,
+  );
 }

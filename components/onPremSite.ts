@@ -1,37 +1,33 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
-import { hostAddress } from "../lib/cidr";
-import { DEFAULT_ONPREM_CIDR, OnPremConfig } from "../config/schema";
-import type { HostBootstrap } from "../render/cloudInit";
+import type { CrawlOnPrem } from "../config/schema";
+import { dockerHost } from "../render/hosts";
+import { KONG_PROXY_PORT, KONG_PROXY_TLS_PORT } from "../render/kong";
+import { placeHost } from "./addressPlan";
 import { Host, hostAmi, InboundRule } from "./host";
 import type { SshConnection } from "./hostSoftware";
 import { Network, planOnPremSubnets } from "./network";
 import { SshKeyPair } from "./sshKeyPair";
 
-export interface SiteHostSpec {
-  role: string;
-  bootstrap: HostBootstrap;
-  /** Inbound flows; `fromRoles` are resolved to the security groups of hosts declared before this one. */
-  inbound: Array<InboundRule & { fromRoles?: string[] }>;
-  publicIp: boolean;
-  /** The host's address is published (e.g. the gateway's proxy URL): it gets an Elastic IP. */
-  elasticIp?: boolean;
-}
-
+/** What the site's hosts serve: who may call the gateway, where the monolith listens. */
 export interface OnPremSiteArgs {
-  onPrem: OnPremConfig;
-  hosts: SiteHostSpec[];
-  /** For onPrem.mode existing, or a supplied public key: the private key from secret config. */
+  onPrem: CrawlOnPrem;
+  /** For onPrem.mode existing, or a supplied public key: the private key from secret config (required then: config/schema.ts). */
   sshPrivateKey?: pulumi.Input<string>;
   /** Networks allowed to SSH into the simulated hosts. */
   adminCidrs: string[];
+  /** API consumers: the only networks that reach the gateway's proxy. */
+  clientCidrs: string[];
+  /** The monolith's port: open to the gateway's host only. */
+  monolithPort: number;
   /** Config `amiId`; without it the newest Ubuntu 24.04, kept once a host exists. */
   amiId?: string;
   tags: Record<string, string>;
 }
 
+export type SiteRole = "gateway" | "monolith";
+
 export interface SiteHost {
-  role: string;
+  role: SiteRole;
   id: pulumi.Output<string>;
   privateAddress: pulumi.Output<string>;
   publicAddress: pulumi.Output<string>;
@@ -40,55 +36,59 @@ export interface SiteHost {
   connection: SshConnection;
 }
 
+interface SiteHostSpec {
+  inbound: InboundRule[];
+  publicIp: boolean;
+  /** The host's address is published (e.g. the gateway's proxy URL): it gets an Elastic IP. */
+  elasticIp?: boolean;
+}
+
 /**
- * The data center the monolith lives in: simulated on AWS (VPC, subnets in two AZs, one host per
- * role) or a real one whose hosts are named in config, where nothing is created.
+ * The data center the monolith lives in: simulated on AWS (VPC, subnets in two AZs, a host for the
+ * gateway and one for the monolith, each with its own security group, at the addresses of the
+ * address plan) or a real one whose hosts are named in config, where nothing is created.
  */
 export class OnPremSite extends pulumi.ComponentResource {
   static readonly TYPE = "journey:onprem:Site";
-  public readonly hosts: Record<string, SiteHost> = {};
+  static readonly ROLES: readonly SiteRole[] = ["gateway", "monolith"];
+  public readonly hosts: Record<SiteRole, SiteHost>;
   public readonly network?: Network;
   public readonly subnetCidrs: string[] = [];
   public readonly sshPrivateKey: pulumi.Output<string>;
   public readonly sshKeyName?: pulumi.Output<string>;
 
   constructor(name: string, args: OnPremSiteArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(OnPremSite.TYPE, name, { mode: args.onPrem.mode, roles: args.hosts.map((h) => h.role) }, opts);
+    super(OnPremSite.TYPE, name, { mode: args.onPrem.mode, roles: [...OnPremSite.ROLES] }, opts);
     const onPrem = args.onPrem;
 
     if (onPrem.mode === "existing") {
+      // Config validation requires the secret with existing hosts (config/schema.ts): a guard for other callers.
       if (!args.sshPrivateKey) throw new Error("onPrem.mode existing needs the secret onPremSshPrivateKey");
-      this.sshPrivateKey = pulumi.secret(pulumi.output(args.sshPrivateKey));
-      for (const spec of args.hosts) {
-        const configured = (
-          onPrem.hosts as Record<string, { address: string; privateAddress?: string; sshUser: string } | undefined>
-        )[spec.role];
-        if (!configured) throw new Error(`onPrem.hosts.${spec.role} is required with onPrem.mode existing`);
-        this.hosts[spec.role] = {
-          role: spec.role,
+      const privateKey = pulumi.secret(pulumi.output(args.sshPrivateKey));
+      this.sshPrivateKey = privateKey;
+      const existing = (role: SiteRole): SiteHost => {
+        const configured = onPrem.hosts[role];
+        return {
+          role,
           id: pulumi.output(configured.address),
           privateAddress: pulumi.output(configured.privateAddress ?? configured.address),
           publicAddress: pulumi.output(configured.address),
           sshUser: configured.sshUser,
-          connection: { host: configured.address, user: configured.sshUser, privateKey: this.sshPrivateKey },
+          connection: { host: configured.address, user: configured.sshUser, privateKey },
         };
-      }
+      };
+      this.hosts = { gateway: existing("gateway"), monolith: existing("monolith") };
       this.registerOutputs({});
       return;
     }
 
-    const azs = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
-    const vpcCidr = onPrem.vpcCidr ?? DEFAULT_ONPREM_CIDR;
-    const subnetSpecs = onPrem.subnets ?? planOnPremSubnets(vpcCidr).map((cidr) => ({ cidr, az: undefined }));
-    this.subnetCidrs = subnetSpecs.map((s) => s.cidr);
+    const subnetCidrs = onPrem.subnets?.map((s) => s.cidr) ?? planOnPremSubnets(onPrem.vpcCidr);
+    this.subnetCidrs = subnetCidrs;
     const network = new Network(
       `${name}-network`,
       {
-        cidr: vpcCidr,
-        publicSubnets: subnetSpecs.map((s, i) => ({
-          cidr: s.cidr,
-          availabilityZone: s.az ?? azs.apply((names) => names[i]),
-        })),
+        cidr: onPrem.vpcCidr,
+        publicSubnets: subnetCidrs.map((cidr, i) => ({ cidr, availabilityZone: onPrem.subnets?.[i].az })),
         tags: args.tags,
       },
       { parent: this },
@@ -103,45 +103,58 @@ export class OnPremSite extends pulumi.ComponentResource {
     this.sshKeyName = key.keyName;
     const ami = hostAmi(args.amiId, { parent: this });
 
-    args.hosts.forEach((spec, i) => {
-      const subnetIndex = i % subnetSpecs.length;
-      const inbound = spec.inbound.map(({ fromRoles, ...rule }) => {
-        const source = fromRoles?.map((role) => this.hosts[role]?.securityGroupId)[0];
-        if (fromRoles && !source)
-          throw new Error(`host ${spec.role}: allow-from role ${fromRoles.join(",")} must be declared earlier`);
-        return { ...rule, sourceSecurityGroupId: source ?? rule.sourceSecurityGroupId };
-      });
-      const host = new Host(
-        `${name}-${spec.role}`,
+    const host = (role: SiteRole, spec: SiteHostSpec): SiteHost => {
+      const { subnetId, privateIp } = placeHost(role, network.publicSubnets);
+      const created = new Host(
+        `${name}-${role}`,
         {
-          role: spec.role,
+          role,
           vpcId: network.vpcId,
-          vpcCidr,
-          subnetId: network.publicSubnetIds[subnetIndex],
-          privateIp: hostAddress(subnetSpecs[subnetIndex].cidr, 10 + Math.floor(i / subnetSpecs.length)),
+          vpcCidr: onPrem.vpcCidr,
+          subnetId,
+          privateIp,
           instanceType: onPrem.instanceType,
           ami,
           keyName: key.keyName,
           rootVolumeGiB: onPrem.rootVolumeGiB,
-          bootstrap: spec.bootstrap,
+          bootstrap: dockerHost(role),
           adminCidrs: args.adminCidrs,
-          inbound,
+          inbound: spec.inbound,
           publicIp: spec.publicIp,
           elasticIp: spec.elasticIp,
           tags: args.tags,
         },
         { parent: this },
       );
-      this.hosts[spec.role] = {
-        role: spec.role,
-        id: host.instanceId,
-        privateAddress: host.privateIp,
-        publicAddress: host.publicIp,
+      return {
+        role,
+        id: created.instanceId,
+        privateAddress: created.privateIp,
+        publicAddress: created.publicIp,
         sshUser: "ubuntu",
-        securityGroupId: host.securityGroupId,
-        connection: { host: host.publicIp, user: "ubuntu", privateKey: key.privateKeyPem },
+        securityGroupId: created.securityGroupId,
+        connection: { host: created.publicIp, user: "ubuntu", privateKey: key.privateKeyPem },
       };
+    };
+    const gateway = host("gateway", {
+      publicIp: true,
+      elasticIp: true,
+      inbound: [
+        { description: "API consumers: Kong proxy (HTTP)", fromPort: KONG_PROXY_PORT, cidrs: args.clientCidrs },
+        { description: "API consumers: Kong proxy (HTTPS)", fromPort: KONG_PROXY_TLS_PORT, cidrs: args.clientCidrs },
+      ],
     });
+    const monolith = host("monolith", {
+      publicIp: true,
+      inbound: [
+        {
+          description: "the Kong gateway only",
+          fromPort: args.monolithPort,
+          sourceSecurityGroupId: gateway.securityGroupId,
+        },
+      ],
+    });
+    this.hosts = { gateway, monolith };
     this.registerOutputs({ vpcId: network.vpcId, hosts: Object.keys(this.hosts) });
   }
 }

@@ -1,5 +1,4 @@
 import { cidrContains, cidrsOverlap, coversPublicInternet, isCidr, MIN_PUBLIC_PREFIX } from "../lib/cidr";
-import { IMAGES } from "./versions";
 import { PHASES, PROJECT } from "./project";
 
 export type Problem = [PropertyKey[], unknown, string];
@@ -17,70 +16,33 @@ export function mirrorHint(key: string, upstream: string): string {
 }
 
 /**
- * Rules across keys, checked on the raw values so that they are reported together with every
- * other problem (schema refinements stop at the first invalid field). Returns [path, value, message].
+ * Rules across keys, used by the phase schemas' refinements (config/schema.ts). They read values
+ * that may still be invalid elsewhere, so that they are reported together with every other problem.
+ * Each returns [path, value, message].
  */
-export function crossKeyProblems(raw: Record<string, any>, awsRegion?: string): Problem[] {
+
+/** Admin networks that cover the internet, unless `allowPublicAdmin` accepts the risk. */
+export function adminCidrProblems(config: { adminCidrs?: unknown; allowPublicAdmin?: unknown }): Problem[] {
   const problems: Problem[] = [];
-  const phase = raw.phase;
-  const adminCidrs: unknown[] = Array.isArray(raw.adminCidrs) ? raw.adminCidrs : [];
-  if (raw.allowPublicAdmin !== true) {
-    adminCidrs.forEach((block, i) => {
-      if (typeof block === "string" && coversPublicInternet(block)) {
-        problems.push([
-          ["adminCidrs", i],
-          block,
-          `opens SSH and the control-plane APIs to the whole internet or a large part of it (public blocks must be /${MIN_PUBLIC_PREFIX} or longer); name your admin networks, or set allowPublicAdmin: true to accept the risk`,
-        ]);
-      }
-    });
-  }
-  const onPrem = raw.onPrem ?? { mode: "simulated" };
-  const onPremCidr: unknown = onPrem.vpcCidr ?? (phase === "crawl" ? DEFAULT_ONPREM_CIDR : undefined);
-  if (onPrem.mode === "simulated" && Array.isArray(onPrem.subnets)) {
-    problems.push(
-      ...subnetProblems(onPrem.subnets, typeof onPremCidr === "string" ? onPremCidr : DEFAULT_ONPREM_CIDR, awsRegion),
-    );
-  }
-  const cloudCidr = typeof raw.cloud?.vpcCidr === "string" ? raw.cloud.vpcCidr : "10.1.0.0/16";
-  if (
-    phase !== "crawl" &&
-    onPrem.mode === "simulated" &&
-    typeof onPremCidr === "string" &&
-    isCidr(onPremCidr) &&
-    isCidr(cloudCidr) &&
-    cidrsOverlap(onPremCidr, cloudCidr)
-  ) {
-    problems.push([
-      ["cloud", "vpcCidr"],
-      cloudCidr,
-      `overlaps the on-prem VPC ${onPremCidr}; the two networks are peered and need distinct ranges`,
-    ]);
-  }
-  if (phase === "crawl" && raw.monolith?.image === undefined) {
-    problems.push([["monolith", "image"], undefined, mirrorHint("monolith.image", IMAGES.monolith)]);
-  }
-  if (phase === "walk" && raw.microservice === undefined) {
-    problems.push([
-      ["microservice"],
-      undefined,
-      "is required in the walk phase: the service that takes over from the monolith, with its image",
-    ]);
-  } else if (phase === "walk" && raw.microservice?.image === undefined) {
-    problems.push([["microservice", "image"], undefined, mirrorHint("microservice.image", IMAGES.disputes)]);
-  }
-  const onPremZone = raw.mesh?.onPremZone ?? "on-prem";
-  const cloudZone = raw.mesh?.cloudZone ?? "cloud";
-  if (phase !== "crawl" && onPremZone === cloudZone) {
-    problems.push([
-      ["mesh", "cloudZone"],
-      cloudZone,
-      "is also mesh.onPremZone; allowed: a zone name different from the on-prem zone's (each zone registers with the global control plane under its own name)",
-    ]);
-  }
+  if (config.allowPublicAdmin === true || !Array.isArray(config.adminCidrs)) return problems;
+  config.adminCidrs.forEach((block, i) => {
+    if (typeof block === "string" && coversPublicInternet(block)) {
+      problems.push([
+        ["adminCidrs", i],
+        block,
+        `opens SSH and the control-plane APIs to the whole internet or a large part of it (public blocks must be /${MIN_PUBLIC_PREFIX} or longer); name your admin networks, or set allowPublicAdmin: true to accept the risk`,
+      ]);
+    }
+  });
+  return problems;
+}
+
+/** Migrations: one name and one path each. */
+export function migrationProblems(migrations: unknown): Problem[] {
+  const problems: Problem[] = [];
   const names = new Map<unknown, number>();
   const prefixes = new Map<unknown, number>();
-  (Array.isArray(raw.migrations) ? raw.migrations : []).forEach((m: any, i: number) => {
+  (Array.isArray(migrations) ? migrations : []).forEach((m: any, i: number) => {
     if (names.has(m?.name))
       problems.push([["migrations", i, "name"], m?.name, "is used by an earlier migration; names must be unique"]);
     if (prefixes.has(m?.pathPrefix)) {
@@ -96,7 +58,8 @@ export function crossKeyProblems(raw: Record<string, any>, awsRegion?: string): 
   return problems;
 }
 
-function subnetProblems(subnets: any[], vpcCidr: string, awsRegion?: string): Problem[] {
+/** Crawl's own subnets: inside its VPC, not overlapping, in two availability zones of aws:region. */
+export function subnetProblems(subnets: any[], vpcCidr: string, awsRegion?: string): Problem[] {
   const problems: Problem[] = [];
   const cidrs: unknown[] = subnets.map((s) => s?.cidr);
   cidrs.forEach((block, i) => {

@@ -3,13 +3,13 @@ import { z } from "zod";
 import { konnectTokenProblem } from "./konnect";
 import {
   AWS_REGIONS,
-  configSchema,
-  crossKeyProblems,
-  DEFAULT_ONPREM_CIDR,
   JourneyConfig,
   Phase,
+  PHASE_SCHEMAS,
+  PHASES,
   phaseStackProblem,
   PROJECT,
+  SchemaContext,
   SECRET_KEYS,
   SecretKey,
 } from "./schema";
@@ -32,8 +32,9 @@ export class ConfigError extends Error {
 }
 
 /**
- * Validates the whole stack config and reports every problem at once, each naming the key, the
- * value and what is allowed. Secret values are checked for presence and secrecy, never echoed.
+ * Validates the whole stack config against its phase's schema and reports every problem at once,
+ * each naming the key, the value and what is allowed. Secret values are checked for presence and
+ * secrecy, never echoed. Every rule runs here, before any resource is declared.
  */
 export function validateConfig(
   raw: RawStackConfig,
@@ -66,36 +67,31 @@ export function validateConfig(
     problems.push(`aws:region: "${awsRegion}" is not an AWS region; allowed: ${AWS_REGIONS.join(", ")}`);
   }
 
-  const parsed = configSchema.safeParse(ours, { reportInput: true });
-  if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
-  for (const [path, input, message] of crossKeyProblems(ours, awsRegion)) {
+  const context: SchemaContext = {
+    awsRegion,
+    secrets: new Set(secretNames.filter((name) => secretValues[name])),
+  };
+  const phase = ours.phase;
+  let config: Omit<JourneyConfig, "awsRegion"> | undefined;
+  if (isPhase(phase)) {
+    const schema = PHASE_SCHEMAS[phase](context);
+    const parsed = schema.safeParse(ours, { reportInput: true });
+    if (parsed.success) config = parsed.data;
+    else problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, phase)));
+  } else {
     problems.push(
-      input === undefined
-        ? `${PROJECT}:${formatPath(path)}: ${message}`
-        : `${PROJECT}:${formatPath(path)}: ${JSON.stringify(input)} ${message}`,
+      phase === undefined
+        ? `${PROJECT}:phase: is missing and must be one of ${PHASES.join(", ")}`
+        : `${PROJECT}:phase: ${JSON.stringify(phase)?.slice(0, 120)} must be one of ${PHASES.join(", ")}`,
     );
+    // Whatever the phase was meant to be: the problems every phase's schema finds.
+    const found = PHASES.map((p) => {
+      const parsed = PHASE_SCHEMAS[p](context).safeParse({ ...ours, phase: p }, { reportInput: true });
+      return parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, p));
+    });
+    problems.push(...found[0].filter((problem) => found.every((other) => other.includes(problem))));
   }
 
-  const phase = (parsed.success ? parsed.data.phase : ours.phase) as Phase | undefined;
-  for (const name of secretNames) {
-    const rule = SECRET_KEYS[name];
-    if (phase && rule.requiredIn.includes(phase) && !secretValues[name]) {
-      problems.push(
-        `${PROJECT}:${name}: is required in the ${phase} phase and missing; run \`pulumi config set --secret ${name} <value>\` (${rule.hint})`,
-      );
-    }
-  }
-  if (parsed.success && parsed.data.onPrem.mode === "existing" && !secretValues.onPremSshPrivateKey) {
-    problems.push(
-      `${PROJECT}:onPremSshPrivateKey: is required with onPrem.mode existing and missing; run \`pulumi config set --secret onPremSshPrivateKey < ~/.ssh/id_ed25519\``,
-    );
-  }
-  if (phase === "walk" && !secretValues.meshLicense && (ours.mesh as { trial?: unknown } | undefined)?.trial !== true) {
-    problems.push(
-      `${PROJECT}:meshLicense: is required in the walk phase and missing; run \`pulumi config set --secret meshLicense < license.json\`, ` +
-        "or set mesh.trial: true to run on Kong Mesh's bundled trial licence (5 data plane proxies, 30 days; once it expires the control plane does not start)",
-    );
-  }
   const stackProblem = phaseStackProblem(stack, phase);
   if (stackProblem) problems.push(stackProblem);
   if (secretValues.konnectToken !== undefined && konnectTokenProblem(secretValues.konnectToken)) {
@@ -108,11 +104,12 @@ export function validateConfig(
     const problem = webhookUrlProblem(secretValues.notifyUrl);
     if (problem) problems.push(`${PROJECT}:notifyUrl: [secret, not shown] ${problem}`);
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  const config: JourneyConfig = { ...parsed.data, awsRegion: awsRegion! };
-  if (config.phase === "crawl" && config.onPrem.mode === "simulated" && !config.onPrem.vpcCidr)
-    config.onPrem = { ...config.onPrem, vpcCidr: DEFAULT_ONPREM_CIDR };
-  return { config, secretValues };
+  if (problems.length > 0 || !config || !awsRegion) throw new ConfigError(problems);
+  return { config: { ...config, awsRegion } as JourneyConfig, secretValues };
+}
+
+function isPhase(value: unknown): value is Phase {
+  return typeof value === "string" && (PHASES as readonly string[]).includes(value);
 }
 
 /** Reads and validates the running stack's config; the config problems end the program without a stack trace. */
@@ -154,29 +151,35 @@ function parseValue(value: string): unknown {
   return value;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, phase: Phase): string {
   const key = `${PROJECT}:${formatPath(issue.path)}`;
   if (issue.code === "unrecognized_keys") {
     const where = issue.path.length > 0 ? key : PROJECT;
     return issue.keys
-      .map((k) => `${where}${issue.path.length > 0 ? "." : ":"}${k}: is not a known key${suggestion(k, issue)}`)
+      .map((k) => `${where}${issue.path.length > 0 ? "." : ":"}${k}: ${unknownKey(k, issue.path, phase)}`)
       .join("\n  - ");
   }
-  const input = (issue as { input?: unknown }).input;
-  const shown = input === undefined ? "is missing and" : `${JSON.stringify(input)?.slice(0, 120)}`;
+  const missing = issue.code === "custom" && (issue.params as { missing?: boolean } | undefined)?.missing === true;
+  const input = missing ? undefined : (issue as { input?: unknown }).input;
   let message = issue.message;
-  if (issue.code === "invalid_type" && input === undefined) message = `is required (${issue.expected})`;
-  return input === undefined ? `${key}: ${message}` : `${key}: ${shown} ${message}`;
+  // zod's own wording for an absent value; a schema's own message says more (e.g. how to pin an image).
+  if (issue.code === "invalid_type" && input === undefined && message.startsWith("Invalid input"))
+    message = `is required (${issue.expected})`;
+  return input === undefined ? `${key}: ${message}` : `${key}: ${JSON.stringify(input)?.slice(0, 120)} ${message}`;
 }
 
-function suggestion(unknownKey: string, issue: z.core.$ZodIssue): string {
-  const known = knownKeysAt(issue.path);
+/** An unknown key: what is allowed there, and the phase it belongs to if it is another phase's. */
+function unknownKey(unknownKey: string, path: PropertyKey[], phase: Phase): string {
+  const known = knownKeysAt(path, phase);
+  const owners = PHASES.filter((p) => p !== phase && knownKeysAt(path, p).includes(unknownKey));
+  const allowed = known.length > 0 ? `; allowed: ${known.join(", ")}` : "";
+  if (owners.length > 0) return `is ${owners.join(" and ")}'s, not a key of the ${phase} phase${allowed}`;
   const close = known.find((k) => k.toLowerCase().startsWith(unknownKey.toLowerCase().slice(0, 4)));
-  return known.length > 0 ? `; allowed: ${known.join(", ")}${close ? ` (did you mean ${close}?)` : ""}` : "";
+  return `is not a known key${allowed}${close ? ` (did you mean ${close}?)` : ""}`;
 }
 
-function knownKeysAt(path: PropertyKey[]): string[] {
-  let schema: z.ZodTypeAny = configSchema as unknown as z.ZodTypeAny;
+function knownKeysAt(path: PropertyKey[], phase: Phase): string[] {
+  let schema: z.ZodTypeAny = PHASE_SCHEMAS[phase]() as unknown as z.ZodTypeAny;
   for (const segment of path) {
     const shape = unwrapObject(schema)?.shape as Record<string, z.ZodTypeAny> | undefined;
     if (!shape || typeof segment !== "string" || !shape[segment]) return [];

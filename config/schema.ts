@@ -1,11 +1,18 @@
 import { z } from "zod";
-import { isCidr, parseCidr } from "../lib/cidr";
+import { cidrsOverlap, isCidr, parseCidr } from "../lib/cidr";
 import { KONNECT_REGIONS } from "./konnect";
 import { AWS_REGIONS } from "./regions";
 import { IMAGES, VERSIONS } from "./versions";
-import { mirrorHint } from "./crossKey";
+import {
+  adminCidrProblems,
+  DEFAULT_ONPREM_CIDR,
+  migrationProblems,
+  mirrorHint,
+  Problem,
+  subnetProblems,
+} from "./crossKey";
 import { EARLY_ACCESS_VALUE, KONG_REQUEST_ID_HEADER } from "../render/kuma/httpRoutes";
-export { crossKeyProblems, DEFAULT_ONPREM_CIDR, phaseStackProblem } from "./crossKey";
+export { DEFAULT_ONPREM_CIDR, phaseStackProblem } from "./crossKey";
 
 import { PHASES, Phase, PROJECT } from "./project";
 export { PHASES, PROJECT };
@@ -68,18 +75,21 @@ const sizedCidr = (longest: number, why: string) =>
     return prefix === undefined || (prefix >= 16 && prefix <= longest);
   }, `must be from /16 (the largest VPC AWS allows) to /${longest} (${why})`);
 
-/** A container image pinned to a version tag or a digest: never `latest`, never untagged. */
+/** A container image pinned to a version tag or a digest: never `latest`, never untagged; required, with how to get one. */
 const pinnedImage = (key: string, upstream: string) =>
   z
-    .object({
-      repository: repository("an image repository").optional(),
-      tag: z
-        .string()
-        .regex(IMAGE_TAG, "must be an image tag such as 1.4.2")
-        .refine((t) => t !== "latest", "must pin a version: 'latest' moves under you")
-        .optional(),
-      digest: z.string().regex(DIGEST, "must be sha256:<64 hex digits>").optional(),
-    })
+    .object(
+      {
+        repository: repository("an image repository").optional(),
+        tag: z
+          .string()
+          .regex(IMAGE_TAG, "must be an image tag such as 1.4.2")
+          .refine((t) => t !== "latest", "must pin a version: 'latest' moves under you")
+          .optional(),
+        digest: z.string().regex(DIGEST, "must be sha256:<64 hex digits>").optional(),
+      },
+      { error: (issue) => (issue.input === undefined ? mirrorHint(key, upstream) : undefined) },
+    )
     .strict()
     .refine((i) => i.tag !== undefined || i.digest !== undefined, {
       message: "must be pinned: set `tag` (not 'latest') or `digest`",
@@ -103,39 +113,18 @@ const subnet = z
   })
   .strict();
 
-const simulatedOnPrem = z
-  .object({
-    mode: z.literal("simulated"),
-    /** Crawl's; walk reads it from crawl's outputs, so walk need not (and must not contradict it). */
-    vpcCidr: sizedCidr(25, "two /26 subnets are cut from it").optional(),
-    subnets: z.array(subnet).length(2, "must list exactly 2 subnets, one per availability zone").optional(),
-    instanceType: nonEmpty("an EC2 instance type, e.g. t3.small").default("t3.small"),
-    rootVolumeGiB: z.number().int().min(8, "must be at least 8 GiB").max(1024).default(20),
-    sshPublicKey: z
-      .string()
-      .regex(
-        /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/,
-        "must be an OpenSSH public key line (ssh-ed25519 AAAA...)",
-      )
-      .optional(),
-  })
-  .strict();
-
-const existingHost = z
-  .object({
-    address: nonEmpty("the address the program reaches over SSH"),
-    privateAddress: z.ipv4("must be the IPv4 address other on-prem hosts reach it at").optional(),
-    sshUser: nonEmpty("the SSH user").default("ubuntu"),
-  })
-  .strict();
-
-const existingOnPrem = z
-  .object({
-    mode: z.literal("existing"),
-    /** `zone` hosts the on-prem zone's control plane, ingress and egress from the walk phase on. */
-    hosts: z.object({ monolith: existingHost, gateway: existingHost, zone: existingHost.optional() }).strict(),
-  })
-  .strict();
+/** A host of your data center; `whenMissing` explains a required one that is absent. */
+const existingHost = (whenMissing?: string) =>
+  z
+    .object(
+      {
+        address: nonEmpty("the address the program reaches over SSH"),
+        privateAddress: z.ipv4("must be the IPv4 address other on-prem hosts reach it at").optional(),
+        sshUser: nonEmpty("the SSH user").default("ubuntu"),
+      },
+      whenMissing ? { error: (issue) => (issue.input === undefined ? whenMissing : undefined) } : undefined,
+    )
+    .strict();
 
 /** Callers who reach a migration's microservice whatever its weight (render/kuma meshHttpRoute). */
 const earlyAccess = z
@@ -199,172 +188,404 @@ const migration = z
   })
   .strict();
 
-export const configSchema = z
-  .object({
-    phase: z.enum(PHASES, { message: `must be one of ${PHASES.join(", ")}` }),
-    owner: nonEmpty("the owning team (tagged on every resource)").max(
-      256,
-      "must be at most 256 characters: AWS's limit for a tag value, and it is tagged on every resource",
-    ),
-    namePrefix: label("the resource name prefix", 20).default("kmj"),
-    adminCidrs: z
-      .array(cidr)
-      .min(1, "must list at least one CIDR block allowed to administer hosts (SSH, control-plane APIs)"),
-    allowPublicAdmin: z.boolean().default(false),
-    /** The hosts' image, pinned (AMI ids are per region); without it the newest Ubuntu 24.04, kept once a host exists. */
-    amiId: z
-      .string()
-      .regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be an AMI id like ami-0123456789abcdef0 (of aws:region)")
-      .optional(),
-    clientCidrs: z.array(cidr).min(1, "must list at least one CIDR block of API consumers").default(["0.0.0.0/0"]),
-    stackRefs: z
-      .object({ crawl: stackName("the crawl stack").optional(), walk: stackName("the walk stack").optional() })
-      .strict()
-      .default({}),
-    onPrem: z
-      .discriminatedUnion("mode", [simulatedOnPrem, existingOnPrem], {
-        message: "must have mode 'simulated' (an on-prem data center simulated on AWS) or 'existing' (real hosts)",
-      })
-      .default({ mode: "simulated", instanceType: "t3.small", rootVolumeGiB: 20 }),
-    monolith: z
-      .object({
-        image: pinnedImage("monolith.image", IMAGES.monolith).optional(),
-        port: port.default(8080),
-        basePath: z.string().startsWith("/").default("/monolith/resources/"),
-      })
-      .strict()
-      .default({ port: 8080, basePath: "/monolith/resources/" }),
-    konnect: z
-      .object({
-        region: z.enum(KONNECT_REGIONS, { message: `must be one of ${KONNECT_REGIONS.join(", ")}` }).default("us"),
-        baseUrl: z
-          .url({
-            protocol: /^https$/,
-            message: "must be an https URL: the Konnect token travels in every request to it",
-          })
-          .optional(),
-        controlPlaneName: z.string().min(1).max(100).optional(),
-        adoptExisting: z.boolean().default(false),
-        gatewayRepository: repository("the Kong Gateway image repository").default(IMAGES.kongGateway),
-        gatewayVersion: version("3.14.0.13").default(VERSIONS.kongGateway),
-        timeoutMs: z.number().int().min(1000).max(300000).default(30000),
-      })
-      .strict()
-      .default({
-        region: "us",
-        adoptExisting: false,
-        gatewayRepository: IMAGES.kongGateway,
-        gatewayVersion: VERSIONS.kongGateway,
-        timeoutMs: 30000,
-      }),
-    cloud: z
-      .object({
-        vpcCidr: sizedCidr(18, "two /24 and two /20 subnets are cut from it").default("10.1.0.0/16"),
-        kubernetesVersion: version("1.34").default(VERSIONS.kubernetes),
-        nodeInstanceType: nonEmpty("an EC2 instance type for EKS nodes").default("t3.medium"),
-        nodes: z
-          .object({ min: z.number().int().min(1), desired: z.number().int().min(1), max: z.number().int().min(1) })
-          .strict()
-          .refine((n) => n.min <= n.desired && n.desired <= n.max, "must satisfy min <= desired <= max")
-          .default({ min: 2, desired: 2, max: 3 }),
-        controlPlaneInstanceType: nonEmpty("an EC2 instance type for the mesh control planes").default("t3.small"),
-      })
-      .strict()
-      .default({
-        vpcCidr: "10.1.0.0/16",
-        kubernetesVersion: VERSIONS.kubernetes,
-        nodeInstanceType: "t3.medium",
-        nodes: { min: 2, desired: 2, max: 3 },
-        controlPlaneInstanceType: "t3.small",
-      }),
-    mesh: z
-      .object({
-        version: version("2.13.10").default(VERSIONS.kongMesh),
-        onPremZone: label("the on-prem zone").default("on-prem"),
-        cloudZone: label("the cloud zone").default("cloud"),
-        databaseInstanceClass: nonEmpty("an RDS instance class").default("db.t4g.micro"),
-        /** The on-prem zone's Postgres container. */
-        postgresVersion: version("16.4").default(VERSIONS.postgres),
-        /** RDS: a major ("16", minor upgrades by AWS) or a current minor ("16.9", minor upgrades off). */
-        databaseEngineVersion: z
-          .string()
-          .regex(
-            /^\d+(\.\d+)?$/,
-            "must be a Postgres major like 16 (AWS applies minor upgrades) or a minor like 16.9 (pinned, upgrades off)",
-          )
-          .default(VERSIONS.rdsPostgres),
-        /** Run on Kong Mesh's bundled trial licence (5 data plane proxies, 30 days) instead of meshLicense. */
-        trial: z.boolean().default(false),
-        tokenValidity: duration.default("8760h"),
-      })
-      .strict()
-      .default({
-        version: VERSIONS.kongMesh,
-        onPremZone: "on-prem",
-        cloudZone: "cloud",
-        databaseInstanceClass: "db.t4g.micro",
-        postgresVersion: VERSIONS.postgres,
-        databaseEngineVersion: VERSIONS.rdsPostgres,
-        trial: false,
-        tokenValidity: "8760h",
-      }),
-    microservice: z
-      .object({
-        image: pinnedImage("microservice.image", IMAGES.disputes).optional(),
-        name: label("the microservice").default("microservice"),
-        namespace: label("the microservice namespace")
-          .refine(
-            (n) => !(RESERVED_NAMESPACES as readonly string[]).includes(n),
-            `is reserved for the cluster or the mesh; allowed: a namespace of the microservice's own, not ${RESERVED_NAMESPACES.join(", ")}`,
-          )
-          .default("microservice"),
-        port: port.default(8080),
-        healthPath: z.string().startsWith("/").default("/actuator/health"),
-      })
-      .strict()
-      .optional(),
-    migrations: z.array(migration).default([]),
-    /** Where metric gates read live traffic: the Prometheus HTTP API. */
-    metrics: z
-      .object({
-        prometheusUrl: z.url({
-          protocol: /^https?$/,
-          message: "must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090",
-        }),
-      })
-      .strict()
-      .optional(),
-    resilience: z
-      .object({
-        connectTimeout: duration.default("2s"),
-        requestTimeout: duration.default("5s"),
-        idleTimeout: duration.default("60s"),
-        retries: z.number().int().min(0).max(10).default(2),
-        perTryTimeout: duration.default("2s"),
-        consecutive5xx: z.number().int().min(1).max(100).default(5),
-        ejectionInterval: duration.default("10s"),
-        baseEjectionTime: duration.default("30s"),
-        maxEjectionPercent: z.number().int().min(0).max(100).default(50),
-      })
-      .strict()
-      .default({
-        connectTimeout: "2s",
-        requestTimeout: "5s",
-        idleTimeout: "60s",
-        retries: 2,
-        perTryTimeout: "2s",
-        consecutive5xx: 5,
-        ejectionInterval: "10s",
-        baseEjectionTime: "30s",
-        maxEjectionPercent: 50,
-      }),
-  })
-  .strict();
+/** What the phase schemas check besides the config itself: the region and which secrets are set. */
+export interface SchemaContext {
+  /** `aws:region`: availability zones must be of it. */
+  awsRegion?: string;
+  /** The secrets set on the stack; without it (e.g. for key suggestions) secret rules are not checked. */
+  secrets?: ReadonlySet<SecretKey>;
+}
 
-export type JourneyConfig = z.output<typeof configSchema> & { awsRegion: string };
-export type OnPremConfig = JourneyConfig["onPrem"];
-export type Migration = JourneyConfig["migrations"][number];
-export type PinnedImage = NonNullable<JourneyConfig["monolith"]["image"]>;
+const owner = nonEmpty("the owning team (tagged on every resource)").max(
+  256,
+  "must be at most 256 characters: AWS's limit for a tag value, and it is tagged on every resource",
+);
+const amiId = z
+  .string()
+  .regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be an AMI id like ami-0123456789abcdef0 (of aws:region)")
+  .optional();
+const instanceType = nonEmpty("an EC2 instance type, e.g. t3.small").default("t3.small");
+const onPremVpcCidr = sizedCidr(25, "two /26 subnets are cut from it");
+const sshPublicKey = z
+  .string()
+  .regex(
+    /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/,
+    "must be an OpenSSH public key line (ssh-ed25519 AAAA...)",
+  );
+const onPremModes = "must have mode 'simulated' (an on-prem data center simulated on AWS) or 'existing' (real hosts)";
+
+/** Keys every phase has: who owns the stack, how resources are named, who may administer them. */
+const commonKeys = {
+  owner,
+  namePrefix: label("the resource name prefix", 20).default("kmj"),
+  adminCidrs: z
+    .array(cidr)
+    .min(1, "must list at least one CIDR block allowed to administer hosts (SSH, control-plane APIs)"),
+  allowPublicAdmin: z.boolean().default(false),
+};
+
+/** Where the monolith listens: crawl runs it there, walk and run route to it. */
+const monolithKeys = {
+  port: port.default(8080),
+  basePath: z.string().startsWith("/").default("/monolith/resources/"),
+};
+
+/** The Konnect API (both phases that call it) and crawl's control plane. */
+const konnect = z
+  .object({
+    region: z.enum(KONNECT_REGIONS, { message: `must be one of ${KONNECT_REGIONS.join(", ")}` }).default("us"),
+    baseUrl: z
+      .url({
+        protocol: /^https$/,
+        message: "must be an https URL: the Konnect token travels in every request to it",
+      })
+      .optional(),
+    controlPlaneName: z.string().min(1).max(100).optional(),
+    adoptExisting: z.boolean().default(false),
+    gatewayRepository: repository("the Kong Gateway image repository").default(IMAGES.kongGateway),
+    gatewayVersion: version("3.14.0.13").default(VERSIONS.kongGateway),
+    timeoutMs: z.number().int().min(1000).max(300000).default(30000),
+  })
+  .strict()
+  .prefault({});
+
+// ---------------------------------------------------------------- crawl
+
+const crawlOnPrem = z.discriminatedUnion(
+  "mode",
+  [
+    z
+      .object({
+        mode: z.literal("simulated"),
+        vpcCidr: onPremVpcCidr.default(DEFAULT_ONPREM_CIDR),
+        subnets: z.array(subnet).length(2, "must list exactly 2 subnets, one per availability zone").optional(),
+        instanceType,
+        rootVolumeGiB: z.number().int().min(8, "must be at least 8 GiB").max(1024).default(20),
+        sshPublicKey: sshPublicKey.optional(),
+      })
+      .strict(),
+    z
+      .object({
+        mode: z.literal("existing"),
+        /** `zone` is walk's (the on-prem zone's host); crawl accepts it so that both stacks can share the block. */
+        hosts: z
+          .object({ monolith: existingHost(), gateway: existingHost(), zone: existingHost().optional() })
+          .strict(),
+      })
+      .strict(),
+  ],
+  { message: onPremModes },
+);
+
+/** Crawl: the on-prem data center, the monolith on it and the Konnect gateway in front of it. */
+export const crawlConfigSchema = (context: SchemaContext = {}) =>
+  z
+    .object({
+      phase: z.literal("crawl"),
+      ...commonKeys,
+      /** The hosts' image, pinned (AMI ids are per region); without it the newest Ubuntu 24.04, kept once a host exists. */
+      amiId,
+      clientCidrs: z.array(cidr).min(1, "must list at least one CIDR block of API consumers").default(["0.0.0.0/0"]),
+      onPrem: crawlOnPrem.prefault({ mode: "simulated" }),
+      monolith: z
+        .object({
+          image: pinnedImage("monolith.image", IMAGES.monolith),
+          ...monolithKeys,
+        })
+        .strict()
+        // Absent, it is parsed as {}: its defaults filled in and the missing image explained.
+        .prefault({} as { image: never }),
+      konnect,
+    })
+    .strict()
+    .superRefine(
+      (config, ctx) => {
+        const report = reporter(ctx);
+        commonProblems(config, "crawl", context).forEach(report);
+        const onPrem = config.onPrem as Record<string, unknown> | undefined;
+        if (onPrem?.mode === "simulated" && Array.isArray(onPrem.subnets)) {
+          const vpcCidr = typeof onPrem.vpcCidr === "string" ? onPrem.vpcCidr : DEFAULT_ONPREM_CIDR;
+          subnetProblems(onPrem.subnets, vpcCidr, context.awsRegion).forEach(report);
+        }
+        if (context.secrets && onPrem?.mode === "simulated" && onPrem.sshPublicKey !== undefined) {
+          if (!context.secrets.has("onPremSshPrivateKey"))
+            report([
+              ["onPremSshPrivateKey"],
+              MISSING,
+              "is required with onPrem.sshPublicKey (the private half of that key pair, for SSH to the hosts) and missing; run `pulumi config set --secret onPremSshPrivateKey < ~/.ssh/id_ed25519`",
+            ]);
+        }
+      },
+      { when: () => true },
+    );
+
+// ---------------------------------------------------------------- walk
+
+const walkOnPrem = z.discriminatedUnion(
+  "mode",
+  [
+    z
+      .object({
+        mode: z.literal("simulated"),
+        /** Crawl's: walk reads it from crawl's outputs; given here, it must be the same (checked against crawl). */
+        vpcCidr: onPremVpcCidr.optional(),
+        /** Crawl's alone: refused here. */
+        subnets: z.unknown().optional(),
+        /** The on-prem zone's host. */
+        instanceType,
+      })
+      .strict(),
+    z
+      .object({
+        mode: z.literal("existing"),
+        /** `zone` hosts the on-prem zone's control plane, ingress and egress; the others are crawl's (walk reads them from crawl). */
+        hosts: z
+          .object({
+            zone: existingHost(
+              "is required in the walk phase with onPrem.mode existing (the host of the on-prem zone control plane, ingress and egress)",
+            ),
+            monolith: existingHost().optional(),
+            gateway: existingHost().optional(),
+          })
+          .strict(),
+      })
+      .strict(),
+  ],
+  { message: onPremModes },
+);
+
+/** Walk: the cloud, the mesh across both zones, and the microservice. */
+export const walkConfigSchema = (context: SchemaContext = {}) =>
+  z
+    .object({
+      phase: z.literal("walk"),
+      ...commonKeys,
+      amiId,
+      stackRefs: z
+        .object({ crawl: stackName("the crawl stack").optional() })
+        .strict()
+        .prefault({}),
+      onPrem: walkOnPrem.prefault({ mode: "simulated" }),
+      monolith: z.object(monolithKeys).strict().prefault({}),
+      konnect,
+      cloud: z
+        .object({
+          vpcCidr: sizedCidr(18, "two /24 and two /20 subnets are cut from it").default("10.1.0.0/16"),
+          kubernetesVersion: version("1.34").default(VERSIONS.kubernetes),
+          nodeInstanceType: nonEmpty("an EC2 instance type for EKS nodes").default("t3.medium"),
+          nodes: z
+            .object({ min: z.number().int().min(1), desired: z.number().int().min(1), max: z.number().int().min(1) })
+            .strict()
+            .refine((n) => n.min <= n.desired && n.desired <= n.max, "must satisfy min <= desired <= max")
+            .default({ min: 2, desired: 2, max: 3 }),
+          controlPlaneInstanceType: nonEmpty("an EC2 instance type for the mesh control planes").default("t3.small"),
+        })
+        .strict()
+        .prefault({}),
+      mesh: z
+        .object({
+          version: version("2.13.10").default(VERSIONS.kongMesh),
+          onPremZone: label("the on-prem zone").default("on-prem"),
+          cloudZone: label("the cloud zone").default("cloud"),
+          databaseInstanceClass: nonEmpty("an RDS instance class").default("db.t4g.micro"),
+          /** The on-prem zone's Postgres container. */
+          postgresVersion: version("16.4").default(VERSIONS.postgres),
+          /** RDS: a major ("16", minor upgrades by AWS) or a current minor ("16.9", minor upgrades off). */
+          databaseEngineVersion: z
+            .string()
+            .regex(
+              /^\d+(\.\d+)?$/,
+              "must be a Postgres major like 16 (AWS applies minor upgrades) or a minor like 16.9 (pinned, upgrades off)",
+            )
+            .default(VERSIONS.rdsPostgres),
+          /** Run on Kong Mesh's bundled trial licence (5 data plane proxies, 30 days) instead of meshLicense. */
+          trial: z.boolean().default(false),
+          tokenValidity: duration.default("8760h"),
+        })
+        .strict()
+        .prefault({}),
+      microservice: z
+        .object(
+          {
+            image: pinnedImage("microservice.image", IMAGES.disputes),
+            name: label("the microservice").default("microservice"),
+            namespace: label("the microservice namespace")
+              .refine(
+                (n) => !(RESERVED_NAMESPACES as readonly string[]).includes(n),
+                `is reserved for the cluster or the mesh; allowed: a namespace of the microservice's own, not ${RESERVED_NAMESPACES.join(", ")}`,
+              )
+              .default("microservice"),
+            port: port.default(8080),
+            healthPath: z.string().startsWith("/").default("/actuator/health"),
+          },
+          {
+            error: (issue) =>
+              issue.input === undefined
+                ? "is required in the walk phase: the service that takes over from the monolith, with its image"
+                : undefined,
+          },
+        )
+        .strict(),
+    })
+    .strict()
+    .superRefine(
+      (config, ctx) => {
+        const report = reporter(ctx);
+        commonProblems(config, "walk", context).forEach(report);
+        const onPrem = config.onPrem as Record<string, unknown> | undefined;
+        if (onPrem?.mode === "simulated" && onPrem.subnets !== undefined) {
+          report([
+            ["onPrem", "subnets"],
+            onPrem.subnets,
+            "is crawl's to set; allowed: leave it out of walk's config (walk reads crawl's subnets from its outputs)",
+          ]);
+        }
+        const cloudCidr = typeof config.cloud?.vpcCidr === "string" ? config.cloud.vpcCidr : "10.1.0.0/16";
+        const onPremCidr = onPrem?.mode === "simulated" ? onPrem.vpcCidr : undefined;
+        if (
+          typeof onPremCidr === "string" &&
+          isCidr(onPremCidr) &&
+          isCidr(cloudCidr) &&
+          cidrsOverlap(onPremCidr, cloudCidr)
+        ) {
+          report([
+            ["cloud", "vpcCidr"],
+            cloudCidr,
+            `overlaps the on-prem VPC ${onPremCidr}; the two networks are peered and need distinct ranges`,
+          ]);
+        }
+        const zones = config.mesh as { onPremZone?: unknown; cloudZone?: unknown; trial?: unknown } | undefined;
+        if (zones && zones.onPremZone === zones.cloudZone) {
+          report([
+            ["mesh", "cloudZone"],
+            zones.cloudZone,
+            "is also mesh.onPremZone; allowed: a zone name different from the on-prem zone's (each zone registers with the global control plane under its own name)",
+          ]);
+        }
+        if (context.secrets && !context.secrets.has("meshLicense") && zones?.trial !== true) {
+          report([
+            ["meshLicense"],
+            MISSING,
+            "is required in the walk phase and missing; run `pulumi config set --secret meshLicense < license.json`, " +
+              "or set mesh.trial: true to run on Kong Mesh's bundled trial licence (5 data plane proxies, 30 days; once it expires the control plane does not start)",
+          ]);
+        }
+      },
+      { when: () => true },
+    );
+
+// ---------------------------------------------------------------- run
+
+/** Run: the cutover policies, one per migration. */
+export const runConfigSchema = (context: SchemaContext = {}) =>
+  z
+    .object({
+      phase: z.literal("run"),
+      ...commonKeys,
+      stackRefs: z
+        .object({ crawl: stackName("the crawl stack").optional(), walk: stackName("the walk stack").optional() })
+        .strict()
+        .prefault({}),
+      /** The monolith's base path: the public path of each migration is derived from it. */
+      monolith: z.object(monolithKeys).strict().prefault({}),
+      migrations: z.array(migration).default([]),
+      /** Where metric gates read live traffic: the Prometheus HTTP API. */
+      metrics: z
+        .object({
+          prometheusUrl: z.url({
+            protocol: /^https?$/,
+            message: "must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090",
+          }),
+        })
+        .strict()
+        .optional(),
+      resilience: z
+        .object({
+          connectTimeout: duration.default("2s"),
+          requestTimeout: duration.default("5s"),
+          idleTimeout: duration.default("60s"),
+          retries: z.number().int().min(0).max(10).default(2),
+          perTryTimeout: duration.default("2s"),
+          consecutive5xx: z.number().int().min(1).max(100).default(5),
+          ejectionInterval: duration.default("10s"),
+          baseEjectionTime: duration.default("30s"),
+          maxEjectionPercent: z.number().int().min(0).max(100).default(50),
+        })
+        .strict()
+        .prefault({}),
+    })
+    .strict()
+    .superRefine(
+      (config, ctx) => {
+        const report = reporter(ctx);
+        commonProblems(config, "run", context).forEach(report);
+        migrationProblems(config.migrations).forEach(report);
+      },
+      { when: () => true },
+    );
+
+/** Each phase's schema, by phase. */
+export const PHASE_SCHEMAS = { crawl: crawlConfigSchema, walk: walkConfigSchema, run: runConfigSchema } as const;
+
+/** The stack config: one schema per phase, chosen by `phase`. */
+export const configSchema = (context: SchemaContext = {}) =>
+  z.discriminatedUnion("phase", [crawlConfigSchema(context), walkConfigSchema(context), runConfigSchema(context)], {
+    message: `must be one of ${PHASES.join(", ")}`,
+  });
+
+/** Marks a problem about something absent: its message shows no value. */
+const MISSING = Symbol("missing");
+
+/** Adds [path, value, message] problems to a refinement, the value shown unless it is MISSING. */
+function reporter(ctx: z.RefinementCtx) {
+  return ([path, input, message]: Problem | [PropertyKey[], typeof MISSING, string]) =>
+    ctx.addIssue({
+      code: "custom",
+      path: path as (string | number)[],
+      message,
+      input: input === MISSING ? undefined : input,
+      params: input === MISSING ? { missing: true } : undefined,
+    });
+}
+
+/** Rules of every phase: admin networks, and the secrets the phase needs. */
+function commonProblems(
+  config: { adminCidrs?: unknown; allowPublicAdmin?: unknown },
+  phase: Phase,
+  context: SchemaContext,
+) {
+  const problems: Array<Problem | [PropertyKey[], typeof MISSING, string]> = [...adminCidrProblems(config)];
+  for (const name of Object.keys(SECRET_KEYS) as SecretKey[]) {
+    const rule = SECRET_KEYS[name];
+    if (context.secrets && rule.requiredIn.includes(phase) && !context.secrets.has(name)) {
+      problems.push([
+        [name],
+        MISSING,
+        `is required in the ${phase} phase and missing; run \`pulumi config set --secret ${name} <value>\` (${rule.hint})`,
+      ]);
+    }
+  }
+  const onPrem = (config as { onPrem?: { mode?: unknown } }).onPrem;
+  if (context.secrets && onPrem?.mode === "existing" && !context.secrets.has("onPremSshPrivateKey")) {
+    problems.push([
+      ["onPremSshPrivateKey"],
+      MISSING,
+      "is required with onPrem.mode existing and missing; run `pulumi config set --secret onPremSshPrivateKey < ~/.ssh/id_ed25519`",
+    ]);
+  }
+  return problems;
+}
+
+export type CrawlConfig = z.output<ReturnType<typeof crawlConfigSchema>> & { awsRegion: string };
+export type WalkConfig = z.output<ReturnType<typeof walkConfigSchema>> & { awsRegion: string };
+export type RunConfig = z.output<ReturnType<typeof runConfigSchema>> & { awsRegion: string };
+/** The validated config of a stack, of whichever phase it is. */
+export type JourneyConfig = CrawlConfig | WalkConfig | RunConfig;
+export type PhaseConfig<P extends Phase> = Extract<JourneyConfig, { phase: P }>;
+export type CrawlOnPrem = CrawlConfig["onPrem"];
+export type WalkOnPrem = WalkConfig["onPrem"];
+export type Migration = RunConfig["migrations"][number];
+export type PinnedImage = CrawlConfig["monolith"]["image"];
 
 /** `repository:tag` or `repository@digest`. */
 export function imageRef(image: PinnedImage): string {

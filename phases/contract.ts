@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { JourneyConfig, Phase } from "../config/schema";
+import type { Phase, WalkConfig } from "../config/schema";
+import { ConfigError } from "../config/load";
 import { PROJECT } from "../config/project";
 import { cidrsOverlap, isCidr } from "../lib/cidr";
 
@@ -157,8 +158,64 @@ export async function readEarlierPhase<P extends Phase, K extends keyof PhaseOut
   return Object.fromEntries(keys.map((key, i) => [key, values[i]])) as Pick<PhaseOutputs[P], K>;
 }
 
+/** What walk builds on, read from crawl's outputs and checked against walk's config before any resource. */
+export interface CrawlFoundation {
+  region?: string;
+  hosts: CrawlOutputs["hosts"];
+  /**
+   * The on-prem side: crawl's simulated network (walk peers with it and puts the zone's host in it, of
+   * walk's `onPrem.instanceType`), or your data center with the zone's host of walk's `onPrem.hosts.zone`.
+   */
+  onPrem:
+    | {
+        mode: "simulated";
+        vpcId: string;
+        vpcCidr: string;
+        subnetIds: string[];
+        subnetCidrs: string[];
+        routeTableIds: string[];
+        /** The EC2 key pair of the simulated hosts, for the zone's host. */
+        sshKeyName: string;
+        /** The monolith host's security group: walk opens its sidecar's inbound port there. */
+        monolithSecurityGroupId: string;
+        zoneInstanceType: string;
+      }
+    | { mode: "existing"; zoneHost: { address: string; privateAddress?: string; sshUser: string } };
+}
+
+/** Reads crawl's foundation for walk; a contradiction of walk's config ends the program before any resource. */
+export async function readCrawlFoundation(
+  ref: pulumi.StackReference,
+  refName: string,
+  config: WalkConfig,
+): Promise<CrawlFoundation> {
+  const crawl = await readEarlierPhase(ref, refName, "crawl", ["network", "region", "hosts", "sshKeyName"]);
+  const problems = walkContractProblems(config, crawl);
+  if (problems.length > 0) throw new pulumi.RunError(new ConfigError(problems).message);
+  const { network, hosts, sshKeyName } = crawl;
+  // The checks above made walk's mode crawl's, and a simulated crawl's exports complete.
+  const onPrem: CrawlFoundation["onPrem"] =
+    config.onPrem.mode === "existing"
+      ? { mode: "existing", zoneHost: config.onPrem.hosts.zone }
+      : {
+          mode: "simulated",
+          vpcId: network.vpcId ?? "",
+          vpcCidr: network.vpcCidr ?? "",
+          subnetIds: network.subnetIds,
+          subnetCidrs: network.subnetCidrs,
+          routeTableIds: network.routeTableIds,
+          sshKeyName: sshKeyName ?? "",
+          monolithSecurityGroupId: hosts.monolith.securityGroupId ?? "",
+          zoneInstanceType: config.onPrem.instanceType,
+        };
+  return { region: crawl.region, hosts, onPrem };
+}
+
 /** Walk against what crawl really deployed: walk restates nothing of crawl's network, and contradicts none of it. */
-export function walkContractProblems(config: JourneyConfig, crawl: Pick<CrawlOutputs, "network" | "region">): string[] {
+export function walkContractProblems(
+  config: WalkConfig,
+  crawl: Pick<CrawlOutputs, "network" | "region" | "hosts" | "sshKeyName">,
+): string[] {
   const problems: string[] = [];
   const key = (k: string) => `${PROJECT}:${k}`;
   if (crawl.region && crawl.region !== config.awsRegion) {
@@ -170,6 +227,16 @@ export function walkContractProblems(config: JourneyConfig, crawl: Pick<CrawlOut
     problems.push(
       `${key("onPrem.mode")}: ${JSON.stringify(config.onPrem.mode)} contradicts crawl's on-prem mode ${JSON.stringify(crawl.network.mode)}; allowed: ${crawl.network.mode}`,
     );
+  } else if (config.onPrem.mode === "simulated") {
+    const missing = [
+      ...(crawl.network.vpcId && crawl.network.vpcCidr ? [] : ["its VPC"]),
+      ...(crawl.sshKeyName ? [] : ["an SSH key pair"]),
+      ...(crawl.hosts?.monolith?.securityGroupId ? [] : ["the monolith's security group"]),
+    ];
+    if (missing.length > 0)
+      problems.push(
+        `${key("onPrem.mode")}: walk is "simulated" but crawl exports no ${missing.join(", ")}; walk and crawl must use the same onPrem.mode (redeploy crawl with this version first)`,
+      );
   }
   if (
     config.onPrem.mode === "simulated" &&
@@ -179,11 +246,6 @@ export function walkContractProblems(config: JourneyConfig, crawl: Pick<CrawlOut
     problems.push(
       `${key("onPrem.vpcCidr")}: ${JSON.stringify(config.onPrem.vpcCidr)} contradicts crawl's on-prem network ${crawl.network.vpcCidr}; ` +
         "allowed: leave it out (walk reads crawl's network from its outputs) or the same value",
-    );
-  }
-  if (config.onPrem.mode === "simulated" && config.onPrem.subnets !== undefined) {
-    problems.push(
-      `${key("onPrem.subnets")}: is crawl's to set; allowed: leave it out of walk's config (walk reads crawl's subnets from its outputs)`,
     );
   }
   const onPremCidr = crawl.network.vpcCidr;

@@ -1,11 +1,9 @@
-import { imageRef, JourneyConfig } from "../config/schema";
+import { CrawlConfig, imageRef } from "../config/schema";
 import type { StackSecrets } from "../config/load";
 import { GatewayRoute, GatewayRouteArgs } from "../components/gatewayRoute";
 import { KonnectGateway } from "../components/konnectGateway";
 import { Monolith } from "../components/monolith";
 import { OnPremSite, SiteHost } from "../components/onPremSite";
-import { dockerHost } from "../render/hosts";
-import { KONG_PROXY_PORT, KONG_PROXY_TLS_PORT } from "../render/kong";
 import type { DeclaredOutputs, DeepInput, HostEndpoint } from "./contract";
 import { cardApiChecks } from "./smoke";
 import { phaseTags } from "./tags";
@@ -14,44 +12,24 @@ import { phaseTags } from "./tags";
  * Crawl: the monolith as it is today, exposed through a Konnect runtime instance beside it.
  * API consumers call the gateway's `/onprem` route and see exactly what the monolith answers.
  */
-export function crawl(config: JourneyConfig, secrets: StackSecrets): DeclaredOutputs<"crawl"> {
+export function crawl(config: CrawlConfig, secrets: StackSecrets): DeclaredOutputs<"crawl"> {
   const prefix = config.namePrefix;
 
   const site = new OnPremSite(`${prefix}-onprem`, {
     onPrem: config.onPrem,
     sshPrivateKey: secrets.onPremSshPrivateKey,
     adminCidrs: config.adminCidrs,
+    clientCidrs: config.clientCidrs,
+    monolithPort: config.monolith.port,
     amiId: config.amiId,
     tags: phaseTags(config, "crawl"),
-    hosts: [
-      {
-        role: "gateway",
-        bootstrap: dockerHost("gateway"),
-        publicIp: true,
-        elasticIp: true,
-        inbound: [
-          { description: "API consumers: Kong proxy (HTTP)", fromPort: KONG_PROXY_PORT, cidrs: config.clientCidrs },
-          {
-            description: "API consumers: Kong proxy (HTTPS)",
-            fromPort: KONG_PROXY_TLS_PORT,
-            cidrs: config.clientCidrs,
-          },
-        ],
-      },
-      {
-        role: "monolith",
-        bootstrap: dockerHost("monolith"),
-        publicIp: true,
-        inbound: [{ description: "the Kong gateway only", fromPort: config.monolith.port, fromRoles: ["gateway"] }],
-      },
-    ],
   });
   const { monolith: monolithHost, gateway: gatewayHost } = site.hosts;
 
   const monolith = new Monolith(`${prefix}-monolith`, {
     connection: monolithHost.connection,
     privateAddress: monolithHost.privateAddress,
-    image: imageRef(config.monolith.image!),
+    image: imageRef(config.monolith.image),
     port: config.monolith.port,
     basePath: config.monolith.basePath,
   });

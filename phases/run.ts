@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSecrets } from "../config/load";
-import { JourneyConfig, Migration, PROJECT } from "../config/schema";
+import { Migration, PROJECT, RunConfig } from "../config/schema";
 import { Cutover } from "../components/cutover";
 import { KumaResource } from "../providers/kuma/resources";
 import { meshCircuitBreaker, monolithCatchAllRoute } from "../render/kuma";
@@ -12,7 +12,7 @@ import { cardApiChecks } from "./smoke";
  * microservice by weight, while API consumers keep calling the same gateway route. The stack owns
  * only the policies: moving forward or back is a change of one weight.
  */
-export async function run(config: JourneyConfig, _secrets: StackSecrets): Promise<DeclaredOutputs<"run">> {
+export async function run(config: RunConfig, _secrets: StackSecrets): Promise<DeclaredOutputs<"run">> {
   const prefix = config.namePrefix;
   const walkRefName = config.stackRefs.walk ?? defaultStackRef(PROJECT, "walk");
   const crawlRefName = config.stackRefs.crawl ?? defaultStackRef(PROJECT, "crawl");

@@ -1,22 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
-import { hostAddress } from "../lib/cidr";
-import { ConfigError, StackSecrets } from "../config/load";
-import { imageRef, JourneyConfig, PROJECT } from "../config/schema";
+import type { StackSecrets } from "../config/load";
+import { imageRef, PROJECT, WalkConfig } from "../config/schema";
 import { IMAGES } from "../config/versions";
 import { CloudZone } from "../components/cloudZone";
 import { ControlPlanePki } from "../components/controlPlanePki";
 import { GatewayRoute } from "../components/gatewayRoute";
-import { HostAmi, hostAmi } from "../components/host";
-import { SshKeyPair } from "../components/sshKeyPair";
+import { placeHost } from "../components/addressPlan";
+import { hostAmi } from "../components/host";
 import { MeshFoundation } from "../components/meshFoundation";
 import { MeshGlobalControlPlane } from "../components/meshGlobalControlPlane";
 import { MeshSidecar } from "../components/meshSidecar";
 import { Microservice } from "../components/microservice";
-import { Network, planCloudSubnets } from "../components/network";
+import { cloudNetwork } from "../components/network";
 import { NetworkPeering } from "../components/networkPeering";
-import { UniversalZone, ZoneHostPlacement } from "../components/universalZone";
-import * as aws from "@pulumi/aws";
-import { KumaZoneToken } from "../providers/kuma/resources";
+import { OnPremZone } from "../components/onPremZone";
+import { SshKeyPair } from "../components/sshKeyPair";
 import {
   gatewayDataplane,
   MICROSERVICE_OUTBOUND_PORT,
@@ -25,81 +23,58 @@ import {
   monolithDataplane,
 } from "../render/kuma";
 import type { KubernetesService } from "../render/kuma";
-import {
-  CrawlOutputs,
-  defaultStackRef,
-  DeclaredOutputs,
-  readEarlierPhase,
-  readOptionalPhaseOutput,
-  readPhaseOutput,
-  walkContractProblems,
-} from "./contract";
+import { defaultStackRef, DeclaredOutputs, readCrawlFoundation, readPhaseOutput } from "./contract";
 import { cardApiChecks } from "./smoke";
 import { phaseTags } from "./tags";
 
 /**
  * Walk: extend the foundation. A cloud network and EKS, the Kong Mesh global control plane, the
- * on-prem universal zone and the cloud zone, sidecars for the monolith and the gateway (mTLS),
- * the gateway's `/mesh` route through the mesh, and the microservice taking no traffic yet.
- * API consumers see no change; crawl's resources are read, never changed.
+ * on-prem zone and the cloud zone, sidecars for the monolith and the gateway (mTLS), the gateway's
+ * `/mesh` route through the mesh, and the microservice taking no traffic yet. API consumers see no
+ * change; crawl's resources are read, never changed.
  */
-export async function walk(config: JourneyConfig, secrets: StackSecrets): Promise<DeclaredOutputs<"walk">> {
+export async function walk(config: WalkConfig, secrets: StackSecrets): Promise<DeclaredOutputs<"walk">> {
   const prefix = config.namePrefix;
   const tags = phaseTags(config, "walk");
   const mesh = config.mesh;
-  const microserviceConfig = config.microservice!;
   const crawlRefName = config.stackRefs.crawl ?? defaultStackRef(PROJECT, "crawl");
   const crawlRef = new pulumi.StackReference(crawlRefName);
-  // Crawl's network, read and checked before any resource: walk restates none of it.
-  const crawlFacts = await readEarlierPhase(crawlRef, crawlRefName, "crawl", ["network", "region"]);
-  const contradictions = walkContractProblems(config, crawlFacts);
-  if (contradictions.length > 0) throw new pulumi.RunError(new ConfigError(contradictions).message);
-  const crawlNetwork = crawlFacts.network;
-  const crawlHosts = readPhaseOutput(crawlRef, "crawl", "hosts");
-  const crawlKonnect = readPhaseOutput(crawlRef, "crawl", "konnect");
+  // Crawl's network and hosts, read and checked before any resource: walk restates none of it.
+  const crawl = await readCrawlFoundation(crawlRef, crawlRefName, config);
+  const onPrem = crawl.onPrem;
+  const onPremCidr = onPrem.mode === "simulated" ? onPrem.vpcCidr : undefined;
   const sshPrivateKey = pulumi.secret(readPhaseOutput(crawlRef, "crawl", "sshPrivateKey"));
-  const simulated = crawlNetwork.mode === "simulated";
-  const onPremCidr = simulated ? crawlNetwork.vpcCidr : undefined;
 
-  // Cloud network, joined to the simulated data center; a real one connects over VPN or Direct Connect.
-  const azs = aws.getAvailabilityZonesOutput({ state: "available" }).names;
-  const clusterName = `${prefix}-cloud-eks`;
-  const { publicCidrs, privateCidrs } = planCloudSubnets(config.cloud.vpcCidr);
-  const cloud = new Network(`${prefix}-cloud`, {
+  // The cloud network, joined to the simulated data center; a real one connects over VPN or Direct Connect.
+  const cloud = cloudNetwork(`${prefix}-cloud`, {
     cidr: config.cloud.vpcCidr,
-    publicSubnets: publicCidrs.map((cidr, i) => ({ cidr, availabilityZone: azs.apply((names) => names[i]) })),
-    privateSubnets: privateCidrs.map((cidr, i) => ({ cidr, availabilityZone: azs.apply((names) => names[i]) })),
-    publicSubnetTags: { "kubernetes.io/role/elb": "1", [`kubernetes.io/cluster/${clusterName}`]: "shared" },
-    privateSubnetTags: { "kubernetes.io/role/internal-elb": "1", [`kubernetes.io/cluster/${clusterName}`]: "shared" },
+    clusterName: `${prefix}-cloud-eks`,
     tags,
   });
-  if (simulated && onPremCidr) {
+  if (onPrem.mode === "simulated") {
     new NetworkPeering(`${prefix}-peering`, {
-      onPrem: { vpcId: crawlNetwork.vpcId!, cidr: onPremCidr, routeTableIds: [crawlNetwork.routeTableIds[0]] },
-      cloud: { vpcId: cloud.vpcId, cidr: config.cloud.vpcCidr, routeTableIds: cloud.routeTableIds },
+      onPrem: { vpcId: onPrem.vpcId, cidr: onPrem.vpcCidr, routeTableIds: [onPrem.routeTableIds[0]] },
+      cloud: { vpcId: cloud.vpcId, cidr: cloud.cidr, routeTableIds: cloud.routeTableIds },
       tags,
     });
   }
-  const zoneCidrs = [config.cloud.vpcCidr, ...(onPremCidr ? [onPremCidr] : [])];
 
-  // Control planes: one private CA, the global CP in the cloud, the universal zone on-prem.
+  // Control planes: one private CA, the global CP in the cloud, the on-prem zone beside the monolith.
   const pki = new ControlPlanePki(`${prefix}-mesh-pki`, { organization: `${PROJECT} (${prefix})` });
   const ami = hostAmi(config.amiId);
   // The cloud's hosts get a key pair of walk's own; simulated on-prem hosts keep crawl's.
   const cloudKey = new SshKeyPair(`${prefix}-cloud-ssh`, { tags });
-  const onPremKeyName = readOptionalPhaseOutput(crawlRef, "crawl", "sshKeyName");
   const global = new MeshGlobalControlPlane(`${prefix}-mesh-global`, {
     vpcId: cloud.vpcId,
-    vpcCidr: config.cloud.vpcCidr,
-    subnetId: cloud.publicSubnetIds[0],
-    privateIp: hostAddress(publicCidrs[0], 10),
+    vpcCidr: cloud.cidr,
+    ...placeHost("globalControlPlane", cloud.publicSubnets),
     databaseSubnetIds: cloud.privateSubnetIds,
     ami,
     keyName: cloudKey.keyName,
     sshPrivateKey: cloudKey.privateKeyPem,
     instanceType: config.cloud.controlPlaneInstanceType,
     adminCidrs: config.adminCidrs,
-    zoneCidrs,
+    zoneCidrs: [cloud.cidr, ...(onPremCidr ? [onPremCidr] : [])],
     pki,
     image: `${IMAGES.kumaControlPlane}:${mesh.version}`,
     database: { instanceClass: mesh.databaseInstanceClass, engineVersion: mesh.databaseEngineVersion },
@@ -110,14 +85,32 @@ export async function walk(config: JourneyConfig, secrets: StackSecrets): Promis
   const globalApi = pulumi.secret(
     pulumi.output({ url: global.apiUrl, token: global.adminToken, caCertPem: pki.caCertPem }),
   );
+  const meshGlobal = { kdsAddress: global.kdsAddress, api: globalApi };
 
-  const zone = new UniversalZone(`${prefix}-mesh-onprem`, {
+  const zone = new OnPremZone(`${prefix}-mesh-onprem`, {
     zone: mesh.onPremZone,
-    placement: zonePlacement(config, crawlNetwork, onPremKeyName, ami),
+    placement:
+      onPrem.mode === "simulated"
+        ? {
+            mode: "simulated",
+            vpcId: onPrem.vpcId,
+            vpcCidr: onPrem.vpcCidr,
+            ...placeHost("zoneControlPlane", onPrem),
+            ami,
+            keyName: onPrem.sshKeyName,
+            instanceType: onPrem.zoneInstanceType,
+            peerCidr: cloud.cidr,
+          }
+        : {
+            mode: "existing",
+            address: onPrem.zoneHost.address,
+            privateAddress: onPrem.zoneHost.privateAddress ?? onPrem.zoneHost.address,
+            sshUser: onPrem.zoneHost.sshUser,
+          },
     sshPrivateKey,
     adminCidrs: config.adminCidrs,
     pki,
-    global: { kdsAddress: global.kdsAddress, api: globalApi },
+    global: meshGlobal,
     images: {
       controlPlane: `${IMAGES.kumaControlPlane}:${mesh.version}`,
       dataplane: `${IMAGES.kumaDataplane}:${mesh.version}`,
@@ -128,20 +121,16 @@ export async function walk(config: JourneyConfig, secrets: StackSecrets): Promis
   });
 
   const microservice: KubernetesService = {
-    name: microserviceConfig.name,
-    namespace: microserviceConfig.namespace,
-    port: microserviceConfig.port,
+    name: config.microservice.name,
+    namespace: config.microservice.namespace,
+    port: config.microservice.port,
   };
   const foundation = new MeshFoundation(`${prefix}-mesh-policies`, { api: globalApi, microservice });
 
   // Sidecars: the monolith's inbound 5000 -> 8080, the gateway as a delegated gateway with outbounds.
   const sidecar = (role: "monolith" | "gateway") => ({
     host: role,
-    connection: {
-      host: crawlHosts.apply((h) => h[role].publicAddress),
-      user: crawlHosts.apply((h) => h[role].sshUser),
-      privateKey: sshPrivateKey,
-    },
+    connection: { host: crawl.hosts[role].publicAddress, user: crawl.hosts[role].sshUser, privateKey: sshPrivateKey },
     zone: { dpServerAddress: zone.dpServerAddress, api: zone.api },
     caCertPem: pki.caCertPem,
     image: `${IMAGES.kumaDataplane}:${mesh.version}`,
@@ -151,7 +140,16 @@ export async function walk(config: JourneyConfig, secrets: StackSecrets): Promis
     `${prefix}-monolith-sidecar`,
     {
       ...sidecar("monolith"),
-      dataplane: crawlHosts.apply((h) => monolithDataplane({ name: "monolith-1", address: h.monolith.privateAddress })),
+      dataplane: monolithDataplane({ name: "monolith-1", address: crawl.hosts.monolith.privateAddress }),
+      inbound:
+        onPrem.mode === "simulated"
+          ? {
+              securityGroupId: onPrem.monolithSecurityGroupId,
+              port: MONOLITH_INBOUND_PORT,
+              fromCidr: onPrem.vpcCidr,
+              tags,
+            }
+          : undefined,
     },
     { dependsOn: [foundation] },
   );
@@ -159,31 +157,12 @@ export async function walk(config: JourneyConfig, secrets: StackSecrets): Promis
     `${prefix}-gateway-sidecar`,
     {
       ...sidecar("gateway"),
-      dataplane: crawlHosts.apply((h) =>
-        gatewayDataplane({ name: "kong-gateway-1", address: h.gateway.privateAddress }),
-      ),
+      dataplane: gatewayDataplane({ name: "kong-gateway-1", address: crawl.hosts.gateway.privateAddress }),
     },
     { dependsOn: [foundation] },
   );
-  if (simulated) {
-    new aws.vpc.SecurityGroupIngressRule(`${prefix}-monolith-in-mesh`, {
-      securityGroupId: crawlHosts.apply((h) => h.monolith.securityGroupId!),
-      description: "mesh traffic to the monolith's sidecar (gateway sidecar and zone ingress)",
-      ipProtocol: "tcp",
-      fromPort: MONOLITH_INBOUND_PORT,
-      toPort: MONOLITH_INBOUND_PORT,
-      cidrIpv4: onPremCidr,
-      tags,
-    });
-  }
 
   // The cloud zone on EKS, and the microservice in it (no traffic yet).
-  const cloudToken = new KumaZoneToken(`${prefix}-mesh-cloud-cp-token`, {
-    connection: globalApi,
-    zone: mesh.cloudZone,
-    scope: ["cp"],
-    validFor: mesh.tokenValidity,
-  });
   const cloudZone = new CloudZone(`${prefix}-mesh-cloud`, {
     zone: mesh.cloudZone,
     vpcId: cloud.vpcId,
@@ -195,26 +174,25 @@ export async function walk(config: JourneyConfig, secrets: StackSecrets): Promis
     adminCidrs: config.adminCidrs,
     onPremCidr,
     meshVersion: mesh.version,
-    kdsAddress: global.kdsAddress,
+    global: meshGlobal,
     caCertPem: pki.caCertPem,
-    cpToken: cloudToken.token,
+    tokenValidity: mesh.tokenValidity,
     tags,
   });
   const app = new Microservice(`${prefix}-microservice`, {
     ...microservice,
-    image: imageRef(microserviceConfig.image!),
-    healthPath: microserviceConfig.healthPath,
+    image: imageRef(config.microservice.image),
+    healthPath: config.microservice.healthPath,
     replicas: 2,
     provider: cloudZone.provider,
     dependsOn: [cloudZone.meshRelease],
   });
 
   // The gateway reaches the monolith through its sidecar: same API under /mesh.
-  const gatewayProxyUrl = readPhaseOutput(crawlRef, "crawl", "gatewayProxyUrl");
   new GatewayRoute(`${prefix}-mesh-route`, {
     region: config.konnect.region,
     baseUrl: config.konnect.baseUrl,
-    controlPlaneId: crawlKonnect.apply((k) => k.controlPlaneId),
+    controlPlaneId: readPhaseOutput(crawlRef, "crawl", "konnect").apply((k) => k.controlPlaneId),
     serviceName: "monolith-mesh",
     upstream: { protocol: "http", host: "127.0.0.1", port: MONOLITH_OUTBOUND_PORT, path: config.monolith.basePath },
     routeName: "mesh",
@@ -222,6 +200,7 @@ export async function walk(config: JourneyConfig, secrets: StackSecrets): Promis
     methods: ["GET", "POST", "PATCH"],
   });
 
+  const gatewayProxyUrl = readPhaseOutput(crawlRef, "crawl", "gatewayProxyUrl");
   return {
     phase: "walk",
     mesh: {
@@ -257,42 +236,4 @@ export function meshLicenceInUse(licensed: boolean): string {
   return licensed
     ? "licensed: the meshLicense secret"
     : "TRIAL: Kong Mesh's bundled trial licence (mesh.trial: true): 5 data plane proxies for 30 days, after which the control plane does not start; set meshLicense before then";
-}
-
-function zonePlacement(
-  config: JourneyConfig,
-  crawlNetwork: CrawlOutputs["network"],
-  keyName: pulumi.Output<string | undefined>,
-  ami: HostAmi,
-): ZoneHostPlacement {
-  if (config.onPrem.mode === "existing") {
-    const zoneHost = config.onPrem.hosts.zone;
-    if (!zoneHost)
-      throw new pulumi.RunError(
-        `${PROJECT}:onPrem.hosts.zone: is required in the walk phase with onPrem.mode existing (the host of the on-prem zone control plane, ingress and egress)`,
-      );
-    return {
-      mode: "existing",
-      address: zoneHost.address,
-      privateAddress: zoneHost.privateAddress ?? zoneHost.address,
-      sshUser: zoneHost.sshUser,
-    };
-  }
-  return {
-    mode: "simulated",
-    vpcId: crawlNetwork.vpcId!,
-    vpcCidr: crawlNetwork.vpcCidr!,
-    subnetId: crawlNetwork.subnetIds[0],
-    privateIp: hostAddress(crawlNetwork.subnetCidrs[0], 20),
-    ami,
-    keyName: keyName.apply((k) => {
-      if (!k)
-        throw new pulumi.RunError(
-          `${PROJECT}:onPrem.mode: walk is "simulated" but crawl exports no SSH key pair; walk and crawl must use the same onPrem.mode`,
-        );
-      return k;
-    }),
-    instanceType: config.onPrem.instanceType,
-    peerCidr: config.cloud.vpcCidr,
-  };
 }

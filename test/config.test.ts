@@ -176,7 +176,12 @@ describe("stack config validation", () => {
       /must be a version like 3\.14\.0\.13/,
     );
     expectOne(
-      valid({ [P("mesh")]: { version: "latest" } }),
+      valid({
+        [P("phase")]: "walk",
+        [P("monolith")]: undefined,
+        [P("microservice")]: { image: { repository: "registry.example.com/team/disputes", tag: "1.0.0" } },
+        [P("mesh")]: { version: "latest", trial: true },
+      }),
       P("mesh.version"),
       '"latest"',
       /must be a version like 2\.13\.10/,
@@ -195,6 +200,15 @@ describe("stack config validation", () => {
       P("monolith.image"),
       undefined,
       /must be pinned/,
+    );
+  });
+
+  it("each phase has its own keys: another phase's key is refused, naming the phase it belongs to", () => {
+    const found = problems(valid({ [P("migrations")]: [] }));
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.match(
+      found[0],
+      /^cloud-migration-journey:migrations: is run's, not a key of the crawl phase; allowed: phase, /,
     );
   });
 

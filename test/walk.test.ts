@@ -15,7 +15,7 @@ import { describeWithUpstream } from "./support/upstream";
 import { InstalledFile } from "../components/hostSoftware";
 import { MeshGlobalControlPlane } from "../components/meshGlobalControlPlane";
 import { MeshSidecar } from "../components/meshSidecar";
-import { UniversalZone } from "../components/universalZone";
+import { OnPremZone } from "../components/onPremZone";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const FILE = InstalledFile.TYPE;
@@ -53,7 +53,7 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
       "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
       "aws:rds/instance:Instance",
       MeshGlobalControlPlane.TYPE,
-      UniversalZone.TYPE,
+      OnPremZone.TYPE,
       MeshSidecar.TYPE,
       "kubernetes:helm.sh/v3:Release",
       "kubernetes:apps/v1:Deployment",

@@ -271,6 +271,36 @@ const CASES: Case[] = [
     allowed: /a Postgres major like 16 .* or a minor like 16\.9/,
   },
   {
+    what: "walk with existing hosts but no host for the on-prem zone",
+    phase: "walk",
+    config: { onPrem: { mode: "existing", hosts: { monolith: { address: "192.0.2.10" } } } },
+    key: "onPrem.hosts.zone",
+    allowed: /is required in the walk phase with onPrem\.mode existing \(the host of the on-prem zone control plane/,
+  },
+  {
+    what: "walk restating crawl's subnets",
+    phase: "walk",
+    config: { onPrem: { mode: "simulated", subnets: [{ cidr: "10.0.0.0/26" }, { cidr: "10.0.0.64/26" }] } },
+    key: "onPrem.subnets",
+    value: '"10.0.0.0/26"',
+    allowed: /is crawl's to set; allowed: leave it out of walk's config/,
+  },
+  {
+    what: "a supplied public key without its private key",
+    phase: "crawl",
+    config: { onPrem: { mode: "simulated", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIsupplied me@host" } },
+    key: "onPremSshPrivateKey",
+    allowed:
+      /is required with onPrem\.sshPublicKey .* and missing; run `pulumi config set --secret onPremSshPrivateKey/,
+  },
+  {
+    what: "a key of another phase",
+    phase: "crawl",
+    config: { cloud: { vpcCidr: "10.1.0.0/16" } },
+    key: "cloud",
+    allowed: /is walk's, not a key of the crawl phase; allowed: phase, owner/,
+  },
+  {
     what: "a stack whose phase contradicts its name",
     phase: "crawl",
     config: {},

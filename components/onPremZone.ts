@@ -22,13 +22,14 @@ import { Host, HostAmi } from "./host";
 import { HostFile, HostSoftware, SshConnection } from "./hostSoftware";
 import { adminTokenCommand } from "./meshAdminToken";
 
-/** Where the zone's host comes from: a simulated EC2 host next to the monolith, or a real one. */
+/** Where the zone's host comes from: a simulated EC2 host beside crawl's, or a real one. */
 export type ZoneHostPlacement =
   | {
       mode: "simulated";
       vpcId: pulumi.Input<string>;
       vpcCidr: string;
       subnetId: pulumi.Input<string>;
+      /** Its fixed address: `placeHost("zoneControlPlane", …)` of the address plan (components/addressPlan.ts). */
       privateIp: pulumi.Input<string>;
       ami: HostAmi;
       keyName: pulumi.Input<string>;
@@ -38,7 +39,7 @@ export type ZoneHostPlacement =
     }
   | { mode: "existing"; address: string; privateAddress: string; sshUser: string };
 
-export interface UniversalZoneArgs {
+export interface OnPremZoneArgs {
   zone: string;
   placement: ZoneHostPlacement;
   sshPrivateKey: pulumi.Input<string>;
@@ -59,12 +60,13 @@ const DIRS = {
 } as const;
 
 /**
- * The on-prem universal zone on its own host: a zone control plane with its own Postgres store
+ * The on-prem zone, a Kong Mesh zone in universal mode on its own host: a zone control plane with its own Postgres store
  * (loopback only), the zone ingress other zones reach us through and the zone egress our traffic
  * leaves through. The zone authenticates to the global CP with a cp-scoped zone token, the proxies
  * with an ingress/egress-scoped one; every token is a secret file of mode 0600.
  */
-export class UniversalZone extends pulumi.ComponentResource {
+export class OnPremZone extends pulumi.ComponentResource {
+  /** Kept from when the class was UniversalZone: a new type token would change the URN of the zone and of every resource under it. */
   static readonly TYPE = "journey:mesh:UniversalZone";
   /** `https://<private address>:5678`: where this zone's proxies connect. */
   public readonly dpServerAddress: pulumi.Output<string>;
@@ -73,8 +75,8 @@ export class UniversalZone extends pulumi.ComponentResource {
   public readonly privateAddress: pulumi.Output<string>;
   public readonly securityGroupId?: pulumi.Output<string>;
 
-  constructor(name: string, args: UniversalZoneArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(UniversalZone.TYPE, name, { zone: args.zone, mode: args.placement.mode }, opts);
+  constructor(name: string, args: OnPremZoneArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(OnPremZone.TYPE, name, { zone: args.zone, mode: args.placement.mode }, opts);
     const placement = args.placement;
     const bootstrap = dockerHost("mesh-zone");
 
