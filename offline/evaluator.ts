@@ -158,7 +158,7 @@ export async function recordProgram(
         declared = (await program()) ?? {};
         return {};
       });
-      const outputs = await resolveOutputs(declared);
+      const outputs = (await resolveOutputs(declared)) as Record<string, unknown>;
       await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
       await new Promise((resolve) => setImmediate(resolve));
       return { resources: monitor.recorded, outputs };
