@@ -28,7 +28,7 @@ function newestSource(dir, newest = 0) {
 }
 
 function cliModule() {
-  const sourceDirs = ["cli", "automation", "phases", "components", "render", "config", "providers", "policy", "server"];
+  const sourceDirs = ["cli", "server", "policy", "automation", "offline", "phases", "components", "providers", "config", "render", "lib"];
   if (fs.existsSync(compiled)) {
     const builtAt = fs.statSync(compiled).mtimeMs;
     const newest = sourceDirs.reduce(
