@@ -28,7 +28,19 @@ function newestSource(dir, newest = 0) {
 }
 
 function cliModule() {
-  const sourceDirs = ["cli", "server", "policy", "automation", "offline", "phases", "components", "providers", "config", "render", "lib"];
+  const sourceDirs = [
+    "cli",
+    "server",
+    "policy",
+    "automation",
+    "offline",
+    "phases",
+    "components",
+    "providers",
+    "config",
+    "render",
+    "lib",
+  ];
   if (fs.existsSync(compiled)) {
     const builtAt = fs.statSync(compiled).mtimeMs;
     const newest = sourceDirs.reduce(
