@@ -8,7 +8,7 @@ export interface Ipv4Block {
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-export function parseIpv4(address: string): number | undefined {
+function parseIpv4(address: string): number | undefined {
   const m = IPV4.exec(address);
   if (!m) return undefined;
   const octets = m.slice(1).map(Number);
@@ -101,7 +101,7 @@ export function isAnywhere(cidr: string): boolean {
 }
 
 /** Private (RFC 1918) and shared (RFC 6598) address space: not reachable from the internet. */
-export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"] as const;
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"] as const;
 
 /** Public blocks shorter than this prefix are treated as "the internet", not as someone's network. */
 export const MIN_PUBLIC_PREFIX = 16;

@@ -244,7 +244,7 @@ export function asStackReferenceOutputs(outputs: Record<string, unknown>): {
   return { outputs: plain, secretOutputNames };
 }
 
-export function containsSecret(v: unknown): boolean {
+function containsSecret(v: unknown): boolean {
   if (isSecretValue(v)) return true;
   if (Array.isArray(v)) return v.some(containsSecret);
   if (v && typeof v === "object") return Object.values(v).some(containsSecret);

@@ -29,7 +29,7 @@ export const OFFLINE_SECRET_PLACEHOLDERS: Record<SecretKey, string> = {
  * Offline stand-ins for the images a stack file must pin but does not (the tutorial's are published
  * only as `latest`): a reserved `.invalid` registry, so that nothing could ever pull them.
  */
-export const OFFLINE_IMAGE_PLACEHOLDERS = {
+const OFFLINE_IMAGE_PLACEHOLDERS = {
   crawl: { object: "monolith", image: { repository: "registry.invalid/mirror-of/djfreese/monolith", tag: "offline" } },
   walk: {
     object: "microservice",

@@ -43,7 +43,7 @@ export function plainProps(value: unknown): unknown {
   return value;
 }
 
-export function crossGuardView(args: {
+function crossGuardView(args: {
   type: string;
   name: string;
   urn: string;

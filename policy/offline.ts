@@ -103,11 +103,7 @@ export function evaluatePolicies(plan: OfflinePlan, options: EvaluatePoliciesOpt
 }
 
 /** One view per recorded resource; the phase's outputs become the props of its Stack resource. */
-export function phaseViews(
-  resources: RecordedResource[],
-  outputs: Record<string, unknown>,
-  stack: string,
-): ResourceView[] {
+function phaseViews(resources: RecordedResource[], outputs: Record<string, unknown>, stack: string): ResourceView[] {
   const views = resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map(recordedView);
   const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
   views.push(
@@ -116,7 +112,7 @@ export function phaseViews(
   return views;
 }
 
-export function recordedView(r: RecordedResource): ResourceView {
+function recordedView(r: RecordedResource): ResourceView {
   const { __provider, ...inputs } = r.inputs;
   void __provider;
   return rawView(r, inputs);
@@ -147,7 +143,7 @@ function configStandIns(): KnownSecret[] {
 }
 
 /** The placeholders of a phase's secret outputs: declared ones, and any placeholder the engine hands on as a secret. */
-export function planSecrets(resources: RecordedResource[], outputs: Record<string, unknown>): KnownSecret[] {
+function planSecrets(resources: RecordedResource[], outputs: Record<string, unknown>): KnownSecret[] {
   const found = new Map<string, KnownSecret>();
   const add = (value: string) => {
     const placeholder = parseUnknownPlaceholder(value);

@@ -130,7 +130,7 @@ export async function requestJson<T = unknown>(req: JsonRequest): Promise<JsonRe
 }
 
 /** Milliseconds to wait for a Retry-After header given in seconds or as an HTTP date. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

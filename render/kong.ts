@@ -22,7 +22,7 @@ export const KONG_KEY_OWNER_SCRIPT_TEXT = [
 ].join("\n");
 export const KONG_PROXY_PORT = 8000;
 export const KONG_PROXY_TLS_PORT = 8443;
-export const KONG_STATUS_PORT = 8100;
+const KONG_STATUS_PORT = 8100;
 
 export interface KongDataPlaneSettings {
   /** `https://<id>.<region>.cp.konghq.com` as Konnect returns it. */

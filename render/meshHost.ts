@@ -4,7 +4,7 @@ import { ContainerService, renderContainerUnit } from "./container";
 
 /** uid:gid the kuma containers run as; their certificates, keys and tokens belong to it. */
 export const KUMA_UID = 5678;
-export const KUMA_USER = `${KUMA_UID}:${KUMA_UID}`;
+const KUMA_USER = `${KUMA_UID}:${KUMA_UID}`;
 export const KUMA_PORTS = { dpServer: 5678, api: 5681, apiTls: 5682, kds: 5685 } as const;
 /** Inside every kuma container its configuration folder is mounted read-only here. */
 export const KUMA_CONTAINER_DIR = "/etc/kuma";

@@ -35,7 +35,7 @@ export function earlyAccessOf(
 }
 
 /** Whether run's outputs say the migration's early-access rule is deployed. */
-export function deployedEarlyAccess(outputs: Record<string, unknown>, name: string): boolean {
+function deployedEarlyAccess(outputs: Record<string, unknown>, name: string): boolean {
   const migrations = unwrapSecrets(outputs.migrations);
   const m = Array.isArray(migrations) ? migrations.find((x) => x?.name === name) : undefined;
   return !!m?.earlyAccess && m.earlyAccess.enabled !== false;
@@ -46,9 +46,7 @@ export function earlyAccessMessage(migration: string, enabled: boolean): string 
   return `journey early-access ${migration} ${enabled ? "off->on" : "on->off"}`;
 }
 
-export function parseEarlyAccessChange(
-  message: string | undefined,
-): { migration: string; enabled: boolean } | undefined {
+function parseEarlyAccessChange(message: string | undefined): { migration: string; enabled: boolean } | undefined {
   const match = /^journey early-access (\S+) (off->on|on->off)$/.exec(message?.trim() ?? "");
   return match ? { migration: match[1], enabled: match[2] === "off->on" } : undefined;
 }

@@ -37,6 +37,7 @@ export class BasePlanError extends Error {
 }
 
 /** A git ref as this command accepts it: no option-like or whitespace-laden text ever reaches git's argv. */
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
 const REF = /^(?!-)[^\s\x00-\x1f\x7f~^:?*[\\]+([~^]\d*)*$/;
 
 /** Why `ref` is not accepted as a base, or undefined when it is. */

@@ -19,6 +19,8 @@ interface ProviderDiffResult {
 interface ProviderDiff {
   /** The function, named for the report. */
   name: string;
+  // Each provider's diff takes its own input type; the plan's inputs are untyped JSON.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   diff(olds: any, news: any): ProviderDiffResult | Promise<ProviderDiffResult>;
 }
 

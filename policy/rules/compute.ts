@@ -1,9 +1,9 @@
 import { asArray, asRecord, isOpaqueComponent, isUnknown } from "../view";
 import type { ResourceRule } from "./types";
 
-export const EC2_INSTANCE = "aws:ec2/instance:Instance";
-export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-export const EBS_VOLUME = "aws:ebs/volume:Volume";
+const EC2_INSTANCE = "aws:ec2/instance:Instance";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+const EBS_VOLUME = "aws:ebs/volume:Volume";
 export const EKS_CLUSTER_COMPONENT = "eks:index:Cluster";
 const EKS_NODE_GROUPS = ["eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2"];
 

@@ -1,9 +1,9 @@
 import { isUnknown } from "../view";
 import type { ResourceRule } from "./types";
 
-export const RDS_INSTANCE = "aws:rds/instance:Instance";
-export const RDS_CLUSTER = "aws:rds/cluster:Cluster";
-export const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+const RDS_INSTANCE = "aws:rds/instance:Instance";
+const RDS_CLUSTER = "aws:rds/cluster:Cluster";
+const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 
 export const rdsStorageEncrypted: ResourceRule = {
   scope: "resource",

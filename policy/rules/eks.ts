@@ -3,7 +3,7 @@ import { asArray, asRecord, isOpaqueComponent, isUnknown, ResourceView } from ".
 import { isWorld } from "./network";
 import type { ResourceRule } from "./types";
 
-export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
+const EKS_CLUSTER = "aws:eks/cluster:Cluster";
 export const EKS_CLUSTER_COMPONENT = "eks:index:Cluster";
 
 /**
@@ -11,7 +11,7 @@ export const EKS_CLUSTER_COMPONENT = "eks:index:Cluster";
  * plan sees of a remote component) or from the `aws:eks/cluster:Cluster` it creates (what a real preview
  * also sees). Both default to a public endpoint, and AWS to 0.0.0.0/0 when no CIDRs are given.
  */
-export function publicEndpoint(r: ResourceView): { enabled: unknown; cidrs: unknown } | undefined {
+function publicEndpoint(r: ResourceView): { enabled: unknown; cidrs: unknown } | undefined {
   if (isOpaqueComponent(r)) return undefined;
   if (r.type === EKS_CLUSTER_COMPONENT)
     return { enabled: r.props.endpointPublicAccess ?? true, cidrs: r.props.publicAccessCidrs };

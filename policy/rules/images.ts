@@ -98,7 +98,7 @@ const VALUE_OPTIONS = new Set([
 ]);
 
 /** Splits a command line as systemd and a shell mostly agree: spaces, double or single quotes. */
-export function splitCommandLine(line: string): string[] {
+function splitCommandLine(line: string): string[] {
   const args: string[] = [];
   const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
   let m: RegExpExecArray | null;

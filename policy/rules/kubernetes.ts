@@ -21,11 +21,11 @@ export function podSpecOf(type: string, props: Readonly<Record<string, unknown>>
   return asRecord(node);
 }
 
-export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 const HELM_TYPES = [HELM_RELEASE, "kubernetes:helm.sh/v4:Chart"];
 
 /** The values root of a Kong Mesh or Kuma chart (`kong-mesh` nests Kuma's values under `kuma`), or undefined for other charts. */
-export function kumaChartValues(
+function kumaChartValues(
   props: Readonly<Record<string, unknown>>,
 ): { chart: string; root: Record<string, unknown> | undefined; prefix: string } | undefined {
   const chart = typeof props.chart === "string" ? props.chart.split("/").pop()! : "";

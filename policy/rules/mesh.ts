@@ -3,7 +3,7 @@ import { asArray, asRecord, isUnknown, mentionsUnknown, ResourceView } from "../
 import type { ResourceRule, StackFinding, StackRule } from "./types";
 
 export const KUMA_RESOURCE = "pulumi-nodejs:dynamic/kuma:Resource";
-export const HOST_FILE = "journey:host:File";
+const HOST_FILE = "journey:host:File";
 const KUMA_CRD_PREFIX = "kubernetes:kuma.io/";
 
 /** A Kuma resource in universal format (`type`, `name`, `mesh`, then the type's own fields). */
@@ -45,7 +45,7 @@ function fromKubernetes(props: Readonly<Record<string, unknown>>): KumaObject | 
  * The Kuma resources a resource declares: a dynamic `kuma:Resource` (applied to a CP's REST API), a
  * manifest the program puts on a host (`journey:host:File` with `kumaResource`), or a Kubernetes CRD object.
  */
-export function kumaObjectsOf(r: ResourceView): KumaObject[] {
+function kumaObjectsOf(r: ResourceView): KumaObject[] {
   const p = r.props;
   if (r.type === KUMA_RESOURCE) {
     const resource = asRecord(p.resource);
@@ -68,7 +68,7 @@ export function kumaObjectsOf(r: ResourceView): KumaObject[] {
 }
 
 /** Whether a Mesh turns mTLS on; `undefined` while unknown. */
-export function meshMtls(mesh: KumaObject): { on: boolean | undefined; problem?: string; mode?: unknown } {
+function meshMtls(mesh: KumaObject): { on: boolean | undefined; problem?: string; mode?: unknown } {
   const mtls = asRecord(mesh.mtls);
   const enabled = mtls?.enabledBackend;
   if (isUnknown(mesh.mtls) || isUnknown(enabled)) return { on: undefined };
@@ -120,7 +120,7 @@ function targetName(targetRef: unknown): string {
 }
 
 /** What in one permission lets every source in; empty when it names its sources. */
-export function allowAllGrants(object: KumaObject): string[] {
+function allowAllGrants(object: KumaObject): string[] {
   const grants: string[] = [];
   if (object.type === "MeshTrafficPermission") {
     const spec = asRecord(object.spec);

@@ -2,12 +2,12 @@ import { coversPublicInternet, MIN_PUBLIC_PREFIX } from "../../lib/cidr";
 import { asArray, asRecord, isUnknown, ResourceView } from "../view";
 import type { ResourceRule, StackRule } from "./types";
 
-export const SG_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
-export const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const SG_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 
 /** Ports that must never face the whole internet: remote administration, control-plane APIs, the database. */
-export const ADMIN_PORTS: ReadonlyArray<{ port: number; what: string }> = [
+const ADMIN_PORTS: ReadonlyArray<{ port: number; what: string }> = [
   { port: 22, what: "SSH" },
   { port: 5432, what: "Postgres" },
   { port: 5678, what: "the Kuma DP server" },
@@ -26,7 +26,7 @@ interface IngressSpec {
 }
 
 /** The inbound flows a resource opens, from any of the three ways the AWS provider declares them. */
-export function ingressSpecs(r: ResourceView): IngressSpec[] {
+function ingressSpecs(r: ResourceView): IngressSpec[] {
   const p = r.props;
   switch (r.type) {
     case SG_INGRESS_RULE:
@@ -66,7 +66,7 @@ export function isWorld(cidr: unknown): boolean {
 }
 
 /** The listed ports the flow lets in; `undefined` when its protocol or ports are not known yet. */
-export function portsOpened(
+function portsOpened(
   spec: Pick<IngressSpec, "protocol" | "fromPort" | "toPort">,
   ports: readonly number[],
 ): number[] | undefined {

@@ -15,10 +15,10 @@ export const SECRET_SHAPES: ReadonlyArray<readonly [string, RegExp]> = [
 ];
 
 /** Shorter known values would match by accident. */
-export const MIN_SECRET_LENGTH = 8;
+const MIN_SECRET_LENGTH = 8;
 
 /** What secret material `text` carries, by label; never the material itself. */
-export function secretMaterialIn(text: string, known: readonly KnownSecret[]): string | undefined {
+function secretMaterialIn(text: string, known: readonly KnownSecret[]): string | undefined {
   const shape = SECRET_SHAPES.find(([, pattern]) => pattern.test(text));
   if (shape) return shape[0];
   const value = known.find((s) => s.value.length >= MIN_SECRET_LENGTH && text.includes(s.value));
@@ -35,7 +35,7 @@ const WORKLOAD_PREFIXES = ["kubernetes:apps/", "kubernetes:batch/", "kubernetes:
  * can read the object), or `channel`, a place secrets legitimately travel if the engine marks them secret
  * (SSH stdin and environment, 0600 host files, Kubernetes Secrets, provider credentials, stack outputs).
  */
-export function secretLocation(r: ResourceView, path: Path): "never" | "channel" {
+function secretLocation(r: ResourceView, path: Path): "never" | "channel" {
   const [first] = path;
   if (USER_DATA_TYPES.includes(r.type) && (first === "userData" || first === "userDataBase64")) return "never";
   if (r.type.startsWith("command:") && (first === "create" || first === "update" || first === "delete")) return "never";

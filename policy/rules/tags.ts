@@ -47,7 +47,7 @@ export const TAGS_NOT_REQUIRED: readonly string[] = [
   "pulumi:providers:aws",
 ];
 
-export const DEFAULT_REQUIRED_TAGS = ["Project", "Phase", "Owner"];
+const DEFAULT_REQUIRED_TAGS = ["Project", "Phase", "Owner"];
 
 export const requiredTags: ResourceRule = {
   scope: "resource",

@@ -38,7 +38,7 @@ export interface PutResult {
   warnings: string[];
 }
 
-export const DEFAULT_KUMA_TIMEOUT_MS = 15_000;
+const DEFAULT_KUMA_TIMEOUT_MS = 15_000;
 
 /** `/meshes/{name}`, `/meshes/{mesh}/<plural>/{name}` or `/<plural>/{name}`, from the type table. */
 export function resourcePath(key: ResourceKey): string {
@@ -55,7 +55,7 @@ export function resourceKey(resource: ResourceKey): ResourceKey {
 }
 
 /** How errors name a resource: `Kuma MeshHTTPRoute "default/disputes"`. */
-export function describeResource(key: ResourceKey): string {
+function describeResource(key: ResourceKey): string {
   return `Kuma ${key.type} "${key.mesh === undefined ? "" : `${key.mesh}/`}${key.name}"`;
 }
 

@@ -183,7 +183,7 @@ export function makeDataplaneTokenProvider(options: ProviderClientOptions = {}) 
   );
 }
 
-export const kumaResourceProvider = makeKumaResourceProvider();
+const kumaResourceProvider = makeKumaResourceProvider();
 export const zoneTokenProvider = makeZoneTokenProvider();
 export const dataplaneTokenProvider = makeDataplaneTokenProvider();
 
@@ -196,7 +196,7 @@ export interface KumaConnectionArgs {
   caCertPem?: pulumi.Input<string>;
 }
 
-export const KUMA_MODULE = "kuma";
+const KUMA_MODULE = "kuma";
 
 /** The connection (it holds the token) is secret in inputs and outputs, whether or not the caller made it one. */
 function secretConnection(connection: pulumi.Input<KumaConnectionArgs>) {

@@ -31,7 +31,7 @@ export const SIDECAR_INJECTION_LABEL = "kuma.io/sidecar-injection";
  * (pre-install-patch-namespace-job.yaml, v2.14.3). UPGRADE.md's `disabled` also keeps the
  * injector away but fails that check.
  */
-export const SYSTEM_NAMESPACE_INJECTION = "false";
+const SYSTEM_NAMESPACE_INJECTION = "false";
 
 /**
  * What makes the zone ingress Service an internal NLB, whichever controller reconciles it:
@@ -41,7 +41,7 @@ export const SYSTEM_NAMESPACE_INJECTION = "false";
  *   from v2.5) reads `scheme` and still honours the deprecated `internal`; EKS Auto Mode reads `scheme`.
  * Internal, because only the on-prem zone dials it, over VPC peering.
  */
-export const INTERNAL_NLB_ANNOTATIONS: Readonly<Record<string, string>> = {
+const INTERNAL_NLB_ANNOTATIONS: Readonly<Record<string, string>> = {
   "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
   "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
   "service.beta.kubernetes.io/aws-load-balancer-internal": "true",

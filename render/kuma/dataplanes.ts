@@ -8,7 +8,7 @@ import { DEFAULT_MESH, Dataplane, DataplaneOutbound, ZoneEgress, ZoneIngress } f
 import { KumaInputError, assertDistinct, assertHost, assertOneOf, assertPort, assertResourceName } from "./validate";
 
 export const MONOLITH_INBOUND_PORT = 5000;
-export const MONOLITH_SERVICE_PORT = 8080;
+const MONOLITH_SERVICE_PORT = 8080;
 /** Kong's upstreams for the mesh: `http://127.0.0.1:33033` (monolith) and `:33034` (microservice). */
 export const MONOLITH_OUTBOUND_PORT = 33033;
 export const MICROSERVICE_OUTBOUND_PORT = 33034;
@@ -91,7 +91,7 @@ export interface GatewayOutbound {
   service: ServiceRef;
 }
 
-export const GATEWAY_OUTBOUNDS: readonly GatewayOutbound[] = [
+const GATEWAY_OUTBOUNDS: readonly GatewayOutbound[] = [
   { port: MONOLITH_OUTBOUND_PORT, service: MONOLITH_SERVICE },
   { port: MICROSERVICE_OUTBOUND_PORT, service: MICROSERVICE },
 ];

@@ -1,7 +1,7 @@
 import { KumaResource, UniversalResource, isKumaType, kumaTypeInfo } from "./types";
 import { KumaInputError, assertResourceName } from "./validate";
 
-export const KUMA_API_VERSION = "kuma.io/v1alpha1";
+const KUMA_API_VERSION = "kuma.io/v1alpha1";
 /** On a global CP running on Kubernetes, policies may only be created in the system namespace. */
 export const KUMA_SYSTEM_NAMESPACE = "kong-mesh-system";
 

@@ -16,7 +16,7 @@ export interface MeshArgs {
   zoneEgress?: boolean;
 }
 
-export const MESH_DEFAULTS = {
+const MESH_DEFAULTS = {
   caBackend: "ca-1",
   mtlsMode: "STRICT",
   dataplaneCertExpiration: "1d",

@@ -3,8 +3,8 @@ import { DEFAULT_MESH, MeshMetric } from "./types";
 import { assertPort, assertResourceName } from "./validate";
 
 /** kuma-dp's default Prometheus endpoint (MeshMetric CRD defaults: port 5670, path /metrics). */
-export const DATAPLANE_METRICS_PORT = 5670;
-export const DATAPLANE_METRICS_PATH = "/metrics";
+const DATAPLANE_METRICS_PORT = 5670;
+const DATAPLANE_METRICS_PATH = "/metrics";
 
 export interface MeshMetricArgs {
   name?: string;

@@ -13,7 +13,7 @@ import {
   assertZoneName,
 } from "./validate";
 
-export const ZONE_TOKEN_SCOPES = ["cp", "ingress", "egress"] as const;
+const ZONE_TOKEN_SCOPES = ["cp", "ingress", "egress"] as const;
 export type ZoneTokenScope = (typeof ZONE_TOKEN_SCOPES)[number];
 
 export interface ZoneTokenRequest {

@@ -24,7 +24,7 @@ const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 /** Kuma's own Mesh duration format (`ParseDuration` in mesh_helpers.go): one number and one unit. */
 const MESH_DURATION = /^\d+(y|w|d|h|m|s|ms)$/;
 
-export function isRfc1123Label(value: unknown): value is string {
+function isRfc1123Label(value: unknown): value is string {
   return typeof value === "string" && value.length <= 63 && RFC1123_LABEL.test(value);
 }
 
