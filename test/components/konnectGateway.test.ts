@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
-import { HostSoftware, InstalledFile } from "../../components/hostSoftware";
+import { HostSoftware } from "../../components/hostSoftware";
 import { KonnectGateway, KonnectGatewayArgs } from "../../components/konnectGateway";
 import { DYNAMIC_PREFIX } from "../../offline/mocks";
 import { dockerHost } from "../../render/hosts";
 import { KONG_CLUSTER_DIR, KONG_KEY_OWNER_SCRIPT } from "../../render/kong";
-import { isSecret, pick, recordComponent, typesAndNames, unknownOutput } from "../support/components";
+import { installedFiles, isSecret, pick, recordComponent, typesAndNames, unknownOutput } from "../support/components";
 
 const ARGS: KonnectGatewayArgs = {
   connection: { host: "203.0.113.20", user: "ubuntu", privateKey: "ssh-key" },
@@ -81,9 +81,7 @@ describe(`${KonnectGateway.TYPE} alone`, () => {
       services: ["kong-gateway.service"],
       bootstrap: dockerHost("gateway"),
     });
-    const files = Object.fromEntries(
-      g.descendants.filter((r) => r.type === InstalledFile.TYPE).map((f) => [f.inputs.path, f.inputs]),
-    );
+    const files = installedFiles(g);
     assert.deepEqual(
       Object.keys(files).sort(),
       [

@@ -1,14 +1,22 @@
 import * as assert from "node:assert/strict";
 import { ControlPlanePki } from "../../components/controlPlanePki";
 import { Host } from "../../components/host";
-import { HostSoftware, InstalledFile } from "../../components/hostSoftware";
+import { HostSoftware } from "../../components/hostSoftware";
 import {
   MeshGlobalControlPlane,
   MeshGlobalControlPlaneArgs,
   RDS_CA_IDENTIFIER,
   rdsCaBundleUrl,
 } from "../../components/meshGlobalControlPlane";
-import { isSecret, pick, recordComponent, typesAndNames, unknownOutput, unwrapSecret } from "../support/components";
+import {
+  installedFiles,
+  isSecret,
+  pick,
+  recordComponent,
+  typesAndNames,
+  unknownOutput,
+  unwrapSecret,
+} from "../support/components";
 
 const ARGS: Omit<MeshGlobalControlPlaneArgs, "pki"> = {
   vpcId: "vpc-cloud",
@@ -44,8 +52,6 @@ const record = (args: Partial<MeshGlobalControlPlaneArgs> = {}) =>
       securityGroupId: cp.securityGroupId,
     }),
   );
-const files = (cp: Awaited<ReturnType<typeof record>>) =>
-  Object.fromEntries(cp.descendants.filter((r) => r.type === InstalledFile.TYPE).map((f) => [f.inputs.path, f.inputs]));
 
 describe(`${MeshGlobalControlPlane.TYPE} alone`, () => {
   it("is a host, a private encrypted Postgres store, the CP's software and its admin token", async () => {
@@ -120,7 +126,7 @@ describe(`${MeshGlobalControlPlane.TYPE} alone`, () => {
     );
     assert.ok(isSecret(db.inputs.password) && db.secretOutputs.includes("password"));
     assert.deepEqual(cp.resource("global-db-subnets").inputs.subnetIds, ARGS.databaseSubnetIds);
-    const env = unwrapSecret(files(cp)["/etc/kuma/global-cp/kuma-cp.env"].content) as string;
+    const env = unwrapSecret(installedFiles(cp)["/etc/kuma/global-cp/kuma-cp.env"].content) as string;
     assert.match(env, /^KUMA_STORE_POSTGRES_TLS_MODE=verifyFull$/m);
     assert.match(
       cp.resource("global-software-bootstrap").inputs.stdin as string,
@@ -142,14 +148,14 @@ describe(`${MeshGlobalControlPlane.TYPE} alone`, () => {
     const cp = await record({ license: "LICENSE" });
     const csr = cp.all.find((r) => r.name === "global-tls-csr")!;
     assert.deepEqual(csr.inputs.ipAddresses, [unknownOutput("global-host-eip", "publicIp"), "10.1.0.10"]);
-    const installed = files(cp);
+    const installed = installedFiles(cp);
     for (const secret of ["kuma-cp.env", "tls.key", "license.json"]) {
       const file = installed[`/etc/kuma/global-cp/${secret}`];
       assert.equal(file.mode, "0600", secret);
       assert.ok(isSecret(file.content), secret);
     }
     assert.deepEqual(
-      Object.keys(files(await record())).sort(),
+      Object.keys(installedFiles(await record())).sort(),
       [
         "/etc/kuma/global-cp/kuma-cp.env",
         "/etc/kuma/global-cp/tls.crt",

@@ -1,11 +1,19 @@
 import * as assert from "node:assert/strict";
-import { HostSoftware, InstalledFile } from "../../components/hostSoftware";
+import { HostSoftware } from "../../components/hostSoftware";
 import { MeshSidecar, MeshSidecarArgs } from "../../components/meshSidecar";
 import { toYaml } from "../../lib/yaml";
 import { DYNAMIC_PREFIX } from "../../offline/mocks";
 import { Dataplane, gatewayDataplane, monolithDataplane } from "../../render/kuma";
 import { dockerHost } from "../../render/hosts";
-import { isSecret, pick, recordComponent, typesAndNames, unknownOutput, unwrapSecret } from "../support/components";
+import {
+  installedFiles,
+  isSecret,
+  pick,
+  recordComponent,
+  typesAndNames,
+  unknownOutput,
+  unwrapSecret,
+} from "../support/components";
 
 const DIR = "/etc/kuma/dataplane";
 const ZONE_API = { url: "https://10.0.1.5:5682", token: "zone-admin-token" };
@@ -21,8 +29,6 @@ const ARGS: MeshSidecarArgs = {
 
 const record = (args: Partial<MeshSidecarArgs> = {}) =>
   recordComponent(MeshSidecar, () => new MeshSidecar("sidecar", { ...ARGS, ...args }));
-const files = (s: Awaited<ReturnType<typeof record>>) =>
-  Object.fromEntries(s.descendants.filter((r) => r.type === InstalledFile.TYPE).map((f) => [f.inputs.path, f.inputs]));
 
 describe(`${MeshSidecar.TYPE} alone`, () => {
   it("is a dataplane token and kuma-dp installed on the host", async () => {
@@ -58,7 +64,7 @@ describe(`${MeshSidecar.TYPE} alone`, () => {
   });
 
   it("lands the Dataplane, the secret token (kuma's, 0600), the CA and a unit that dials the zone", async () => {
-    const installed = files(await record());
+    const installed = installedFiles(await record());
     const dataplane = installed[`${DIR}/dataplane.yaml`];
     assert.deepEqual([dataplane.content, dataplane.kumaResource], [toYaml(ARGS.dataplane as Dataplane), true]);
     const token = installed[`${DIR}/token`];

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, RecordOptions, SECRET, isSecretValue, recordProgram } from "../../offline/evaluator";
 import { unknownValue } from "../../offline/mocks";
+import { InstalledFile } from "../../components/hostSoftware";
 
 /**
  * What the shared mocks answer for a value known only after deployment, e.g.
@@ -94,6 +95,13 @@ export function unwrapSecret(value: unknown): unknown {
  */
 export function typesAndNames(resources: RecordedResource[]): Array<[string, string]> {
   return resources.map((r): [string, string] => [r.type, r.name]).sort(([, a], [, b]) => a.localeCompare(b));
+}
+
+/** What a component puts on hosts (HostSoftware's files), by path: mode, owner, content, … */
+export function installedFiles(recorded: RecordedComponent): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    recorded.descendants.filter((r) => r.type === InstalledFile.TYPE).map((f) => [f.inputs.path as string, f.inputs]),
+  );
 }
 
 /** Those inputs of a resource, for a deepEqual that ignores the rest. */
