@@ -11,7 +11,7 @@ import { SshKeyPair } from "./sshKeyPair";
 /** What the site's hosts serve: who may call the gateway, where the monolith listens. */
 export interface OnPremSiteArgs {
   onPrem: CrawlOnPrem;
-  /** For onPrem.mode existing, or a supplied public key: the private key from secret config (required then: config/schema.ts). */
+  /** For onPrem.mode existing, or a supplied public key: the private key from secret config (required then: config/crossKey.ts, config/crawl.ts). */
   sshPrivateKey?: pulumi.Input<string>;
   /** Networks allowed to SSH into the simulated hosts. */
   adminCidrs: string[];
@@ -62,7 +62,7 @@ export class OnPremSite extends pulumi.ComponentResource {
     const onPrem = args.onPrem;
 
     if (onPrem.mode === "existing") {
-      // Config validation requires the secret with existing hosts (config/schema.ts): a guard for other callers.
+      // Config validation requires the secret with existing hosts (config/crossKey.ts): a guard for other callers.
       if (!args.sshPrivateKey) throw new Error("onPrem.mode existing needs the secret onPremSshPrivateKey");
       const privateKey = pulumi.secret(pulumi.output(args.sshPrivateKey));
       this.sshPrivateKey = privateKey;

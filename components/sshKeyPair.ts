@@ -19,7 +19,7 @@ export class SshKeyPair extends pulumi.ComponentResource {
     super(SshKeyPair.TYPE, name, { supplied: args.publicKey !== undefined }, opts);
     let publicKey: pulumi.Input<string>;
     if (args.publicKey) {
-      // Config validation refuses onPrem.sshPublicKey without the secret (config/schema.ts): a guard for other callers.
+      // Config validation refuses onPrem.sshPublicKey without the secret (config/crawl.ts): a guard for other callers.
       if (!args.suppliedPrivateKey)
         throw new Error("onPrem.sshPublicKey is set, so secret onPremSshPrivateKey must hold its private key");
       publicKey = args.publicKey;

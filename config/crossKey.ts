@@ -1,22 +1,13 @@
+import { z } from "zod";
 import { cidrContains, cidrsOverlap, coversPublicInternet, isCidr, MIN_PUBLIC_PREFIX } from "../lib/cidr";
-import { PHASES, PROJECT } from "./project";
+import { Phase, PHASES, PROJECT } from "./project";
+import { SECRET_KEYS, SecretKey } from "./secrets";
+import type { SchemaContext } from "./shared";
 
 export type Problem = [PropertyKey[], unknown, string];
 
-/** The on-prem network crawl simulates when `onPrem.vpcCidr` is not set. */
-export const DEFAULT_ONPREM_CIDR = "10.0.0.0/23";
-
-/** How to get an image that is published only as `latest` under a version tag of your own. */
-export function mirrorHint(key: string, upstream: string): string {
-  const name = upstream.slice(upstream.lastIndexOf("/") + 1);
-  return (
-    `is required: ${upstream} is published only as :latest, which moves under you. Mirror it under a version tag ` +
-    `(crane copy ${upstream}:latest <registry>/${name}:1.0.0) and set ${key}: {repository: <registry>/${name}, tag: "1.0.0"}, or pin its digest (${key}.digest: sha256:...)`
-  );
-}
-
 /**
- * Rules across keys, used by the phase schemas' refinements (config/schema.ts). They read values
+ * Rules across keys, used by the phase schemas' refinements (config/crawl.ts, walk.ts, run.ts). They read values
  * that may still be invalid elsewhere, so that they are reported together with every other problem.
  * Each returns [path, value, message].
  */
@@ -42,26 +33,28 @@ export function migrationProblems(migrations: unknown): Problem[] {
   const problems: Problem[] = [];
   const names = new Map<unknown, number>();
   const prefixes = new Map<unknown, number>();
-  (Array.isArray(migrations) ? migrations : []).forEach((m: any, i: number) => {
-    if (names.has(m?.name))
-      problems.push([["migrations", i, "name"], m?.name, "is used by an earlier migration; names must be unique"]);
-    if (prefixes.has(m?.pathPrefix)) {
+  (Array.isArray(migrations) ? migrations : []).forEach((m: unknown, i: number) => {
+    const name = field(m, "name");
+    const pathPrefix = field(m, "pathPrefix");
+    if (names.has(name))
+      problems.push([["migrations", i, "name"], name, "is used by an earlier migration; names must be unique"]);
+    if (prefixes.has(pathPrefix)) {
       problems.push([
         ["migrations", i, "pathPrefix"],
-        m?.pathPrefix,
-        `is also migrations[${prefixes.get(m?.pathPrefix)}].pathPrefix; allowed: one migration per path (two routes on one path would fight over its traffic)`,
+        pathPrefix,
+        `is also migrations[${prefixes.get(pathPrefix)}].pathPrefix; allowed: one migration per path (two routes on one path would fight over its traffic)`,
       ]);
     }
-    names.set(m?.name, i);
-    prefixes.set(m?.pathPrefix, i);
+    names.set(name, i);
+    prefixes.set(pathPrefix, i);
   });
   return problems;
 }
 
 /** Crawl's own subnets: inside its VPC, not overlapping, in two availability zones of aws:region. */
-export function subnetProblems(subnets: any[], vpcCidr: string, awsRegion?: string): Problem[] {
+export function subnetProblems(subnets: readonly unknown[], vpcCidr: string, awsRegion?: string): Problem[] {
   const problems: Problem[] = [];
-  const cidrs: unknown[] = subnets.map((s) => s?.cidr);
+  const cidrs: unknown[] = subnets.map((s) => field(s, "cidr"));
   cidrs.forEach((block, i) => {
     if (typeof block !== "string" || !isCidr(block) || !isCidr(vpcCidr)) return;
     if (!cidrContains(vpcCidr, block))
@@ -72,7 +65,7 @@ export function subnetProblems(subnets: any[], vpcCidr: string, awsRegion?: stri
       }
     });
   });
-  const zones: unknown[] = subnets.map((s) => s?.az);
+  const zones: unknown[] = subnets.map((s) => field(s, "az"));
   zones.forEach((az, i) => {
     if (typeof az !== "string") return;
     if (awsRegion && !new RegExp(`^${awsRegion}[a-z]$`).test(az)) {
@@ -102,4 +95,53 @@ export function phaseStackProblem(
   if (!stack || !(PHASES as readonly string[]).includes(stack) || phase === stack || typeof phase !== "string")
     return undefined;
   return `${PROJECT}:phase: ${JSON.stringify(phase)} contradicts the stack's name: ${file} is the ${stack} stack; allowed: phase: ${stack} (or put the ${phase} config in Pulumi.${phase}.yaml)`;
+}
+
+/** Marks a problem about something absent: its message shows no value. */
+export const MISSING = Symbol("missing");
+type MissingProblem = [PropertyKey[], typeof MISSING, string];
+
+/** Adds [path, value, message] problems to a refinement, the value shown unless it is MISSING. */
+export function reporter(ctx: z.RefinementCtx) {
+  return ([path, input, message]: Problem | MissingProblem) =>
+    ctx.addIssue({
+      code: "custom",
+      path: path as (string | number)[],
+      message,
+      input: input === MISSING ? undefined : input,
+      params: input === MISSING ? { missing: true } : undefined,
+    });
+}
+
+/** Rules of every phase: admin networks, and the secrets the phase needs. */
+export function commonProblems(
+  config: { adminCidrs?: unknown; allowPublicAdmin?: unknown },
+  phase: Phase,
+  context: SchemaContext,
+) {
+  const problems: Array<Problem | MissingProblem> = [...adminCidrProblems(config)];
+  for (const name of Object.keys(SECRET_KEYS) as SecretKey[]) {
+    const rule = SECRET_KEYS[name];
+    if (context.secrets && rule.requiredIn.includes(phase) && !context.secrets.has(name)) {
+      problems.push([
+        [name],
+        MISSING,
+        `is required in the ${phase} phase and missing; run \`pulumi config set --secret ${name} <value>\` (${rule.hint})`,
+      ]);
+    }
+  }
+  const onPrem = (config as { onPrem?: { mode?: unknown } }).onPrem;
+  if (context.secrets && onPrem?.mode === "existing" && !context.secrets.has("onPremSshPrivateKey")) {
+    problems.push([
+      ["onPremSshPrivateKey"],
+      MISSING,
+      "is required with onPrem.mode existing and missing; run `pulumi config set --secret onPremSshPrivateKey < ~/.ssh/id_ed25519`",
+    ]);
+  }
+  return problems;
+}
+
+/** A property of a value that may be anything (it is read before validation succeeds): `value?.key`. */
+function field(value: unknown, key: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }

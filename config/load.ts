@@ -189,11 +189,17 @@ function knownKeysAt(path: PropertyKey[], phase: Phase): string[] {
   return [...Object.keys(unwrapObject(schema)?.shape ?? {}), ...top];
 }
 
+/** The schema a wrapper (default, prefault, optional, refinement, pipe, ...) holds: where its definition keeps it. */
+interface WrapperDef {
+  def?: { innerType?: unknown; in?: unknown; schema?: unknown };
+}
+
 function unwrapObject(schema: z.ZodTypeAny): z.ZodObject | undefined {
-  let s: any = schema;
+  let s: unknown = schema;
   for (let i = 0; i < 8 && s; i++) {
     if (s instanceof z.ZodObject) return s;
-    s = s.def?.innerType ?? s.def?.in ?? s.def?.schema;
+    const def = (s as WrapperDef).def;
+    s = def?.innerType ?? def?.in ?? def?.schema;
   }
   return undefined;
 }

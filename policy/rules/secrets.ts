@@ -2,7 +2,7 @@ import { SECRET_PATTERNS } from "../../render/secretMaterial";
 import { formatPath, Path, ResourceView, strings } from "../view";
 import type { KnownSecret, ResourceRule } from "./types";
 
-/** The program's secret stack config keys (config/schema.ts SECRET_KEYS); their values are looked for in plaintext. */
+/** The program's secret stack config keys (config/secrets.ts SECRET_KEYS); their values are looked for in plaintext. */
 export const SECRET_CONFIG_KEYS = ["konnectToken", "onPremSshPrivateKey", "meshLicense", "notifyUrl"] as const;
 
 /**
