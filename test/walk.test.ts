@@ -16,6 +16,7 @@ import { InstalledFile } from "../components/hostSoftware";
 import { MeshGlobalControlPlane } from "../components/meshGlobalControlPlane";
 import { MeshSidecar } from "../components/meshSidecar";
 import { OnPremZone } from "../components/onPremZone";
+import { unknownOutput } from "./support/components";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const FILE = InstalledFile.TYPE;
@@ -75,7 +76,7 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
       );
       assert.deepEqual(
         onCrawlGroups.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort]),
-        [["[unknown.kmj-onprem-monolith-sg.id]", 5000]],
+        [[unknownOutput("kmj-onprem-monolith-sg", "id"), 5000]],
       );
     });
   });
@@ -96,7 +97,7 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
         if ([22, 5682].includes(rule.fromPort)) assert.equal(rule.cidrIpv4, "203.0.113.0/24");
         if (rule.fromPort === 5685) assert.ok(["10.1.0.0/16", "10.0.0.0/23"].includes(rule.cidrIpv4));
         if (rule.fromPort === 5432)
-          assert.equal(rule.referencedSecurityGroupId, "[unknown.kmj-mesh-global-host-sg.id]");
+          assert.equal(rule.referencedSecurityGroupId, unknownOutput("kmj-mesh-global-host-sg", "id"));
       }
       assert.ok(!rules().some((r) => r.fromPort === 5681), "the plain-HTTP API and GUI stay on loopback");
     });
@@ -111,14 +112,14 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
         assert.equal((i.inputs.metadataOptions as any).httpTokens, "required");
       }
       const [eks] = ofType(walk.resources, "eks:index:Cluster");
-      assert.equal(eks.inputs.encryptionConfigKeyArn, "[unknown.kmj-mesh-cloud-secrets-key.arn]");
+      assert.equal(eks.inputs.encryptionConfigKeyArn, unknownOutput("kmj-mesh-cloud-secrets-key", "arn"));
       assert.deepEqual(eks.inputs.publicAccessCidrs, ["203.0.113.0/24"]);
       assert.equal(eks.inputs.endpointPrivateAccess, true);
       assert.equal(eks.inputs.skipDefaultNodeGroup, true);
       const [nodes] = ofType(walk.resources, "eks:index:ManagedNodeGroup");
       assert.deepEqual(nodes.inputs.subnetIds, [
-        "[unknown.kmj-cloud-private-1.id]",
-        "[unknown.kmj-cloud-private-2.id]",
+        unknownOutput("kmj-cloud-private-1", "id"),
+        unknownOutput("kmj-cloud-private-2", "id"),
       ]);
     });
 
@@ -228,7 +229,7 @@ describe("walk phase (offline, crawl's outputs through StackReference)", () => {
         [service.inputs.name, service.inputs.host, service.inputs.port, service.inputs.path],
         ["monolith-mesh", "127.0.0.1", 33033, "/monolith/resources/"],
       );
-      assert.equal(service.inputs.controlPlaneId, "[unknown.kmj-gateway-control-plane.id]");
+      assert.equal(service.inputs.controlPlaneId, unknownOutput("kmj-gateway-control-plane", "id"));
       const [route] = ofType(walk.resources, "pulumi-nodejs:dynamic/konnect:Route");
       assert.deepEqual(route.inputs.paths, ["/mesh"]);
     });
