@@ -26,6 +26,12 @@ export class GatewayRoute extends pulumi.ComponentResource {
       { serviceName: args.serviceName, routeName: args.routeName, paths: args.paths },
       opts,
     );
+    if (args.paths.length === 0)
+      throw new Error(`GatewayRoute ${name}: paths is []: must list at least one path the route matches, such as /api`);
+    if (args.methods.length === 0)
+      throw new Error(
+        `GatewayRoute ${name}: methods is []: must list at least one HTTP method the route matches, such as GET`,
+      );
     const api = { region: args.region, baseUrl: args.baseUrl, controlPlaneId: args.controlPlaneId };
     // Children do not inherit a component's dependsOn; the service must wait for what the route waits for.
     const service = new KonnectGatewayService(

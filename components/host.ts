@@ -81,10 +81,14 @@ export class Host extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    inboundRuleSpecs([
-      { description: "SSH from the admin networks", fromPort: 22, cidrs: args.adminCidrs },
-      ...args.inbound,
-    ]).forEach(
+    if (args.adminCidrs.length === 0)
+      throw new Error(
+        `Host ${name}: adminCidrs is []: must list at least one CIDR block allowed to SSH in (the host is set up over SSH)`,
+      );
+    inboundRuleSpecs(
+      [{ description: "SSH from the admin networks", fromPort: 22, cidrs: args.adminCidrs }, ...args.inbound],
+      `Host ${name}`,
+    ).forEach(
       (rule) =>
         new aws.vpc.SecurityGroupIngressRule(
           `${name}-in-${rule.key}`,
@@ -160,9 +164,14 @@ export function hostAmi(configured: string | undefined, opts?: pulumi.InvokeOpti
 
 type RuleArgs = Omit<aws.vpc.SecurityGroupIngressRuleArgs, "securityGroupId">;
 
-/** One security-group rule resource per source, keyed so that names stay stable when rules are added. */
-export function inboundRuleSpecs(rules: InboundRule[]): Array<{ key: string; args: RuleArgs }> {
+/**
+ * One security-group rule resource per source, keyed so that names stay stable when rules are added.
+ * A rule without a source, or whose port range runs backwards, is refused rather than dropped or sent
+ * to AWS: `owner` (e.g. `Host gw`) says whose rule it is.
+ */
+export function inboundRuleSpecs(rules: InboundRule[], owner = "host"): Array<{ key: string; args: RuleArgs }> {
   return rules.flatMap((rule) => {
+    assertInboundRule(rule, owner);
     const base = {
       description: rule.description,
       fromPort: rule.fromPort,
@@ -179,6 +188,18 @@ export function inboundRuleSpecs(rules: InboundRule[]): Array<{ key: string; arg
     }));
     return [...fromGroup, ...fromCidrs];
   });
+}
+
+function assertInboundRule(rule: InboundRule, owner: string): void {
+  const which = `${owner}: inbound rule ${JSON.stringify(rule.description)}`;
+  if (rule.toPort !== undefined && rule.toPort < rule.fromPort)
+    throw new Error(
+      `${which}: toPort is ${rule.toPort}: must be at least its fromPort ${rule.fromPort} (or left out for the one port ${rule.fromPort})`,
+    );
+  if ((rule.cidrs ?? []).length === 0 && rule.sourceSecurityGroupId === undefined)
+    throw new Error(
+      `${which}: cidrs is ${rule.cidrs ? "[]" : "not set"} and sourceSecurityGroupId is not set: must give at least one source, CIDR blocks (cidrs) or a security group (sourceSecurityGroupId)`,
+    );
 }
 
 export function outboundRuleSpecs(

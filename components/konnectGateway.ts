@@ -22,9 +22,12 @@ export interface KonnectGatewayArgs {
   region: KonnectRegion;
   baseUrl?: string;
   image: string;
-  /** Days the pinned data-plane certificate is valid; it is renewed 30 days before it expires. */
+  /** Days the pinned data-plane certificate is valid, more than 30: it is renewed 30 days before it expires. */
   certificateValidityDays?: number;
 }
+
+/** The pinned certificate is renewed this many days before it expires. */
+const CERTIFICATE_RENEWAL_DAYS = 30;
 
 /**
  * A Konnect control plane and its runtime instance: Kong Gateway in the data-plane role on an
@@ -58,14 +61,23 @@ export class KonnectGateway extends pulumi.ComponentResource {
       { algorithm: "ECDSA", ecdsaCurve: "P384" },
       { parent: this, additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"] },
     );
-    const validityHours = (args.certificateValidityDays ?? 1095) * 24;
+    const validityDays = args.certificateValidityDays ?? 1095;
+    // Refused rather than given a shorter window: a certificate valid for no longer than the renewal window
+    // is due for renewal as soon as it is issued, so each `up` would issue and pin a new one and restart the
+    // data plane. A window derived from the validity would quietly shorten the 30 days' notice operators
+    // are promised, and short-lived certificates are no use here (the default is three years).
+    if (!Number.isInteger(validityDays) || validityDays <= CERTIFICATE_RENEWAL_DAYS)
+      throw new Error(
+        `KonnectGateway ${name}: certificateValidityDays is ${validityDays}: must be a whole number of days greater than ${CERTIFICATE_RENEWAL_DAYS}, the early-renewal window (a certificate valid for no longer would be renewed and re-pinned at every update)`,
+      );
+    const validityHours = validityDays * 24;
     const certificate = new tls.SelfSignedCert(
       `${name}-cluster-cert`,
       {
         privateKeyPem: key.privateKeyPem,
         subject: { commonName: "kong_clustering" },
         validityPeriodHours: validityHours,
-        earlyRenewalHours: 30 * 24,
+        earlyRenewalHours: CERTIFICATE_RENEWAL_DAYS * 24,
         allowedUses: ["digital_signature", "key_encipherment", "client_auth", "server_auth"],
       },
       { parent: this },

@@ -19,6 +19,11 @@ export class Monolith extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonolithArgs, opts?: pulumi.ComponentResourceOptions) {
     super(Monolith.TYPE, name, { image: args.image, port: args.port }, opts);
+    // Config refuses it too (monolith.basePath); the component guards its own contract, the upstream URL.
+    if (!args.basePath.startsWith("/"))
+      throw new Error(
+        `Monolith ${name}: basePath is ${JSON.stringify(args.basePath)}: must start with "/" (it follows the port in http://<address>:<port><basePath>)`,
+      );
     const unit = renderContainerUnit({
       name: "monolith",
       description: "The card monolith (JBoss EAP)",

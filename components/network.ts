@@ -32,6 +32,13 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super(Network.TYPE, name, { cidr: args.cidr }, opts);
+    // Private-only is not a layout this component offers: private subnets reach the internet (images,
+    // packages, the EKS API) only through the NAT gateway, and the NAT gateway lives in the first public subnet.
+    const privateCidrs = (args.privateSubnets ?? []).map((s) => s.cidr);
+    if (privateCidrs.length > 0 && args.publicSubnets.length === 0)
+      throw new Error(
+        `Network ${name}: publicSubnets is [] with privateSubnets ${JSON.stringify(privateCidrs)}: private subnets need at least one public subnet, where their NAT gateway goes (or give no private subnets)`,
+      );
     const tag = (role: string, extra: Record<string, string> = {}) => ({
       ...args.tags,
       ...extra,

@@ -14,12 +14,12 @@ const ARGS: GatewayRouteArgs = {
   methods: ["GET", "POST"],
 };
 
-const record = () =>
+const record = (args: Partial<GatewayRouteArgs> = {}) =>
   recordComponent(
     GatewayRoute,
     () => {
       const pinned = new tls.PrivateKey("pinned-certificate", { algorithm: "ED25519" });
-      return new GatewayRoute("r", ARGS, { dependsOn: [pinned] });
+      return new GatewayRoute("r", { ...ARGS, ...args }, { dependsOn: [pinned] });
     },
     (r) => ({ serviceId: r.serviceId, routeId: r.routeId }),
   );
@@ -66,5 +66,14 @@ describe(`${GatewayRoute.TYPE} alone`, () => {
   it("the service waits for what the component waits for (children do not inherit dependsOn)", async () => {
     const r = await record();
     assert.ok(r.waitsFor(r.resource("r-service"), r.resource("pinned-certificate")));
+  });
+
+  it("refuses a route that would match no path or no method", async () => {
+    await assert.rejects(record({ paths: [] }), {
+      message: "GatewayRoute r: paths is []: must list at least one path the route matches, such as /api",
+    });
+    await assert.rejects(record({ methods: [] }), {
+      message: "GatewayRoute r: methods is []: must list at least one HTTP method the route matches, such as GET",
+    });
   });
 });

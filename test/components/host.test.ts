@@ -152,4 +152,25 @@ describe(`${Host.TYPE} alone`, () => {
     const leaky = { ...ARGS.bootstrap, hostname: "-----BEGIN PRIVATE KEY-----" };
     await assert.rejects(record({ bootstrap: leaky }), /cloud-init user-data would carry a PEM private key/);
   });
+
+  it("refuses an inbound rule with no source, a port range that runs backwards, and no admin network", async () => {
+    await assert.rejects(record({ inbound: [{ description: "proxy", fromPort: 8000 }] }), {
+      message:
+        'Host gw: inbound rule "proxy": cidrs is not set and sourceSecurityGroupId is not set: must give at least one source, CIDR blocks (cidrs) or a security group (sourceSecurityGroupId)',
+    });
+    await assert.rejects(record({ inbound: [{ description: "proxy", fromPort: 8000, cidrs: [] }] }), {
+      message: /^Host gw: inbound rule "proxy": cidrs is \[\] and sourceSecurityGroupId is not set: must give/,
+    });
+    await assert.rejects(
+      record({ inbound: [{ description: "proxy", fromPort: 8443, toPort: 8000, cidrs: ["0.0.0.0/0"] }] }),
+      {
+        message:
+          'Host gw: inbound rule "proxy": toPort is 8000: must be at least its fromPort 8443 (or left out for the one port 8443)',
+      },
+    );
+    await assert.rejects(record({ adminCidrs: [] }), {
+      message:
+        "Host gw: adminCidrs is []: must list at least one CIDR block allowed to SSH in (the host is set up over SSH)",
+    });
+  });
 });

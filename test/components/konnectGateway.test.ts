@@ -70,6 +70,19 @@ describe(`${KonnectGateway.TYPE} alone`, () => {
     assert.equal(pinned.cert, unknownOutput("gw-cluster-cert", "certPem"));
     const defaults = (await record()).resource("gw-cluster-cert").inputs;
     assert.equal(defaults.validityPeriodHours, 1095 * 24, "three years unless told otherwise");
+    const shortest = (await record({ certificateValidityDays: 31 })).resource("gw-cluster-cert").inputs;
+    assert.deepEqual([shortest.validityPeriodHours, shortest.earlyRenewalHours], [31 * 24, 30 * 24]);
+  });
+
+  it("refuses a validity the renewal window would cover: renewed and re-pinned at every update", async () => {
+    await assert.rejects(record({ certificateValidityDays: 30 }), {
+      message:
+        "KonnectGateway gw: certificateValidityDays is 30: must be a whole number of days greater than 30, the early-renewal window (a certificate valid for no longer would be renewed and re-pinned at every update)",
+    });
+    for (const days of [7, 0, -1, 90.5])
+      await assert.rejects(record({ certificateValidityDays: days }), {
+        message: new RegExp(`^KonnectGateway gw: certificateValidityDays is ${days}: must be a whole number of days`),
+      });
   });
 
   it("installs the gateway once the certificate is pinned, its key secret and mode 0600", async () => {

@@ -49,4 +49,11 @@ describe(`${Monolith.TYPE} alone`, () => {
     const m = await record();
     assert.deepEqual(m.outputs, { upstreamUrl: "http://10.0.1.10:8080/card" });
   });
+
+  it("refuses a base path without its leading / (config refuses it too; this is the component's own contract)", async () => {
+    await assert.rejects(record({ basePath: "card" }), {
+      message:
+        'Monolith app: basePath is "card": must start with "/" (it follows the port in http://<address>:<port><basePath>)',
+    });
+  });
 });

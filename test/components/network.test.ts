@@ -93,4 +93,11 @@ describe(`${Network.TYPE} alone`, () => {
       unknownOutput("net-private-rt", "id"),
     ]);
   });
+
+  it("refuses private subnets without a public subnet for their NAT gateway", async () => {
+    await assert.rejects(record({ publicSubnets: [], privateSubnets: PRIVATE }), {
+      message:
+        'Network net: publicSubnets is [] with privateSubnets ["10.1.16.0/20","10.1.32.0/20"]: private subnets need at least one public subnet, where their NAT gateway goes (or give no private subnets)',
+    });
+  });
 });
