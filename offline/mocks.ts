@@ -73,7 +73,8 @@ const RESOURCE_OUTPUTS: Record<string, OutputModel> = {
     privateIp: i.privateIp ?? unknownValue(n, "privateIp"),
     ...unknowns(n, "arn", "publicIp", "publicDns", "privateDns"),
   }),
-  "aws:rds/subnetGroup:SubnetGroup": (n) => unknowns(n, "arn"),
+  // Without a `name`, AWS generates one from the resource name (with a random suffix): known after deployment.
+  "aws:rds/subnetGroup:SubnetGroup": (n, i) => ({ name: i.name ?? unknownValue(n, "name"), ...unknowns(n, "arn") }),
   "aws:rds/instance:Instance": (n) => ({ ...unknowns(n, "arn", "address", "endpoint"), port: 5432 }),
   "aws:iam/role:Role": (n, i) => ({ name: i.name ?? unknownValue(n, "name"), ...unknowns(n, "arn", "uniqueId") }),
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": () => ({}),

@@ -113,6 +113,7 @@ describe(`${MeshGlobalControlPlane.TYPE} alone`, () => {
         "storageEncrypted",
         "publiclyAccessible",
         "vpcSecurityGroupIds",
+        "dbSubnetGroupName",
       ),
       {
         engine: "postgres",
@@ -122,6 +123,7 @@ describe(`${MeshGlobalControlPlane.TYPE} alone`, () => {
         storageEncrypted: true,
         publiclyAccessible: false,
         vpcSecurityGroupIds: [unknownOutput("global-db-sg", "id")],
+        dbSubnetGroupName: unknownOutput("global-db-subnets", "name"),
       },
     );
     assert.ok(isSecret(db.inputs.password) && db.secretOutputs.includes("password"));
