@@ -15,7 +15,7 @@ export { UNKNOWN_TEXT };
 export { shortType };
 
 /** Plain JSON of a recorded value: secrets become "[secret]", deploy-time values "[unknown]". */
-export function sanitize(value: unknown): any {
+export function sanitize(value: unknown): unknown {
   if (isSecretValue(value)) return SECRET_TEXT;
   if (typeof value === "string") return value.replace(UNKNOWN_PATTERN, UNKNOWN_TEXT);
   if (Array.isArray(value)) return value.map(sanitize);
@@ -90,7 +90,7 @@ export function renderPlanText(plan: OfflinePlan): string {
       out.push(`   images to mirror and pin before deploying, stood in for: ${p.placeholderImages.join(", ")}`);
     out.push(renderTree(p.resources), "");
     out.push("   outputs:");
-    for (const [key, value] of Object.entries(sanitize(p.outputs))) {
+    for (const [key, value] of Object.entries(sanitize(p.outputs) as Record<string, unknown>)) {
       if (key === "smokeChecks") {
         out.push(
           `     smokeChecks: ${(value as unknown[]).length} HTTP checks, e.g. ${(
@@ -129,11 +129,15 @@ const KONNECT_KINDS: Record<string, KonnectKind> = {
   "konnect:Route": "route",
 };
 
+/** A recorded resource's inputs, read by field: their shape depends on the resource's type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ResourceInputs = Record<string, any>;
+
 /** Every artefact a phase would put on a host, send to Konnect or apply to the mesh, as files. */
 export function phaseArtifacts(resources: RecordedResource[]): Artifact[] {
   const artifacts: Artifact[] = [];
   for (const r of resources) {
-    const inputs = r.inputs as Record<string, any>;
+    const inputs = r.inputs as ResourceInputs;
     if (r.type === "journey:host:Software") {
       artifacts.push({ path: `hosts/${inputs.host}/bootstrap.sh`, content: renderBootstrapScript(inputs.bootstrap) });
     } else if (r.type === "journey:host:File") {
@@ -169,7 +173,7 @@ function kumaArtifact(resource: { type: string; name: string }): Artifact {
 }
 
 function kubernetesArtifact(r: RecordedResource): Artifact {
-  const inputs = sanitize(r.inputs) as Record<string, any>;
+  const inputs = sanitize(r.inputs) as ResourceInputs;
   if (r.type === "kubernetes:helm.sh/v3:Release") {
     return {
       path: `k8s/HelmRelease-${slug(inputs.name ?? r.name)}.yaml`,

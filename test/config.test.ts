@@ -270,7 +270,7 @@ describe("stack config validation", () => {
     );
     assert.ok(found.length >= 6, found.join("\n"));
     const message = new ConfigError(found).message;
-    assert.match(message, /^The stack config has \d+ problem\(s\):\n  - /);
+    assert.match(message, /^The stack config has \d+ problem\(s\):\n {2}- /);
     assert.ok(!/\n\s+at /.test(message), "no stack trace");
   });
 

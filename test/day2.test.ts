@@ -201,7 +201,6 @@ describe("day 2: Pulumi.yaml registers ts-node once", () => {
   });
 
   it("the SDK's own registration (@pulumi/pulumi cmd/run: transpileOnly from compilerOptions.noCheck, project tsconfig.json) still picks up tsconfig.json's ts-node section (swc, transpileOnly)", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const tsNode = require("ts-node") as typeof import("ts-node");
     const service = tsNode.create({
       compiler: "typescript",

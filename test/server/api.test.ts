@@ -374,7 +374,7 @@ describe("portal server: API", function () {
     });
 
     it("smoke-check results: ?checks=true runs them for status; a failing one rolls a shift back", async () => {
-      let armedAt: number | undefined;
+      let armedAt: number | undefined = undefined;
       // Once armed, run's check passes its baseline attempt and fails every later one.
       const runner = new ScriptedRunner((check, attempt) =>
         check.name.startsWith("run") && armedAt !== undefined && attempt > armedAt + 1
