@@ -1,7 +1,7 @@
 import { PHASES, Phase, PROJECT } from "../config/schema";
 import { declarePhase } from "../phases";
 import { defaultStackRef } from "../phases/contract";
-import { asStackReferenceOutputs, evaluatePhase, PhaseEvaluation } from "./evaluator";
+import { asStackReferenceOutputs, EvaluateArgs, evaluatePhase, PhaseEvaluation } from "./evaluator";
 import { readStackFile, StackFile, stackRefName } from "./stackConfig";
 
 export interface OfflinePlan {
@@ -28,7 +28,7 @@ export async function offlinePlan(options: OfflinePlanOptions = {}): Promise<Off
     const file = options.stackFiles?.[phase] ?? readStackFile(phase);
     options.onPhase?.(phase, "start");
     const started = Date.now();
-    const evaluation = await evaluatePhase({
+    const evaluation = await evaluate({
       phase,
       stack: file.stack,
       config: file.config,
@@ -52,4 +52,31 @@ export async function offlinePlan(options: OfflinePlanOptions = {}): Promise<Off
       });
   }
   return { mode: "offline", phases };
+}
+
+/** Phase evaluations by their inputs, once a caller has asked for them to be kept (reusePhaseEvaluations). */
+let kept: Map<string, Promise<PhaseEvaluation>> | undefined;
+
+/**
+ * From now on, a phase evaluated again with the same stack, config, region and earlier phases'
+ * outputs gets a copy of the first evaluation instead of a new one: the evaluation is a function of
+ * those inputs alone. For callers that plan the same few configurations again and again (the unit
+ * suite, test/support/reuseEvaluations.ts); `journey` evaluates each phase once and never calls it.
+ */
+export function reusePhaseEvaluations(): void {
+  kept ??= new Map();
+}
+
+async function evaluate(args: EvaluateArgs): Promise<PhaseEvaluation> {
+  if (!kept) return evaluatePhase(args);
+  const key = JSON.stringify([args.phase, args.stack, args.config, args.region, args.stackOutputs]);
+  let evaluation = kept.get(key);
+  if (!evaluation) {
+    const fresh = evaluatePhase(args);
+    kept.set(key, fresh);
+    // A failed evaluation is not kept: the next caller sees it fail afresh.
+    fresh.catch(() => kept?.delete(key));
+    evaluation = fresh;
+  }
+  return structuredClone(await evaluation);
 }

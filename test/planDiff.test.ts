@@ -1,8 +1,4 @@
 import { strict as assert } from "assert";
-import { execFileSync, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { main } from "../cli/journey";
 import { PHASES, Phase, PROJECT } from "../config/schema";
 import { offlinePlan } from "../offline/plan";
@@ -19,7 +15,7 @@ import {
   renderPlanDiffMarkdown,
   ResourceChange,
 } from "../automation/planDiff";
-import { PROJECT_DIR, stackConfigFromObject, StackFile } from "../offline/stackConfig";
+import { stackConfigFromObject, StackFile } from "../offline/stackConfig";
 import { CANARY, repoStackConfig } from "./support/journey";
 import { Host } from "../components/host";
 
@@ -324,82 +320,6 @@ describe("plan diff (journey plan --diff-base)", function () {
       );
       assert.match(err, /git knows no commit no-such-ref-0b5e here; fetch it first/);
       assert.equal(out, "");
-    });
-
-    it("`journey plan --diff-base HEAD` in a copy of the project: markdown and JSON, worktree removed", function () {
-      // A throwaway repository holding a copy of this checkout, so that this repository's git state is never touched.
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-diff-repo-"));
-      const skip = new Set(["node_modules", ".git", "test-artifacts", "plan-out", "out"]);
-      try {
-        fs.cpSync(PROJECT_DIR, dir, { recursive: true, filter: (src) => !skip.has(path.basename(src)) });
-        const git = (...args: string[]) =>
-          execFileSync(
-            "git",
-            [
-              "-C",
-              dir,
-              "-c",
-              "user.name=test",
-              "-c",
-              "user.email=test@example.invalid",
-              "-c",
-              "commit.gpgsign=false",
-              ...args,
-            ],
-            { encoding: "utf8" },
-          );
-        git("init", "-q");
-        git("add", "-A");
-        git("commit", "-qm", "base");
-        // The pull request: one weight changed.
-        const runFile = path.join(dir, "Pulumi.run.yaml");
-        fs.writeFileSync(runFile, fs.readFileSync(runFile, "utf8").replace(/weight: 0/, "weight: 25"));
-        fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
-        const scratchBefore = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("journey-base-")).length;
-
-        const journey = (...args: string[]) =>
-          spawnSync(process.execPath, [path.join(dir, "bin", "journey.js"), "plan", ...args], {
-            cwd: dir,
-            encoding: "utf8",
-            timeout: 120_000,
-          });
-        const markdown = journey("--diff-base", "HEAD");
-        assert.equal(markdown.status, 0, markdown.stderr);
-        assert.match(markdown.stderr, /checking out HEAD \([0-9a-f]{12}\) into a temporary worktree/);
-        assert.ok(markdown.stdout.startsWith(MARKER), markdown.stdout.slice(0, 200));
-        assert.match(
-          markdown.stdout,
-          /\| crawl \| 0 \| 0 \| 0 \| 0 \| \d+ \|\n\| walk \| 0 \| 0 \| 0 \| 0 \| \d+ \|\n\| run \| 0 \| 0 \| 0 \| 1 \| 4 \|/,
-        );
-        assert.match(markdown.stdout, /kmj-cutover-disputes-route\*\*: update in place/);
-
-        const json = journey("--diff-base", "HEAD", "--json");
-        assert.equal(json.status, 0, json.stderr);
-        const doc = JSON.parse(json.stdout);
-        assert.equal(doc.base.ref, "HEAD");
-        assert.equal(doc.base.commit, git("rev-parse", "HEAD").trim());
-        assert.deepEqual(
-          doc.phases
-            .find((p: { phase: string }) => p.phase === "run")
-            .changed.map((c: ResourceChange) => [c.name, c.kind]),
-          [["kmj-cutover-disputes-route", "update"]],
-        );
-
-        assert.equal(git("worktree", "list").trim().split("\n").length, 1, "the temporary worktree is gone");
-        assert.equal(
-          fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("journey-base-")).length,
-          scratchBefore,
-          "and its folder",
-        );
-        // The change under review and the test's own node_modules link, nothing else.
-        assert.deepEqual(
-          git("status", "--porcelain").trimEnd().split("\n"),
-          [" M Pulumi.run.yaml", "?? node_modules"],
-          "the checkout is as it was",
-        );
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
     });
   });
 });

@@ -1,11 +1,14 @@
+// Runs in `npm run test:real`, not `npm test` (moved from test/server/): it drives Debian's Chromium,
+// a real program like the tier's Envoy and Prometheus, about 3 s of CPU. The portal's API, SSE
+// stream and page assets are tested in-process in test/server/.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Page } from "playwright-core";
 import { PROJECT_DIR } from "../../offline/stackConfig";
 import { PlainRenderer } from "../../cli/renderers";
-import { OPERATOR, READER, readEvents, startServer, TestServer } from "./support";
-import { browserIt, hasChromium, launchChromium } from "./chromium";
+import { OPERATOR, READER, readEvents, startServer, TestServer } from "../server/support";
+import { browserIt, hasChromium, launchChromium } from "../server/chromium";
 
 /** Screenshots kept for people to look at (gitignored). */
 const ARTIFACTS = path.join(PROJECT_DIR, "test-artifacts");

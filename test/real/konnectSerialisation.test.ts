@@ -1,3 +1,8 @@
+// Runs in `npm run test:real`, not `npm test` (moved from test/konnect/): pulumi.runtime.serializeFunction
+// walks each provider's closure (about 3 s of CPU) and a second Node process runs the result.
+// test/real/konnect.test.ts has the real engine do the same (the SDK serialises the providers, the
+// real dynamic-provider plugin runs them) and finds the token in no state file; this file keeps the
+// exact checks of the serialised text and of the provider host's create/read/delete.
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -15,7 +20,7 @@ import {
   KonnectRoute,
 } from "../../providers/konnect/resources";
 import { describeWithUpstream } from "../support/upstream";
-import { TOKEN, stackConfig, useKonnectServer } from "./fixtures";
+import { TOKEN, stackConfig, useKonnectServer } from "../konnect/fixtures";
 import { runInPlainNode } from "../support/plainNode";
 import { unknownOutput } from "../support/components";
 

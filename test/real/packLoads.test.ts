@@ -1,10 +1,13 @@
+// Runs in `npm run test:real`, not `npm test` (moved from test/policy/): the pack process compiles
+// the pack through ts-node with type-checking, as the CLI's language host has it do (about 4 s of
+// CPU). The rules themselves are tested in-process in test/policy/ (rules, crossguard, journey).
 import { strict as assert } from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { PROJECT_DIR } from "../../offline/stackConfig";
 import { RULES } from "../../policy/rules";
 import { mesh } from "../../render/kuma";
-import { UNKNOWN_STRING_SENTINEL } from "./support";
+import { UNKNOWN_STRING_SENTINEL } from "../policy/support";
 import { InstalledFile } from "../../components/hostSoftware";
 
 /**

@@ -1,3 +1,8 @@
+// Runs in `npm run test:real`, not `npm test` (moved from test/journey/): every scenario here spawns
+// the recorded CLI double, a Node process per `pulumi` call, about 6 s of CPU in all. The real
+// Pulumi CLI covers the same ground in this tier (test/real/run.test.ts, operations.test.ts:
+// select/init, up, destroy, locks, status); this file keeps the exact argv, environment and event
+// assertions on the double, and the paths the real CLI cannot show (a CLI of 3.205, a failed update).
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -6,14 +11,13 @@ import {
   EngineError,
   JourneyEvent,
   pulumiJourney,
-  RolledBackError,
   StackLockedError,
   virtualClock,
-} from "../../automation/journey";
-import type { SmokeCheck } from "../../phases/contract";
-import { main } from "../../cli/journey";
-import { FAIL, ofType, PASS, ScriptedRunner } from "./support/fakeProgram";
-import { DOUBLE, DoubleState, PulumiDouble } from "./support/pulumiDouble";
+} from "../../../automation/journey";
+import type { SmokeCheck } from "../../../phases/contract";
+import { main } from "../../../cli/journey";
+import { ofType, ScriptedRunner } from "../../journey/support/fakeProgram";
+import { DOUBLE, DoubleState, PulumiDouble } from "../../journey/support/pulumiDouble";
 
 const SECRET_TOKEN = "kpat_CANARYfromtheenvironment0123456789";
 const checks = (phase: string): SmokeCheck[] => [

@@ -1,8 +1,12 @@
+// Runs in `npm run test:real`, not `npm test` (moved from test/server/): the portal's status on the
+// recorded CLI double spawns a Node process for each of some sixty `pulumi` calls (about 4 s of CPU).
+// test/real/operations.test.ts runs the portal on the real engine; the in-process portal tests stay
+// in test/server/.
 import { strict as assert } from "assert";
-import { pulumiSource } from "../../server";
-import { ScriptedRunner } from "../journey/support/fakeProgram";
-import { PulumiDouble } from "../journey/support/pulumiDouble";
-import { phasesOf, startServer, TestServer } from "./support";
+import { pulumiSource } from "../../../server";
+import { ScriptedRunner } from "../../journey/support/fakeProgram";
+import { PulumiDouble } from "../../journey/support/pulumiDouble";
+import { phasesOf, startServer, TestServer } from "../../server/support";
 
 const check = (phase: string) => [
   {
