@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# npm test: the suite in the foreground; the type-check, Prettier and ESLint beside it on the other
-# core, niced so that the suite keeps its own. Their caches live in node_modules/.cache, so a second
-# run is quicker; a fresh clone starts without them. Exits non-zero if any of the four failed.
+# npm test: the suite in the foreground; the type-check, Prettier and the linter (oxlint) beside it
+# on the other core, niced so that the suite keeps its own. Their caches live in node_modules/.cache,
+# so a second run is quicker; a fresh clone starts without them. Exits non-zero if any of them failed.
 set -u
 cache=node_modules/.cache
 nice -n 10 tsc --noEmit -p . --incremental --tsBuildInfoFile "$cache/tsc/tsconfig.tsbuildinfo" &
 types=$!
 nice -n 10 prettier --check --log-level warn --cache --cache-strategy content "**/*.{ts,js,cjs,mjs}" &
 format=$!
-nice -n 10 eslint --max-warnings 0 --cache --cache-strategy content --cache-location "$cache/eslint/" . &
+oxlint --deny-warnings --format=unix &
 lint=$!
 mocha
 tests=$?
