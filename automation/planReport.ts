@@ -43,6 +43,7 @@ export function planJson(plan: OfflinePlan): object {
         name: r.name,
         parent: r.parent ?? null,
         inputs: sanitize(r.inputs),
+        ...(r.aliases ? { aliases: r.aliases } : {}),
       })),
       outputs: sanitize(p.outputs),
     })),

@@ -59,14 +59,14 @@ export class CloudZone extends pulumi.ComponentResource {
     );
     const tags = args.tags;
 
-    // The zone's cp-scoped token, issued by the global CP. Declared at the stack's top level, where it
-    // was before this component owned it: a parent is part of the URN, and a new URN would issue a new token.
-    const cpToken = new KumaZoneToken(`${name}-cp-token`, {
-      connection: args.global.api,
-      zone: args.zone,
-      scope: ["cp"],
-      validFor: args.tokenValidity,
-    });
+    // The zone's cp-scoped token, issued by the global CP. It was declared at the stack's top level
+    // before this component owned it: the alias names that URN, so existing stacks move the token
+    // under the component instead of replacing it (a new token).
+    const cpToken = new KumaZoneToken(
+      `${name}-cp-token`,
+      { connection: args.global.api, zone: args.zone, scope: ["cp"], validFor: args.tokenValidity },
+      { parent: this, aliases: [{ parent: pulumi.rootStackResource }] },
+    );
     const secretsKey = new aws.kms.Key(
       `${name}-secrets-key`,
       { description: `${name}: EKS secrets envelope encryption`, enableKeyRotation: true, tags },

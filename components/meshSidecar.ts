@@ -37,18 +37,22 @@ export class MeshSidecar extends pulumi.ComponentResource {
   constructor(name: string, args: MeshSidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(MeshSidecar.TYPE, name, { host: args.host }, opts);
     if (args.inbound) {
-      // Named and placed as it was before the sidecar owned it (`<host>-in-mesh` at the stack's top
-      // level): name and parent are part of the URN, and a new URN would replace the rule.
+      // Named as it was before the sidecar owned it (`<host>-in-mesh`, then at the stack's top level):
+      // the alias names that URN, so existing stacks move the rule under the sidecar instead of replacing it.
       const hostName = name.endsWith("-sidecar") ? name.slice(0, -"-sidecar".length) : name;
-      new aws.vpc.SecurityGroupIngressRule(`${hostName}-in-mesh`, {
-        securityGroupId: args.inbound.securityGroupId,
-        description: `mesh traffic to the ${args.host}'s sidecar (gateway sidecar and zone ingress)`,
-        ipProtocol: "tcp",
-        fromPort: args.inbound.port,
-        toPort: args.inbound.port,
-        cidrIpv4: args.inbound.fromCidr,
-        tags: args.inbound.tags,
-      });
+      new aws.vpc.SecurityGroupIngressRule(
+        `${hostName}-in-mesh`,
+        {
+          securityGroupId: args.inbound.securityGroupId,
+          description: `mesh traffic to the ${args.host}'s sidecar (gateway sidecar and zone ingress)`,
+          ipProtocol: "tcp",
+          fromPort: args.inbound.port,
+          toPort: args.inbound.port,
+          cidrIpv4: args.inbound.fromCidr,
+          tags: args.inbound.tags,
+        },
+        { parent: this, aliases: [{ parent: pulumi.rootStackResource }] },
+      );
     }
     const dataplane = pulumi.output(args.dataplane);
     const token = new KumaDataplaneToken(

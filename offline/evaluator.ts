@@ -25,6 +25,11 @@ export interface RecordedResource {
   dependencies: string[];
   /** Resource options that change how an update replaces it, when set. */
   replacement?: { deleteBeforeReplace?: boolean; ignoreChanges?: string[] };
+  /**
+   * The URNs the `aliases` option names, when set: earlier URNs of this resource, which a deployment
+   * moves to `urn` instead of deleting and creating it (aliasUrns).
+   */
+  aliases?: string[];
 }
 
 export interface PhaseEvaluation {
@@ -45,6 +50,8 @@ export function isSecretValue(v: unknown): v is SecretValue {
 
 class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
+  /** The stack resource's URN: the parent of every resource declared without one. */
+  private root = "";
 
   async registerResource(
     req: RegisterResourceRequest,
@@ -52,6 +59,8 @@ class RecordingMonitor extends MockMonitor {
   ): Promise<void> {
     await super.registerResource(req, (err: Error | null, resp: RegisterResourceResponse) => {
       if (!err) {
+        if (req.getType() === ROOT_STACK_TYPE && !req.getParent()) this.root = resp.getUrn();
+        const aliases = aliasUrns(req, this.root);
         this.recorded.push({
           urn: resp.getUrn(),
           type: req.getType(),
@@ -62,11 +71,73 @@ class RecordingMonitor extends MockMonitor {
           secretOutputs: req.getAdditionalsecretoutputsList(),
           dependencies: req.getDependenciesList(),
           ...replacementOptions(req),
+          ...(aliases.length > 0 ? { aliases } : {}),
         });
       }
       callback(err, resp);
     });
   }
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The URNs a resource's aliases stand for, computed as the engine computes them from alias specs
+ * (pulumi/pulumi pkg/resource/deploy/step_generator.go, collapseAliasToUrn, v3.248.0): the spec's
+ * name and type, else the resource's; its parent URN, else the resource's parent; no parent (the
+ * `{ parent: pulumi.rootStackResource }` form) and the root stack as parent are the same place.
+ *
+ * The URNs are written the way the mock monitor writes URNs, so that they compare with recorded
+ * ones: a resource at the stack's top level reads `pulumi:pulumi:Stack$<type>` (the engine leaves the
+ * stack's type out) and a child `<parent's own type>$<type>` (the engine writes the parent's whole
+ * qualified type). Not followed: an alias whose explicit parent has itself been moved by an alias
+ * (the engine then uses that parent's old URN); inherited aliases of a moved parent's children are
+ * the plan diff's (automation/planDiff/diff.ts).
+ */
+export function aliasUrns(req: RegisterResourceRequest, rootUrn: string): string[] {
+  const urns = new Set<string>(req.getAliasurnsList().map(mockUrnOf));
+  for (const alias of req.getAliasesList()) {
+    if (alias.hasUrn()) {
+      urns.add(mockUrnOf(alias.getUrn()));
+      continue;
+    }
+    const spec = alias.getSpec();
+    if (!spec) continue;
+    const name = spec.getName() || req.getName();
+    const type = spec.getType() || req.getType();
+    const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    if (!parent || qualifiedType(parent) === ROOT_STACK_TYPE) {
+      const [stack, project] = rootUrn ? urnParts(rootUrn) : ["", ""];
+      urns.add(
+        `urn:pulumi:${spec.getStack() || stack}::${spec.getProject() || project}::${ROOT_STACK_TYPE}$${type}::${name}`,
+      );
+    } else {
+      urns.add(childUrn(parent, type, name));
+    }
+  }
+  return [...urns];
+}
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` in parts (the name may contain `::`). */
+export function urnParts(urn: string): [stack: string, project: string, qualifiedType: string, name: string] {
+  const [stack, project, type, ...name] = urn.slice("urn:pulumi:".length).split("::");
+  return [stack, project, type ?? "", name.join("::")];
+}
+
+const qualifiedType = (urn: string) => urnParts(urn)[2];
+
+/** The URN the mock monitor gives a resource under `parent` (its stack and project, its own type only). */
+export function childUrn(parent: string, type: string, name: string): string {
+  const [stack, project, parentType] = urnParts(parent);
+  return `urn:pulumi:${stack}::${project}::${parentType.split("$").pop()}$${type}::${name}`;
+}
+
+/** An engine URN (a string alias) as the mock monitor writes it. */
+function mockUrnOf(urn: string): string {
+  const [stack, project, type, name] = urnParts(urn);
+  const types = type.split("$");
+  const written = types.length === 1 ? `${ROOT_STACK_TYPE}$${type}` : types.slice(-2).join("$");
+  return `urn:pulumi:${stack}::${project}::${written}::${name}`;
 }
 
 function recordedInputs(req: RegisterResourceRequest): Record<string, unknown> {

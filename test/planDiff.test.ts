@@ -18,6 +18,21 @@ import {
 import { stackConfigFromObject, StackFile } from "../offline/stackConfig";
 import { CANARY, repoStackConfig } from "./support/journey";
 import { Host } from "../components/host";
+import { MeshSidecar, MeshSidecarArgs } from "../components/meshSidecar";
+import { recordProgram } from "../offline/evaluator";
+import { monolithDataplane } from "../render/kuma";
+import * as pulumi from "@pulumi/pulumi";
+
+const SIDECAR: MeshSidecarArgs = {
+  host: "monolith",
+  connection: { host: "203.0.113.10", user: "ubuntu", privateKey: "ssh-key" },
+  dataplane: monolithDataplane({ name: "monolith-1", address: "10.0.1.10" }),
+  zone: { dpServerAddress: "https://10.0.1.5:5678", api: { url: "https://10.0.1.5:5682", token: "t" } },
+  caCertPem: "CA PEM",
+  image: "kong/kuma-dp:2.13.0",
+  tokenValidity: "720h",
+  inbound: { securityGroupId: "sg-monolith", port: 5000, fromCidr: "10.0.0.0/16", tags: {} },
+};
 
 type Overrides = Partial<Record<Phase, Record<string, unknown>>>;
 
@@ -186,6 +201,98 @@ describe("plan diff (journey plan --diff-base)", function () {
     assert.match(render(grown), /\| run \(new phase\) \| 0 \| 5 \| 0 \| 0 \| 0 \|/);
   });
 
+  describe("resources moved by an alias (a new parent or name, the old URN in `aliases`)", () => {
+    const WALK = `urn:pulumi:walk::${PROJECT}::`;
+    // The two resources as plans before they moved recorded them (commit 89046e9): at the stack's top.
+    const BEFORE = {
+      "kmj-mesh-cloud-cp-token": `${WALK}pulumi:pulumi:Stack$pulumi-nodejs:dynamic/kuma:ZoneToken::kmj-mesh-cloud-cp-token`,
+      "kmj-monolith-in-mesh": `${WALK}pulumi:pulumi:Stack$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::kmj-monolith-in-mesh`,
+    } as Record<string, string>;
+    const STACK = `${WALK}pulumi:pulumi:Stack::${PROJECT}-walk`;
+    const asBefore = (head: PlanDocument): PlanDocument => {
+      const before = structuredClone(head);
+      const walk = before.phases.find((p) => p.phase === "walk")!;
+      walk.resources = walk.resources.map(({ aliases: _, ...r }) =>
+        BEFORE[r.name] && BEFORE[r.name].includes(`$${r.type}::`) ? { ...r, urn: BEFORE[r.name], parent: STACK } : r,
+      );
+      return before;
+    };
+
+    it("the cloud zone's cp token and the monolith's mesh rule, from the stack's top to under their components: moved, neither deleted nor created", async () => {
+      const walk = base.phases.find((p) => p.phase === "walk")!;
+      const byName = (name: string) =>
+        walk.resources.find((r) => r.name === name && r.type !== "kubernetes:core/v1:Secret")!;
+      assert.deepEqual(
+        Object.keys(BEFORE).map((name) => [byName(name).parent, byName(name).aliases]),
+        [
+          [`${WALK}pulumi:pulumi:Stack$journey:cloud:Zone::kmj-mesh-cloud`, [BEFORE["kmj-mesh-cloud-cp-token"]]],
+          [`${WALK}pulumi:pulumi:Stack$journey:mesh:Sidecar::kmj-monolith-sidecar`, [BEFORE["kmj-monolith-in-mesh"]]],
+        ],
+      );
+      assert.ok(
+        walk.resources.some((r) => r.parent === STACK),
+        "the stack's URN as recorded",
+      );
+
+      const diff = await diffPlans(asBefore(base), base);
+      const moved = phaseOf(diff, "walk");
+      assert.deepEqual([moved.added, moved.removed, moved.changed], [[], [], []]);
+      assert.deepEqual(
+        moved.moved.map((m) => [m.name, m.from, m.to]),
+        Object.keys(BEFORE).map((name) => [name, BEFORE[name], byName(name).urn]),
+      );
+      assert.match(
+        render(diff),
+        /\*\*Moved by an alias \(2\): a new URN, neither deleted nor created\*\*\n\n- `kuma:ZoneToken` \*\*kmj-mesh-cloud-cp-token\*\*: from `urn:pulumi:walk::/,
+      );
+
+      // Without the aliases, the same move is a deletion and a creation.
+      const unaliased = structuredClone(base);
+      for (const p of unaliased.phases) for (const r of p.resources) delete r.aliases;
+      const replaced = phaseOf(await diffPlans(asBefore(base), unaliased), "walk");
+      assert.deepEqual(
+        [replaced.added.map((r) => r.name), replaced.removed.map((r) => r.name)],
+        [Object.keys(BEFORE), Object.keys(BEFORE)],
+      );
+    });
+
+    it("a renamed component's children follow it (the engine's inherited aliases), grandchildren too; a child named otherwise does not", async () => {
+      const sidecar = (name: string, opts?: pulumi.ComponentResourceOptions) => async () =>
+        planDocument({
+          mode: "offline",
+          phases: [
+            {
+              phase: "walk",
+              stack: "test",
+              placeholderSecrets: [],
+              durationMs: 0,
+              ...(await recordProgram(() => {
+                new MeshSidecar(name, SIDECAR, opts);
+              })),
+            },
+          ],
+        });
+      const before = await sidecar("kmj-monolith-sidecar")();
+      const after = await sidecar("kmj-app-sidecar", { aliases: [{ name: "kmj-monolith-sidecar" }] })();
+      const walk = phaseOf(await diffPlans(before, after), "walk");
+      const rule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+      const own = after.phases[0].resources.filter((r) => !r.type.startsWith("journey:"));
+      assert.ok(own.length >= 5, own.map((r) => r.name).join(", "));
+      assert.deepEqual(
+        walk.moved.map((m) => [m.name, m.from]),
+        own.filter((r) => r.type !== rule).map((r) => [r.name, r.urn.replaceAll("kmj-app-", "kmj-monolith-")]),
+        "the token, and the software's commands and files under the sidecar's own child",
+      );
+      assert.ok(walk.moved.some((m) => m.name === "kmj-app-sidecar-token"));
+      // The engine carries a parent's new name over to a child's only where the child's name starts
+      // with it: `kmj-app-in-mesh` does not start with `kmj-app-sidecar`, so a renamed sidecar replaces its rule.
+      assert.deepEqual(
+        [walk.added.map((r) => r.name), walk.removed.map((r) => r.name)],
+        [["kmj-app-in-mesh"], ["kmj-monolith-in-mesh"]],
+      );
+    });
+  });
+
   describe("the rules, on synthetic plans", () => {
     const doc = (resources: Array<{ type: string; name: string; inputs: Record<string, unknown> }>): PlanDocument => ({
       mode: "offline",
@@ -241,7 +348,16 @@ describe("plan diff (journey plan --diff-base)", function () {
         renderPlanDiffMarkdown(
           {
             phases: [
-              { phase: "crawl", presence: "both", added: [], removed: [], changed: [noop], unchanged: 0, outputs: [] },
+              {
+                phase: "crawl",
+                presence: "both",
+                added: [],
+                removed: [],
+                moved: [],
+                changed: [noop],
+                unchanged: 0,
+                outputs: [],
+              },
             ],
           },
           { base: "b", head: "h" },

@@ -1,6 +1,7 @@
 /** The diff of two plan documents, phase by phase: resources added, removed and changed, replacements first. */
 import { isDeepStrictEqual } from "util";
 import { PHASES, Phase } from "../../config/schema";
+import { childUrn, urnParts } from "../../offline/evaluator";
 import { isComponentType } from "../../offline/mocks";
 import type { PlanDocument, PlanResource } from "./document";
 import { PROVIDER_DIFFS, replaceRules } from "./replacements";
@@ -37,11 +38,26 @@ export interface PhaseDiff {
   presence: "both" | "added" | "removed";
   added: PlanResource[];
   removed: PlanResource[];
+  /**
+   * Resources found under an earlier URN through their aliases: the engine moves them to the new
+   * URN (a new parent or name), neither deleted nor created; they count as changed or unchanged by
+   * their inputs as any other.
+   */
+  moved: MovedResource[];
   /** Replacements first, then the others; each group in plan order. */
   changed: ResourceChange[];
   unchanged: number;
   /** Stack outputs (top-level keys) that differ. */
   outputs: string[];
+}
+
+export interface MovedResource {
+  type: string;
+  name: string;
+  /** The URN in the base plan. */
+  from: string;
+  /** The URN in the head plan. */
+  to: string;
 }
 
 export interface PlanDiff {
@@ -65,12 +81,19 @@ export async function diffPlans(
     const before = base.phases.find((p) => p.phase === phase);
     const after = head.phases.find((p) => p.phase === phase);
     const olds = new Map(own(before?.resources ?? []).map((r) => [r.urn, r]));
+    const previous = matchOlds(before?.resources ?? [], after?.resources ?? []);
     const news = own(after?.resources ?? []);
     const added: PlanResource[] = [];
     const changed: ResourceChange[] = [];
+    const moved: MovedResource[] = [];
+    const claimed = new Set<string>();
     let unchanged = 0;
     for (const resource of news) {
-      const old = olds.get(resource.urn);
+      const oldUrn = previous.get(resource.urn);
+      const old = oldUrn === undefined ? undefined : olds.get(oldUrn);
+      if (old) claimed.add(old.urn);
+      if (old && old.urn !== resource.urn)
+        moved.push({ type: resource.type, name: resource.name, from: old.urn, to: resource.urn });
       if (!old) {
         added.push(resource);
         continue;
@@ -88,20 +111,61 @@ export async function diffPlans(
         ...(await classify(resource.type, old.inputs, resource.inputs, fields)),
       });
     }
-    const kept = new Set(news.map((r) => r.urn));
-    const removed = [...olds.values()].filter((r) => !kept.has(r.urn));
+    const removed = [...olds.values()].filter((r) => !claimed.has(r.urn));
     const outputKeys = [...new Set([...Object.keys(before?.outputs ?? {}), ...Object.keys(after?.outputs ?? {})])];
     result.push({
       phase,
       presence: before && after ? "both" : after ? "added" : "removed",
       added,
       removed,
+      moved,
       changed: [...changed.filter((c) => c.kind === "replace"), ...changed.filter((c) => c.kind !== "replace")],
       unchanged,
       outputs: before && after ? outputKeys.filter((k) => !isDeepStrictEqual(before.outputs[k], after.outputs[k])) : [],
     });
   }
   return { phases: result };
+}
+
+/**
+ * Which base URN each head resource continues, as the engine looks it up
+ * (pkg/resource/deploy/step_generator.go, getOldResource and generateAliases, v3.248.0): its own URN
+ * first, then its aliases (recorded by offline/evaluator.ts aliasUrns), then the aliases it inherits
+ * from a parent that was itself found under an alias (its old URN's type before this resource's,
+ * and the parent's old name in place of a name prefix taken from the parent's new name). A base URN
+ * is continued once; resources are visited in plan order, parents before children, as the engine
+ * registers them. Components and the stack take part, for their children's sake.
+ */
+export function matchOlds(olds: PlanResource[], news: PlanResource[]): Map<string, string> {
+  const oldUrns = new Set(olds.map((r) => r.urn));
+  const result = new Map<string, string>();
+  const claimed = new Set<string>();
+  const aliasedParents = new Map<string, string>();
+  for (const resource of news) {
+    const aliases = resource.aliases ?? [];
+    const candidates = [resource.urn, ...aliases];
+    const parentOld = resource.parent ? aliasedParents.get(resource.parent) : undefined;
+    if (resource.parent && parentOld) {
+      const parentName = urnParts(resource.parent)[3];
+      candidates.push(inheritedChildAlias(resource.type, resource.name, parentName, parentOld));
+      for (const alias of aliases) {
+        const [, , aliasType, aliasName] = urnParts(alias);
+        candidates.push(inheritedChildAlias(aliasType.split("$").pop()!, aliasName, parentName, parentOld));
+      }
+    }
+    const found = candidates.find((urn) => oldUrns.has(urn) && !claimed.has(urn));
+    if (found === undefined) continue;
+    claimed.add(found);
+    result.set(resource.urn, found);
+    if (found !== resource.urn) aliasedParents.set(resource.urn, found);
+  }
+  return result;
+}
+
+/** The engine's inheritedChildAlias, in the mock monitor's URN form (offline/evaluator.ts childUrn). */
+function inheritedChildAlias(type: string, name: string, parentName: string, parentAlias: string): string {
+  const aliasName = name.startsWith(parentName) ? urnParts(parentAlias)[3] + name.slice(parentName.length) : name;
+  return childUrn(parentAlias, type, aliasName);
 }
 
 async function classify(

@@ -9,6 +9,8 @@ export interface PlanResource {
   name: string;
   parent: string | null;
   inputs: Record<string, unknown>;
+  /** Earlier URNs of this resource named by its `aliases` option (RecordedResource.aliases); absent when none. */
+  aliases?: string[];
 }
 
 export interface PlanPhase {

@@ -44,7 +44,7 @@ export function renderPlanDiffMarkdown(diff: PlanDiff, labels: { base: string; h
     const updated = p.changed.filter((c) => c.kind === "update");
     const undecided = p.changed.filter((c) => c.kind === "undecided");
     const ignored = p.changed.filter((c) => c.kind === "no-op");
-    if (p.added.length + p.removed.length + p.changed.length === 0 && p.outputs.length === 0) {
+    if (p.added.length + p.removed.length + p.changed.length + p.moved.length === 0 && p.outputs.length === 0) {
       out.push(`No changes (${p.unchanged} resources unchanged).`, "");
       continue;
     }
@@ -54,6 +54,13 @@ export function renderPlanDiffMarkdown(diff: PlanDiff, labels: { base: string; h
       out.push(`**Added (${p.added.length})**`, "", ...limit(p.added.map((r) => `- ${resourceName(r)}`)), "");
     if (p.removed.length > 0)
       out.push(`**Removed (${p.removed.length})**`, "", ...limit(p.removed.map((r) => `- ${resourceName(r)}`)), "");
+    if (p.moved.length > 0)
+      out.push(
+        `**Moved by an alias (${p.moved.length}): a new URN, neither deleted nor created**`,
+        "",
+        ...limit(p.moved.map((m) => `- ${resourceName(m)}: from ${code(m.from)}`)),
+        "",
+      );
     if (updated.length + undecided.length > 0) {
       out.push(`**Changed (${updated.length + undecided.length})**`, "");
       out.push(

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { CloudZone, CloudZoneArgs } from "../../components/cloudZone";
+import { PROJECT } from "../../config/schema";
 import { ControlPlanePki } from "../../components/controlPlanePki";
 import { DYNAMIC_PREFIX } from "../../offline/mocks";
 import {
@@ -46,6 +47,7 @@ describe(`${CloudZone.TYPE} alone`, () => {
     const z = await record();
     assert.deepEqual(z.component.inputs, { zone: "cloud", kubernetesVersion: "1.33", meshVersion: "2.11.0" });
     assert.deepEqual(typesAndNames(z.children), [
+      [`${DYNAMIC_PREFIX}kuma:ZoneToken`, "cz-cp-token"],
       ["kubernetes:core/v1:Secret", "cz-cp-token"],
       ["eks:index:Cluster", "cz-eks"],
       ["pulumi:providers:kubernetes", "cz-k8s"],
@@ -72,16 +74,22 @@ describe(`${CloudZone.TYPE} alone`, () => {
     );
   });
 
-  it("has the global CP issue its cp-scoped token, declared at the stack's top (a parent would change its URN)", async () => {
+  it("has the global CP issue its cp-scoped token, under the component and aliased to its URN at the stack's top (where it was: no new token)", async () => {
     const z = await record();
-    const token = z.all.find((r) => r.type === `${DYNAMIC_PREFIX}kuma:ZoneToken`)!;
+    const token = z.children.find((r) => r.type === `${DYNAMIC_PREFIX}kuma:ZoneToken`)!;
     assert.equal(token.name, "cz-cp-token");
-    assert.equal(token.parent, z.component.parent, "beside the component, not under it");
+    assert.equal(
+      token.urn,
+      `urn:pulumi:test::${PROJECT}::${CloudZone.TYPE}$${DYNAMIC_PREFIX}kuma:ZoneToken::cz-cp-token`,
+    );
+    assert.deepEqual(token.aliases, [
+      `urn:pulumi:test::${PROJECT}::pulumi:pulumi:Stack$${DYNAMIC_PREFIX}kuma:ZoneToken::cz-cp-token`,
+    ]);
     assert.deepEqual(pick(token, "zone", "scope", "validFor"), { zone: "cloud", scope: ["cp"], validFor: "720h" });
     assert.ok(isSecret(token.inputs.connection));
     assert.deepEqual(unwrapSecret(token.inputs.connection), GLOBAL_API);
 
-    const secret = z.children.find((r) => r.name === "cz-cp-token")!;
+    const secret = z.children.find((r) => r.name === "cz-cp-token" && r.type === "kubernetes:core/v1:Secret")!;
     assert.ok(isSecret(secret.inputs.stringData));
     assert.deepEqual(unwrapSecret(secret.inputs.stringData), { token: unknownOutput("cz-cp-token", "token") });
     assert.deepEqual(secret.inputs.metadata, { name: "kong-mesh-cp-token", namespace: KONG_MESH_NAMESPACE });
@@ -157,7 +165,10 @@ describe(`${CloudZone.TYPE} alone`, () => {
     );
     const namespace = z.resource("cz-mesh-system");
     assert.equal((namespace.inputs.metadata as { name: string }).name, KONG_MESH_NAMESPACE);
-    const [ca, token] = [z.resource("cz-kds-ca"), z.children.find((r) => r.name === "cz-cp-token")!];
+    const [ca, token] = [
+      z.resource("cz-kds-ca"),
+      z.children.find((r) => r.name === "cz-cp-token" && r.type === "kubernetes:core/v1:Secret")!,
+    ];
     for (const secret of [ca, token]) {
       assert.ok(z.waitsFor(secret, namespace), secret.name);
       assert.ok(z.waitsFor(release, secret), secret.name);

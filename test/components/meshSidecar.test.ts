@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { HostSoftware } from "../../components/hostSoftware";
 import { MeshSidecar, MeshSidecarArgs } from "../../components/meshSidecar";
+import { PROJECT } from "../../config/schema";
 import { toYaml } from "../../lib/yaml";
 import { DYNAMIC_PREFIX } from "../../offline/mocks";
 import { Dataplane, gatewayDataplane, monolithDataplane } from "../../render/kuma";
@@ -43,6 +44,32 @@ describe(`${MeshSidecar.TYPE} alone`, () => {
       services: ["kuma-dp.service"],
       bootstrap: dockerHost("monolith"),
     });
+  });
+
+  it("opens a simulated host's group on the inbound port: the rule under the sidecar, aliased to its URN at the stack's top (where it was: no replacement)", async () => {
+    const inbound = { securityGroupId: "sg-monolith", port: 5000, fromCidr: "10.0.0.0/16", tags: { Project: "test" } };
+    const s = await record({ inbound });
+    const type = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    assert.deepEqual(typesAndNames(s.children), [
+      [type, "sidecar-in-mesh"],
+      [HostSoftware.TYPE, "sidecar-software"],
+      [`${DYNAMIC_PREFIX}kuma:DataplaneToken`, "sidecar-token"],
+    ]);
+    const rule = s.resource("sidecar-in-mesh");
+    assert.equal(rule.urn, `urn:pulumi:test::${PROJECT}::${MeshSidecar.TYPE}$${type}::sidecar-in-mesh`);
+    assert.deepEqual(rule.aliases, [`urn:pulumi:test::${PROJECT}::pulumi:pulumi:Stack$${type}::sidecar-in-mesh`]);
+    assert.deepEqual(pick(rule, "securityGroupId", "ipProtocol", "fromPort", "toPort", "cidrIpv4"), {
+      securityGroupId: "sg-monolith",
+      ipProtocol: "tcp",
+      fromPort: 5000,
+      toPort: 5000,
+      cidrIpv4: "10.0.0.0/16",
+    });
+    const named = await recordComponent(
+      MeshSidecar,
+      () => new MeshSidecar("kmj-monolith-sidecar", { ...ARGS, inbound }),
+    );
+    assert.ok(named.resource("kmj-monolith-in-mesh"), "named after the host, as before the sidecar owned it");
   });
 
   it("asks the zone for a token bound to the dataplane's mesh, name and service", async () => {
