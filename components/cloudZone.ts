@@ -57,6 +57,11 @@ export class CloudZone extends pulumi.ComponentResource {
       { zone: args.zone, kubernetesVersion: args.kubernetesVersion, meshVersion: args.meshVersion },
       opts,
     );
+    const { min, desired, max } = args.nodes;
+    if (![min, desired, max].every((n) => Number.isInteger(n) && n >= 1) || !(min <= desired && desired <= max))
+      throw new Error(
+        `CloudZone ${name}: nodes is ${JSON.stringify(args.nodes)}: must be whole numbers of at least 1 with min <= desired <= max`,
+      );
     const tags = args.tags;
 
     // The zone's cp-scoped token, issued by the global CP. It was declared at the stack's top level

@@ -182,7 +182,7 @@ describe(`${CloudZone.TYPE} alone`, () => {
     assert.equal(values.kuma.ingress.service.loadBalancerSourceRanges, undefined);
   });
 
-  it("refuses a KDS address that is not grpcs://, a zone name Kuma refuses, a bad on-prem CIDR and a CA that is not PEM", async () => {
+  it("refuses a KDS address that is not grpcs://, a zone name Kuma refuses, a bad on-prem CIDR, a CA that is not PEM and nodes out of order", async () => {
     await assert.rejects(record({ global: { kdsAddress: "grpc://10.1.0.10:5685", api: GLOBAL_API } }), {
       message: /^kdsGlobalAddress is "grpc:\/\/10\.1\.0\.10:5685": must be grpcs:\/\/<host>:<port>/,
     });
@@ -194,6 +194,10 @@ describe(`${CloudZone.TYPE} alone`, () => {
     });
     await assert.rejects(record({ caCertPem: "not a certificate" }), {
       message: /^caCertificatePem is "not a certificate": must be a PEM certificate/,
+    });
+    await assert.rejects(record({ nodes: { min: 3, desired: 2, max: 4 } }), {
+      message:
+        /^CloudZone cz: nodes is \{"min":3,"desired":2,"max":4\}: must be whole numbers of at least 1 with min <= desired <= max$/,
     });
   });
 });
