@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource, RecordOptions, SECRET, isSecretValue, recordProgram } from "../../offline/evaluator";
+import { RecordedResource, RecordOptions, recordProgram } from "../../offline/evaluator";
 import { unknownValue } from "../../offline/mocks";
 import { InstalledFile } from "../../components/hostSoftware";
 
@@ -81,13 +81,7 @@ export async function recordComponent<C extends pulumi.ComponentResource>(
   };
 }
 
-/** Whether a recorded input or output is marked secret. */
-export const isSecret = isSecretValue;
-
-/** The value inside a secret marker; anything else as it is. */
-export function unwrapSecret(value: unknown): unknown {
-  return isSecretValue(value) ? value[SECRET] : value;
-}
+export { isSecret, unwrapSecret } from "./journey";
 
 /**
  * `[type, name]` of each resource, sorted by name (registration order follows when inputs resolve):

@@ -3,7 +3,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { PROJECT, Phase, SecretKey } from "../../config/schema";
 import { offlinePlan } from "../../offline/plan";
-import { PhaseEvaluation, RecordedResource, SECRET } from "../../offline/evaluator";
+import { PhaseEvaluation, RecordedResource, SECRET, isSecretValue } from "../../offline/evaluator";
 import { PROJECT_DIR, StackFile, stackConfigFromObject } from "../../offline/stackConfig";
 
 /** Config of the repository's Pulumi.<phase>.yaml, without the `cloud-migration-journey:` prefix. */
@@ -66,12 +66,12 @@ export function named(resources: RecordedResource[], name: string): RecordedReso
   return found;
 }
 
-export function unwrapSecret(value: unknown): unknown {
-  return value && typeof value === "object" && SECRET in value ? (value as Record<string, unknown>)[SECRET] : value;
-}
+/** Whether a recorded input or output is marked secret. */
+export const isSecret = isSecretValue;
 
-export function isSecret(value: unknown): boolean {
-  return !!value && typeof value === "object" && SECRET in value;
+/** The value inside a secret marker; anything else as it is. */
+export function unwrapSecret(value: unknown): unknown {
+  return isSecretValue(value) ? value[SECRET] : value;
 }
 
 /** Whether a debian tool is installed; tests that need it skip with a clear message otherwise. */
