@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { InvalidArgumentError, Option } from "commander";
-import { formatDuration, parseDuration } from "../automation/journey/clock";
+import { parseDuration } from "../automation/journey/clock";
+import { formatDuration } from "../automation/journey/wording";
 import { UsageError } from "../automation/journey/errors";
 import { parseSteps, validateBake } from "../automation/journey/migrations";
 

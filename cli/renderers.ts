@@ -3,8 +3,6 @@ import type { JourneyEvent, PhaseAction, ResourceStep } from "../automation/jour
 import { EventText } from "../automation/journey/wording";
 import { shortType } from "../offline/resourceTypes";
 
-export { EventText };
-
 /** Shows a journey's events: progress bars on a terminal, plain lines in CI and pipes, NDJSON for machines. */
 export interface Renderer {
   onEvent(event: JourneyEvent): void;

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import type { Phase } from "../config/schema";
 import { UsageError } from "../automation/journey/errors";
-import type { JourneyStatus } from "../automation/journey/journey";
+import type { JourneyStatus } from "../automation/journey/reports";
 import type { RehearsalStep } from "../automation/journey/rehearse";
 import { describeReport } from "../automation/journey/smoke";
 import { basePlan, BasePlanError, diffPlans, planDocument, renderPlanDiffMarkdown } from "../automation/planDiff";

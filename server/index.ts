@@ -1,4 +1,4 @@
-import { formatDuration } from "../automation/journey/clock";
+import { formatDuration } from "../automation/journey/wording";
 import { loadTokens, TokenConfigError } from "./auth";
 import { createServer } from "./app";
 import { JourneySource, offlineSource, pulumiSource } from "./sources";

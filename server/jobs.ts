@@ -1,7 +1,7 @@
 import { PHASES, Phase } from "../config/schema";
 import { shiftCommand } from "../automation/journey/earlyAccess";
 import { gateFlags } from "../automation/journey/bake";
-import { formatDuration } from "../automation/journey/clock";
+import { formatDuration } from "../automation/journey/wording";
 import { JourneyError, RolledBackError, SmokeChecksFailedError, StackLockedError } from "../automation/journey/errors";
 import type { Journey } from "../automation/journey/journey";
 import type { JourneySource } from "./sources";

@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PHASES, Phase } from "../config/schema";
-import type { Journey, JourneyStatus } from "../automation/journey/journey";
+import type { Journey } from "../automation/journey/journey";
+import type { JourneyStatus } from "../automation/journey/reports";
 import type { PlanDocument } from "../automation/planDiff";
 import { PROJECT_DIR } from "../offline/stackConfig";
 import type { JourneySource } from "./sources";

@@ -1,5 +1,6 @@
 import type { Migration } from "../../config/schema";
-import { Clock, formatDuration, parseDuration } from "./clock";
+import { Clock, parseDuration } from "./clock";
+import { formatDuration } from "./wording";
 import { UsageError } from "./errors";
 import type { Emit } from "./events";
 import { GATE_DEFAULTS, GateDecision, judge, MetricGates } from "./gates";

@@ -37,6 +37,3 @@ export function parseDuration(text: string): number {
   }
   return parts.reduce((ms, [, amount, unit]) => ms + Number(amount) * UNITS[unit], 0);
 }
-
-/** Durations read as the events say them (`5m`, `1m30s`). */
-export { formatDuration } from "./wording";

@@ -1,6 +1,6 @@
 import type { Migration } from "../../config/schema";
 import { unwrapSecrets } from "../../offline/evaluator";
-import { formatDuration } from "./clock";
+import { formatDuration } from "./wording";
 import { UsageError } from "./errors";
 import { parseWeightChange, WeightChange } from "./migrations";
 import type { UpdateRecord } from "../engines/engine";

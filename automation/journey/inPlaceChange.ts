@@ -7,7 +7,7 @@ import { EngineError, UsageError } from "./errors";
 import { migrationsOf, WeightChange, weightChangeMessage } from "./migrations";
 import { JourneyParts, OperationContext, runPhase } from "./operation";
 import { RUN } from "./phaseGate";
-import { describeChanges } from "./reports";
+import { describeChanges } from "./wording";
 
 /** Run's migrations as its stack config lists them. */
 export async function runMigrations({ engine }: JourneyParts): Promise<Migration[]> {

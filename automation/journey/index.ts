@@ -12,6 +12,8 @@ export * from "./clock";
 export * from "./errors";
 export * from "./events";
 export * from "./journey";
+export * from "./reports";
+export { describeChanges, formatDuration } from "./wording";
 export * from "./migrations";
 export * from "./notify";
 export * from "./gates";

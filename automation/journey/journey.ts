@@ -15,7 +15,6 @@ import { gate, isDeployed, RUN, verify } from "./phaseGate";
 import { MetricsSource, PrometheusSource } from "./prometheus";
 import {
   CancelReport,
-  describeChanges,
   DestroyReport,
   JourneyStatus,
   nextStep,
@@ -29,7 +28,7 @@ import { shiftTraffic } from "./shift";
 import { DEFAULT_SMOKE_POLICY, describeReport, failedChecks, HttpSmokeRunner, SmokeCheckRunner } from "./smoke";
 import type { SmokePolicy } from "./smoke";
 import { destroyAll } from "./teardown";
-export * from "./reports";
+import { describeChanges } from "./wording";
 
 export interface JourneyOptions {
   engine: Engine;

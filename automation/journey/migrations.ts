@@ -1,7 +1,7 @@
 import type { Migration } from "../../config/schema";
 import type { UpdateRecord } from "../engines/engine";
 import { unwrapSecrets } from "../../offline/evaluator";
-import { formatDuration } from "./clock";
+import { formatDuration } from "./wording";
 import { UsageError } from "./errors";
 
 /**

@@ -1,6 +1,6 @@
 import type { Phase } from "../../config/schema";
 import { JourneyError } from "./errors";
-import { formatDuration } from "./clock";
+import { formatDuration } from "./wording";
 import type { Outcome, SummaryEvent } from "./events";
 import { Journey } from "./journey";
 import { DEFAULT_STEPS } from "./migrations";

@@ -56,8 +56,6 @@ export interface CancelReport {
   cancelled: string[];
 }
 
-export { describeChanges } from "./wording";
-
 /** What to run next, from where each phase stands. */
 export function nextStep(phases: PhaseStatus[]): string {
   const busy = phases.find((p) => p.updateInProgress);

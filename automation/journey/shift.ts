@@ -1,4 +1,4 @@
-import { formatDuration } from "./clock";
+import { formatDuration } from "./wording";
 import { RolledBackError } from "./errors";
 import { bakeWithGates, GateOverrides, resolveGates } from "./bake";
 import { gateTargets } from "./prometheus";

@@ -6,7 +6,7 @@ import { PHASES, Phase } from "../../config/schema";
 import type { DeployedResource } from "../engines/engine";
 import { isStackRoot } from "../engines/engine";
 import { mentionsUnknown } from "../../offline/mocks";
-import { formatDuration } from "./clock";
+import { formatDuration } from "./wording";
 import { EngineError } from "./errors";
 import { isInCluster, loadBalancerHostnames } from "./loadBalancers";
 import { JourneyParts, OperationContext, runPhase } from "./operation";

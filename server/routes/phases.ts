@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { PhaseStatus } from "../../automation/journey/journey";
+import type { PhaseStatus } from "../../automation/journey/reports";
 import type { PlanDocument } from "../../automation/planDiff";
 import { shortType } from "../../offline/resourceTypes";
 import type { JobManager } from "../jobs";
