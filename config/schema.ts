@@ -39,7 +39,5 @@ export type WalkConfig = z.output<ReturnType<typeof walkConfigSchema>> & { awsRe
 export type RunConfig = z.output<ReturnType<typeof runConfigSchema>> & { awsRegion: string };
 /** The validated config of a stack, of whichever phase it is. */
 export type JourneyConfig = CrawlConfig | WalkConfig | RunConfig;
-export type PhaseConfig<P extends Phase> = Extract<JourneyConfig, { phase: P }>;
 export type CrawlOnPrem = CrawlConfig["onPrem"];
-export type WalkOnPrem = WalkConfig["onPrem"];
 export type Migration = RunConfig["migrations"][number];

@@ -122,15 +122,6 @@ export function readPhaseOutput<P extends Phase, K extends keyof PhaseOutputs[P]
   return ref.requireOutput(key) as pulumi.Output<PhaseOutputs[P][K]>;
 }
 
-/** Typed read of an optional output of an earlier phase: undefined where that phase did not export it. */
-export function readOptionalPhaseOutput<P extends Phase, K extends keyof PhaseOutputs[P] & string>(
-  ref: pulumi.StackReference,
-  _phase: P,
-  key: K,
-): pulumi.Output<PhaseOutputs[P][K] | undefined> {
-  return ref.getOutput(key) as pulumi.Output<PhaseOutputs[P][K] | undefined>;
-}
-
 /** `organization/<project>/<stack>`: the file backend's fully qualified name; Pulumi Cloud users set `<org>/<project>/<stack>`. */
 export function defaultStackRef(project: string, stack: Phase): string {
   return `organization/${project}/${stack}`;
