@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
+import * as ts from "typescript";
 import { PROJECT_DIR } from "../offline/stackConfig";
 
 type Cruise = typeof import("dependency-cruiser").cruise;
@@ -9,21 +10,15 @@ const importEsm = new Function("specifier", "return import(specifier)") as (
 ) => Promise<{ cruise: Cruise }>;
 
 const LAYERS = require(path.join(PROJECT_DIR, ".dependency-cruiser.cjs"));
-const SOURCES = [
-  "index.ts",
-  "phases",
-  "components",
-  "providers",
-  "config",
-  "render",
-  "lib",
-  "offline",
-  "automation",
-  "cli",
-  "server",
-  "policy",
-  "bin",
-];
+// What the build compiles (tsconfig.build.json's include), and bin/, which loads it: a folder the build gains is checked too.
+const SOURCES = [...buildIncludes(), "bin"];
+
+function buildIncludes(): string[] {
+  const file = path.join(PROJECT_DIR, "tsconfig.build.json");
+  const { config, error } = ts.readConfigFile(file, ts.sys.readFile);
+  if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, "\n"));
+  return config.include;
+}
 
 async function violations(baseDir: string, sources: string[]): Promise<string[]> {
   const { cruise } = await importEsm("dependency-cruiser");
