@@ -68,40 +68,31 @@ export class Network extends pulumi.ComponentResource {
       { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: gateway.id },
       { parent: this },
     );
-    const publicSubnets = args.publicSubnets.map((spec, i) => {
-      const subnet = new aws.ec2.Subnet(
-        `${name}-public-${i + 1}`,
+    const subnet = (kind: "public" | "private", spec: SubnetSpec, i: number, kindTags?: Record<string, string>) =>
+      new aws.ec2.Subnet(
+        `${name}-${kind}-${i + 1}`,
         {
           vpcId: vpc.id,
           cidrBlock: spec.cidr,
           availabilityZone: zoneOf(spec, i),
           mapPublicIpOnLaunch: false,
-          tags: tag(`public-${i + 1}`, args.publicSubnetTags),
+          tags: tag(`${kind}-${i + 1}`, kindTags),
         },
         { parent: this },
       );
+    const publicSubnets = args.publicSubnets.map((spec, i) => {
+      const created = subnet("public", spec, i, args.publicSubnetTags);
       new aws.ec2.RouteTableAssociation(
         `${name}-public-${i + 1}-rta`,
-        { subnetId: subnet.id, routeTableId: publicRoutes.id },
+        { subnetId: created.id, routeTableId: publicRoutes.id },
         { parent: this },
       );
-      return subnet;
+      return created;
     });
 
     const routeTableIds = [publicRoutes.id];
-    const privateSubnets = (args.privateSubnets ?? []).map(
-      (spec, i) =>
-        new aws.ec2.Subnet(
-          `${name}-private-${i + 1}`,
-          {
-            vpcId: vpc.id,
-            cidrBlock: spec.cidr,
-            availabilityZone: zoneOf(spec, i),
-            mapPublicIpOnLaunch: false,
-            tags: tag(`private-${i + 1}`, args.privateSubnetTags),
-          },
-          { parent: this },
-        ),
+    const privateSubnets = (args.privateSubnets ?? []).map((spec, i) =>
+      subnet("private", spec, i, args.privateSubnetTags),
     );
     if (privateSubnets.length > 0) {
       const natAddress = new aws.ec2.Eip(`${name}-nat-eip`, { domain: "vpc", tags: tag("nat-eip") }, { parent: this });
@@ -121,10 +112,10 @@ export class Network extends pulumi.ComponentResource {
         { parent: this },
       );
       privateSubnets.forEach(
-        (subnet, i) =>
+        (created, i) =>
           new aws.ec2.RouteTableAssociation(
             `${name}-private-${i + 1}-rta`,
-            { subnetId: subnet.id, routeTableId: privateRoutes.id },
+            { subnetId: created.id, routeTableId: privateRoutes.id },
             { parent: this },
           ),
       );
