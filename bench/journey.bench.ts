@@ -6,7 +6,7 @@
 import { offlineJourney } from "../automation/journey";
 import { OfflineEngine } from "../automation/engines/offline";
 import { offlinePlan } from "../offline/plan";
-import { availablePhases } from "../cli/journey";
+import { availablePhases } from "../offline/stackConfig";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const TARGET = 1.1;

@@ -1,10 +1,7 @@
-import * as fs from "fs";
-import * as path from "path";
 import { Argument, Command } from "commander";
 import { PHASES, Phase } from "../config/schema";
 import type { Journey } from "../automation/journey/journey";
 import type { OfflineEngineOptions } from "../automation/engines/offline";
-import { PROJECT_DIR } from "../offline/stackConfig";
 import type { Io } from "./reports";
 import type { TerminalStream } from "./renderers";
 
@@ -54,11 +51,6 @@ export interface CliContext {
   /** A person at a terminal (not CI): progress bars, Ctrl-C straight to the Pulumi CLI. */
   interactive: boolean;
   makeJourney: (mode: JourneyMode) => Journey;
-}
-
-/** Phases whose stack file is in the project: what `plan` covers by default. */
-export function availablePhases(dir = PROJECT_DIR): Phase[] {
-  return PHASES.filter((p) => fs.existsSync(path.join(dir, `Pulumi.${p}.yaml`)));
 }
 
 export const phaseArgument = (description: string) => new Argument("<phase>", description).choices([...PHASES]);

@@ -48,6 +48,11 @@ export interface StackFile {
   placeholderImages?: string[];
 }
 
+/** Phases whose stack file is in the project: what `plan` and the dashboard cover by default. */
+export function availablePhases(dir = PROJECT_DIR): Phase[] {
+  return PHASES.filter((p) => fs.existsSync(path.join(dir, `Pulumi.${p}.yaml`)));
+}
+
 /** Reads `Pulumi.<stack>.yaml` as the engine would hand it to the program, for an offline evaluation. */
 export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
   const file = path.join(dir, `Pulumi.${stack}.yaml`);

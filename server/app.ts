@@ -6,7 +6,8 @@ import { Access, ERROR_CODES, SECURITY_HEADERS } from "./http";
 import { JobManager, JobRefused } from "./jobs";
 import { parseJsonBody, ValidationError } from "./schemas";
 import type { JourneySource } from "./sources";
-import { availablePhases, StatusCache } from "./status";
+import { availablePhases } from "../offline/stackConfig";
+import { StatusCache } from "./status";
 import { eventRoutes, OpenStreams } from "./routes/events";
 import { jobRoutes } from "./routes/jobs";
 import { pageRoutes } from "./routes/page";
@@ -20,8 +21,6 @@ import { serviceRoutes } from "./routes/service";
  * of the Journey library, whose engines run the Pulumi CLI without one. The routes are in
  * server/routes, one file per concept.
  */
-
-export { availablePhases } from "./status";
 
 export interface ServerOptions {
   source: JourneySource;

@@ -3,7 +3,7 @@ import { loadTokens, TokenConfigError } from "./auth";
 import { createServer } from "./app";
 import { JourneySource, offlineSource, pulumiSource } from "./sources";
 
-export { availablePhases, createServer } from "./app";
+export { createServer } from "./app";
 export type { JourneyServer, ServerOptions } from "./app";
 export { loadTokens, MIN_TOKEN_LENGTH, readTokensFile, TOKEN_ENV, TokenConfigError, tokensFromEnv } from "./auth";
 export type { Caller, Role, TokenEntry } from "./auth";

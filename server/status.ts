@@ -1,10 +1,6 @@
-import * as fs from "fs";
-import * as path from "path";
-import { PHASES, Phase } from "../config/schema";
 import type { Journey } from "../automation/journey/journey";
 import type { JourneyStatus } from "../automation/journey/reports";
 import type { PlanDocument } from "../automation/planDiff";
-import { PROJECT_DIR } from "../offline/stackConfig";
 import type { JourneySource } from "./sources";
 
 /** Where the journey stands, as the server reads it: the stacks' status and run's migrations. */
@@ -18,10 +14,6 @@ export interface ConfiguredMigration {
 export interface StatusRead {
   status: JourneyStatus;
   migrations: ConfiguredMigration[];
-}
-
-export function availablePhases(dir = PROJECT_DIR): Phase[] {
-  return PHASES.filter((p) => fs.existsSync(path.join(dir, `Pulumi.${p}.yaml`)));
 }
 
 export async function withJourney<T>(source: JourneySource, use: (journey: Journey) => Promise<T>): Promise<T> {

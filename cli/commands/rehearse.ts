@@ -1,7 +1,8 @@
 import { Option } from "commander";
 import { DEFAULT_STEPS } from "../../automation/journey/migrations";
 import { rehearse } from "../../automation/journey/rehearse";
-import { availablePhases, CliContext } from "../context";
+import { availablePhases } from "../../offline/stackConfig";
+import type { CliContext } from "../context";
 import type { Execute } from "../execute";
 import { bakeOption, durationFlag, stepsOption } from "../options";
 import { renderRehearsal } from "../reports";
