@@ -3,6 +3,12 @@ import type { dynamic } from "@pulumi/pulumi";
 import { RetryPolicy } from "../../providers/http";
 import { KonnectClient, KonnectClientOptions } from "../../providers/konnect/client";
 import { KONNECT_SETTINGS_CONFIG_KEY, KONNECT_TOKEN_CONFIG_KEY } from "../../providers/konnect/connection";
+import {
+  controlPlaneProvider,
+  dataPlaneCertificateProvider,
+  gatewayServiceProvider,
+  routeProvider,
+} from "../../providers/konnect/providers";
 import { KonnectServer } from "../support/konnectServer";
 
 /** A token of the right shape that must never show up in an error message. */
@@ -29,6 +35,19 @@ export function stackConfig(token = TOKEN): dynamic.ConfigureRequest {
       [KONNECT_SETTINGS_CONFIG_KEY]: JSON.stringify({ timeoutMs: 2000 }),
     }),
   };
+}
+
+/** The four providers the Konnect resources use, in the order a stack creates them. */
+export const KONNECT_PROVIDERS = [
+  controlPlaneProvider,
+  dataPlaneCertificateProvider,
+  gatewayServiceProvider,
+  routeProvider,
+] as const;
+
+/** Configures each provider with `stackConfig()`, as the engine does before any call. */
+export async function configureProviders(): Promise<void> {
+  for (const provider of KONNECT_PROVIDERS) await provider.configure(stackConfig());
 }
 
 export function sleepRecorder(): { sleeps: number[]; sleep: (ms: number) => Promise<void> } {

@@ -25,6 +25,7 @@ import {
   FAST_RETRY,
   TOKEN,
   assertStorable,
+  configureProviders,
   fakeConfig,
   rejection,
   sleepRecorder,
@@ -211,16 +212,7 @@ describeWithUpstream("Konnect providers against a fake Konnect", () => {
   const server = useKonnectServer();
   const at = () => ({ region: "us" as const, baseUrl: server().baseUrl });
 
-  before(async () => {
-    for (const provider of [
-      controlPlaneProvider,
-      dataPlaneCertificateProvider,
-      gatewayServiceProvider,
-      routeProvider,
-    ]) {
-      await provider.configure(stackConfig());
-    }
-  });
+  before(configureProviders);
 
   async function newControlPlane(name = "crawl-cp") {
     const { id, outs } = await controlPlaneProvider.create({

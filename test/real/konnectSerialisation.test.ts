@@ -7,12 +7,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { recordProgram } from "../../offline/evaluator";
-import {
-  controlPlaneProvider,
-  dataPlaneCertificateProvider,
-  gatewayServiceProvider,
-  routeProvider,
-} from "../../providers/konnect/providers";
+import { controlPlaneProvider } from "../../providers/konnect/providers";
 import {
   KonnectControlPlane,
   KonnectDataPlaneCertificate,
@@ -20,7 +15,7 @@ import {
   KonnectRoute,
 } from "../../providers/konnect/resources";
 import { describeWithUpstream } from "../support/upstream";
-import { TOKEN, stackConfig, useKonnectServer } from "../konnect/fixtures";
+import { KONNECT_PROVIDERS, TOKEN, configureProviders, stackConfig, useKonnectServer } from "../konnect/fixtures";
 import { runInPlainNode } from "../support/plainNode";
 import { unknownOutput } from "../support/components";
 
@@ -86,22 +81,10 @@ describeWithUpstream("Konnect providers survive Pulumi's serialisation", () => {
 
   it("serialised with pulumi.runtime.serializeFunction, they run create/read/delete in another process", async () => {
     // Configured here first, as a test or a careless program might: the token must still stay out of the text.
-    for (const provider of [
-      controlPlaneProvider,
-      dataPlaneCertificateProvider,
-      gatewayServiceProvider,
-      routeProvider,
-    ]) {
-      await provider.configure(stackConfig());
-    }
+    await configureProviders();
     // What pulumi.dynamic.Resource does: the module exports `handler = () => provider`.
     const texts: string[] = [];
-    for (const provider of [
-      controlPlaneProvider,
-      dataPlaneCertificateProvider,
-      gatewayServiceProvider,
-      routeProvider,
-    ]) {
+    for (const provider of KONNECT_PROVIDERS) {
       const serialised = await pulumi.runtime.serializeFunction(() => provider, {
         isFactoryFunction: false,
         allowSecrets: true,
