@@ -3,16 +3,13 @@ import * as path from "path";
 import { parseYaml, toYaml } from "../lib/yaml";
 import { konnectRequestBody, KonnectKind } from "../providers/konnect/bodies";
 import { renderBootstrapScript } from "../render/cloudInit";
-import { DYNAMIC_PREFIX, UNKNOWN_PATTERN, UNKNOWN_TEXT } from "../offline/mocks";
+import { UNKNOWN_PATTERN, UNKNOWN_TEXT } from "../offline/mocks";
 import { isSecretValue, RecordedResource } from "../offline/evaluator";
 import type { OfflinePlan } from "../offline/plan";
-import { shortType } from "../offline/resourceTypes";
+import { DYNAMIC_PREFIX, shortType } from "../offline/resourceTypes";
 
 /** How the plan prints a secret and a value only known after deployment. */
 export const SECRET_TEXT = "[secret]";
-export { UNKNOWN_TEXT };
-/** Short type for the tree: `aws:ec2/instance:Instance` -> `aws:ec2:Instance`. */
-export { shortType };
 
 /** Plain JSON of a recorded value: secrets become "[secret]", deploy-time values "[unknown]". */
 export function sanitize(value: unknown): unknown {

@@ -140,8 +140,6 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
   "aws:index/getRegion:getRegion": (_i, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region }),
 };
 
-export { DYNAMIC_PREFIX };
-
 export function isComponentType(type: string): boolean {
   return type.startsWith("journey:");
 }

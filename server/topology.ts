@@ -1,5 +1,5 @@
 import type { Phase } from "../config/schema";
-import { DYNAMIC_PREFIX } from "../offline/mocks";
+import { DYNAMIC_PREFIX } from "../offline/resourceTypes";
 import type { PlanDocument, PlanResource } from "../automation/planDiff";
 
 /**

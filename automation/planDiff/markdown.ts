@@ -1,5 +1,5 @@
 /** The plan diff as the Markdown a pull-request comment shows. */
-import { shortType } from "../planReport";
+import { shortType } from "../../offline/resourceTypes";
 import type { FieldChange, PlanDiff, ResourceChange } from "./diff";
 
 /** The first line of the report, so that a PR comment can be found and updated. */

@@ -9,7 +9,7 @@ import {
   diffRoute,
 } from "../../providers/konnect/diff";
 import { dataplaneTokenProvider, diffKumaResource, zoneTokenProvider } from "../../providers/kuma/resources";
-import { DYNAMIC_PREFIX } from "../../offline/mocks";
+import { DYNAMIC_PREFIX } from "../../offline/resourceTypes";
 
 interface ProviderDiffResult {
   changes?: boolean;

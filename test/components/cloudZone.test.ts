@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { CloudZone, CloudZoneArgs } from "../../components/cloudZone";
 import { PROJECT } from "../../config/schema";
 import { ControlPlanePki } from "../../components/controlPlanePki";
-import { DYNAMIC_PREFIX } from "../../offline/mocks";
+import { DYNAMIC_PREFIX } from "../../offline/resourceTypes";
 import {
   KONG_MESH_CHART,
   KONG_MESH_CHART_REPO,

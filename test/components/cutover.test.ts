@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { Cutover, CutoverArgs } from "../../components/cutover";
-import { DYNAMIC_PREFIX } from "../../offline/mocks";
+import { DYNAMIC_PREFIX } from "../../offline/resourceTypes";
 import { MICROSERVICE, MONOLITH_SERVICE, meshHttpRoute, meshRetry, meshTimeout } from "../../render/kuma";
 import { isSecret, recordComponent, typesAndNames } from "../support/components";
 

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as tls from "@pulumi/tls";
 import { GatewayRoute, GatewayRouteArgs } from "../../components/gatewayRoute";
-import { DYNAMIC_PREFIX } from "../../offline/mocks";
+import { DYNAMIC_PREFIX } from "../../offline/resourceTypes";
 import { pick, recordComponent, typesAndNames, unknownOutput } from "../support/components";
 
 const ARGS: GatewayRouteArgs = {

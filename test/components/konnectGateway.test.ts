@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { HostSoftware } from "../../components/hostSoftware";
 import { KonnectGateway, KonnectGatewayArgs } from "../../components/konnectGateway";
-import { DYNAMIC_PREFIX } from "../../offline/mocks";
+import { DYNAMIC_PREFIX } from "../../offline/resourceTypes";
 import { dockerHost } from "../../render/hosts";
 import { KONG_CLUSTER_DIR, KONG_KEY_OWNER_SCRIPT } from "../../render/kong";
 import { installedFiles, isSecret, pick, recordComponent, typesAndNames, unknownOutput } from "../support/components";

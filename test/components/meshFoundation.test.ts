@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { MeshFoundation } from "../../components/meshFoundation";
-import { DYNAMIC_PREFIX } from "../../offline/mocks";
+import { DYNAMIC_PREFIX } from "../../offline/resourceTypes";
 import { KubernetesService, mesh, meshMetric, meshTrafficPermissions } from "../../render/kuma";
 import { isSecret, recordComponent, typesAndNames, unwrapSecret } from "../support/components";
 

@@ -3,7 +3,7 @@ import { HostSoftware } from "../../components/hostSoftware";
 import { MeshSidecar, MeshSidecarArgs } from "../../components/meshSidecar";
 import { PROJECT } from "../../config/schema";
 import { toYaml } from "../../lib/yaml";
-import { DYNAMIC_PREFIX } from "../../offline/mocks";
+import { DYNAMIC_PREFIX } from "../../offline/resourceTypes";
 import { Dataplane, gatewayDataplane, monolithDataplane } from "../../render/kuma";
 import { dockerHost } from "../../render/hosts";
 import {

@@ -3,7 +3,7 @@ import { ControlPlanePki } from "../../components/controlPlanePki";
 import { Host } from "../../components/host";
 import { HostSoftware } from "../../components/hostSoftware";
 import { OnPremZone, OnPremZoneArgs, ZoneHostPlacement } from "../../components/onPremZone";
-import { DYNAMIC_PREFIX } from "../../offline/mocks";
+import { DYNAMIC_PREFIX } from "../../offline/resourceTypes";
 import {
   installedFiles,
   isSecret,
