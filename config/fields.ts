@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { isCidr, parseCidr } from "../lib/cidr";
+import { RFC1123_LABEL } from "../render/kuma/validate";
 
 /**
  * The value shapes the phase schemas share: names, versions, networks, ports, durations. Each
  * message says what is allowed.
  */
 
-const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const DURATION = /^\d+(ms|s|m|h)$/;
 

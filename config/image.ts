@@ -1,13 +1,13 @@
 import { z } from "zod";
+import { IMAGE_DIGEST, IMAGE_PATH_COMPONENT, IMAGE_TAG } from "../render/container";
 
 /** Container images: a repository, pinned to a version tag or a digest. */
 
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const TAG = new RegExp(`^${IMAGE_TAG}$`);
+const DIGEST = new RegExp(`^${IMAGE_DIGEST}$`);
 /** A docker repository: `[registry[:port]/]path`, lower-case path components, nothing a shell or systemd would read. */
-const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const IMAGE_REPOSITORY = new RegExp(
-  `^(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`,
+  `^(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d+)?/)?${IMAGE_PATH_COMPONENT}(?:/${IMAGE_PATH_COMPONENT})*$`,
 );
 
 export const repository = (what: string) =>
@@ -35,7 +35,7 @@ export const pinnedImage = (key: string, upstream: string) =>
         repository: repository("an image repository").optional(),
         tag: z
           .string()
-          .regex(IMAGE_TAG, "must be an image tag such as 1.4.2")
+          .regex(TAG, "must be an image tag such as 1.4.2")
           .refine((t) => t !== "latest", "must pin a version: 'latest' moves under you")
           .optional(),
         digest: z.string().regex(DIGEST, "must be sha256:<64 hex digits>").optional(),

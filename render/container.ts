@@ -1,5 +1,13 @@
 import { renderServiceUnit, ServiceUnit, systemdCommandLine } from "./systemd";
 
+/**
+ * Pieces of the image reference grammar (distribution/reference), as regular-expression source:
+ * shared by config's image keys (config/image.ts) and the renderers' own checks (render/k8s).
+ */
+export const IMAGE_PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+export const IMAGE_TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
+export const IMAGE_DIGEST = "sha256:[a-f0-9]{64}";
+
 /** A container run by systemd with docker: the unit owns the container's whole life. */
 export interface ContainerService {
   name: string;

@@ -10,6 +10,7 @@ import type { INamespace } from "kubernetes-models/v1/Namespace";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
 import type { IService } from "kubernetes-models/v1/Service";
+import { IMAGE_DIGEST, IMAGE_PATH_COMPONENT, IMAGE_TAG } from "../container";
 import { KubernetesService, kubernetesServiceTag } from "../kuma/services";
 import { KumaInputError, assertInteger, assertLabel, assertPort } from "../kuma/validate";
 import { KONG_MESH_NAMESPACE, SIDECAR_INJECTION_LABEL } from "./meshZone";
@@ -178,11 +179,10 @@ function assertHttpPath(field: string, value: unknown): string {
   return value;
 }
 
-const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 /** `[registry[:port]/]path[:tag][@sha256:digest]`, the grammar of distribution/reference. */
 const IMAGE_REFERENCE = new RegExp(
-  `^(?:[A-Za-z0-9.-]+(?::\\d+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*` +
-    "(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$",
+  `^(?:[A-Za-z0-9.-]+(?::\\d+)?/)?${IMAGE_PATH_COMPONENT}(?:/${IMAGE_PATH_COMPONENT})*` +
+    `(?::(?<tag>${IMAGE_TAG}))?(?:@(?<digest>${IMAGE_DIGEST}))?$`,
 );
 
 function assertPinnedImage(field: string, value: unknown): string {
