@@ -20,7 +20,6 @@ import { addRehearseCommand } from "./commands/rehearse";
 
 export type { Io } from "./reports";
 export type { CliDeps, JourneyMode } from "./context";
-export { EXIT, EXIT_CODE } from "./exitCodes";
 
 const HELP_AFTER = `
 The real journey (Pulumi engine; state in file://~ unless PULUMI_BACKEND_URL says otherwise):

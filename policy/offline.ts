@@ -25,9 +25,6 @@ import {
 import { KnownSecret, Rule, RULES, ruleConfig } from "./rules";
 import { Path, ResourceView, viewOf } from "./view";
 
-export type { PolicyPackConfig, PolicyReport, PolicyViolation, PhasePolicyResult } from "./report";
-export { formatPolicyReport } from "./report";
-
 export interface EvaluatePoliciesOptions {
   /** Same shape as a `--policy-pack-config` file: levels and properties per policy (e.g. `eks-endpoint-admin-cidrs.adminCidrs`). */
   config?: PolicyPackConfig;

@@ -8,7 +8,7 @@ export type { JourneyServer, ServerOptions } from "./app";
 export { loadTokens, MIN_TOKEN_LENGTH, readTokensFile, TOKEN_ENV, TokenConfigError, tokensFromEnv } from "./auth";
 export type { Caller, Role, TokenEntry } from "./auth";
 export { JobManager } from "./jobs";
-export type { JobView } from "./jobs";
+export type { JobView } from "./job";
 export { offlineSource, pulumiSource } from "./sources";
 export type { JourneySource } from "./sources";
 export { topologyOf } from "./topology";

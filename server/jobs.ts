@@ -15,8 +15,6 @@ import { Job, JobError, JobListener, JobView } from "./job";
  * its events, numbered from 1, for server-sent event streams to replay and follow.
  */
 
-export type { JobError, JobListener, JobState, JobView, SequencedEvent } from "./job";
-
 /** Finished jobs kept for `GET /api/jobs/{id}`; the oldest go first. */
 const MAX_FINISHED = 200;
 
