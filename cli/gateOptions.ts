@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "commander";
 import type { GateOverrides } from "../automation/journey/bake";
-import { parseDuration } from "../automation/journey/clock";
+import { durationOption } from "./options";
 
 /** `journey shift`'s metric-gate flags: each overrides the migration's `gates` (and run's `metrics`) config. */
 export interface GateFlags {
@@ -27,26 +27,14 @@ export function countOption(value: string): number {
 }
 
 export function intervalOption(value: string): number {
-  let ms: number;
-  try {
-    ms = parseDuration(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
+  const ms = durationOption(value);
   if (ms < 1000) throw new InvalidArgumentError("must be at least 1s");
   return ms;
 }
 
 export function urlOption(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError(
-      "must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090",
-    );
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
+  const protocol = URL.canParse(value) ? new URL(value).protocol : undefined;
+  if (protocol !== "http:" && protocol !== "https:")
     throw new InvalidArgumentError(
       "must be an http(s) URL of the Prometheus HTTP API, e.g. http://prometheus.internal:9090",
     );

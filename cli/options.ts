@@ -8,29 +8,20 @@ import { parseSteps, validateBake } from "../automation/journey/migrations";
 
 /** Option parsers of the `journey` command: a bad value is exit 2 with the flag, the value and what is allowed. */
 
-export function durationOption(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
+/** An option parser from a parser that throws: its message becomes the flag's (exit 2). */
+function optionParser<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
 }
 
-export function bakeOption(value: string): number {
-  try {
-    return validateBake(parseDuration(value));
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
-export function stepsOption(value: string): number[] {
-  try {
-    return parseSteps(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
+export const durationOption = optionParser(parseDuration);
+export const bakeOption = optionParser((value) => validateBake(parseDuration(value)));
+export const stepsOption = optionParser(parseSteps);
 
 export function portOption(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
