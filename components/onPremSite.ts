@@ -53,7 +53,6 @@ export class OnPremSite extends pulumi.ComponentResource {
   static readonly ROLES: readonly SiteRole[] = ["gateway", "monolith"];
   public readonly hosts: Record<SiteRole, SiteHost>;
   public readonly network?: Network;
-  public readonly subnetCidrs: string[] = [];
   public readonly sshPrivateKey: pulumi.Output<string>;
   public readonly sshKeyName?: pulumi.Output<string>;
 
@@ -83,7 +82,6 @@ export class OnPremSite extends pulumi.ComponentResource {
     }
 
     const subnetCidrs = onPrem.subnets?.map((s) => s.cidr) ?? planOnPremSubnets(onPrem.vpcCidr);
-    this.subnetCidrs = subnetCidrs;
     const network = new Network(
       `${name}-network`,
       {

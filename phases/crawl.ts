@@ -73,7 +73,7 @@ export function crawl(config: CrawlConfig, secrets: StackSecrets): DeclaredOutpu
       vpcId: site.network?.vpcId,
       vpcCidr: config.onPrem.mode === "simulated" ? config.onPrem.vpcCidr : undefined,
       subnetIds: site.network?.publicSubnetIds ?? [],
-      subnetCidrs: site.subnetCidrs,
+      subnetCidrs: [...(site.network?.publicSubnets.subnetCidrs ?? [])],
       routeTableIds: site.network?.routeTableIds ?? [],
     },
     hosts: { monolith: hostEndpoint(monolithHost), gateway: hostEndpoint(gatewayHost) },
