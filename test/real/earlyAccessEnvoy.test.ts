@@ -1,8 +1,6 @@
 import { strict as assert } from "assert";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as http from "http";
-import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import {
@@ -14,7 +12,7 @@ import {
 } from "../../render/kuma";
 import { disputes } from "../kuma/fixtures";
 import { envoyRoutes } from "./support/envoyRoutes";
-import { ENVOY, RunningEnvoy, startEnvoy } from "./support/envoy";
+import { ENVOY, RunningEnvoy, startEnvoy, startUpstreams, Upstreams } from "./support/envoy";
 import { describeIf } from "../support/skips";
 
 /**
@@ -32,24 +30,20 @@ describeIf(
   "early access by header on a real Envoy",
   function () {
     this.timeout(60_000);
-    const upstreams: http.Server[] = [];
-    const ports: Record<string, number> = {};
     let dir: string;
+    let upstreams: Upstreams;
 
     before(async () => {
-      for (const service of [MONOLITH_SERVICE, MICROSERVICE_CLUSTER]) {
-        const server = http.createServer((req, res) =>
+      upstreams = await startUpstreams(
+        [MONOLITH_SERVICE, MICROSERVICE_CLUSTER],
+        (service) => (req, res) =>
           res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ service, path: req.url })),
-        );
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        upstreams.push(server);
-        ports[service] = (server.address() as AddressInfo).port;
-      }
+      );
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-envoy-"));
     });
     after(async () => {
-      for (const server of upstreams) await new Promise<void>((resolve) => server.close(() => resolve()));
-      fs.rmSync(dir, { recursive: true, force: true });
+      await upstreams?.close();
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     async function envoyWith(weight: number): Promise<RunningEnvoy> {
@@ -57,7 +51,7 @@ describeIf(
         [monolithCatchAllRoute(), meshHttpRoute(disputes(weight, { earlyAccess: EARLY }))],
         MONOLITH_SERVICE,
       );
-      return startEnvoy(dir, routes, ports);
+      return startEnvoy(dir, routes, upstreams.ports);
     }
 
     async function send(

@@ -1,8 +1,6 @@
 import { strict as assert } from "assert";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as http from "http";
-import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { RolledBackError } from "../../automation/journey";
@@ -14,7 +12,7 @@ import {
   monolithCatchAllRoute,
 } from "../../render/kuma";
 import { disputes } from "../kuma/fixtures";
-import { ENVOY, RunningEnvoy, startEnvoy } from "./support/envoy";
+import { ENVOY, RunningEnvoy, startEnvoy, startUpstreams, Upstreams } from "./support/envoy";
 import { envoyRoutes } from "./support/envoyRoutes";
 import { gatedJourney, hasPrometheus, RunningPrometheus, scraped, startPrometheus } from "./support/prometheus";
 import { describeIf } from "../support/skips";
@@ -40,26 +38,20 @@ describeIf(
     let dir: string;
     let envoy: RunningEnvoy;
     let prometheus: RunningPrometheus;
-    const upstreams: http.Server[] = [];
+    let upstreams: Upstreams;
     let traffic: NodeJS.Timeout | undefined;
     const failures: number[] = [];
 
     before(async () => {
-      const ports: Record<string, number> = {};
-      for (const service of [MONOLITH_SERVICE, MICROSERVICE_CLUSTER]) {
-        const server = http.createServer((_req, res) => {
-          const fail = service === MICROSERVICE_CLUSTER && Math.random() < errorShare;
-          res.writeHead(fail ? 500 : 200, { "content-type": "application/json" }).end("{}");
-        });
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        upstreams.push(server);
-        ports[service] = (server.address() as AddressInfo).port;
-      }
+      upstreams = await startUpstreams([MONOLITH_SERVICE, MICROSERVICE_CLUSTER], (service) => (_req, res) => {
+        const fail = service === MICROSERVICE_CLUSTER && Math.random() < errorShare;
+        res.writeHead(fail ? 500 : 200, { "content-type": "application/json" }).end("{}");
+      });
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-gates-envoy-"));
       envoy = await startEnvoy(
         dir,
         envoyRoutes([monolithCatchAllRoute(), meshHttpRoute(disputes(50))], MONOLITH_SERVICE),
-        ports,
+        upstreams.ports,
       );
       // About 100 requests a second through the gateway's outbound, as API consumers would send.
       traffic = setInterval(() => {
@@ -76,11 +68,8 @@ describeIf(
       clearInterval(traffic);
       prometheus?.stop();
       envoy?.stop();
-      for (const server of upstreams) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
+      await upstreams?.close();
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it("5% of 500s from the microservice stops the shift within seconds and sets the last good weight back", async () => {

@@ -1,13 +1,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as http from "http";
-import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { RolledBackError } from "../../automation/journey";
 import type { JourneyEvent } from "../../automation/journey";
 import { gatedJourney, hasPrometheus, RunningPrometheus, scraped, startPrometheus } from "./support/prometheus";
 import { describeIf } from "../support/skips";
+import { closeServer, listenLocal } from "../support/net";
 
 /**
  * Metric gates against a real Prometheus (Debian's `prometheus`) scraping, every second, a stand-in
@@ -82,9 +82,8 @@ describeIf(
       exporter = http.createServer((_req, res) =>
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(standIn.exposition()),
       );
-      await new Promise<void>((resolve) => exporter.listen(0, "127.0.0.1", resolve));
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "journey-prometheus-"));
-      prometheus = await startPrometheus(dir, `127.0.0.1:${(exporter.address() as AddressInfo).port}`);
+      prometheus = await startPrometheus(dir, `127.0.0.1:${await listenLocal(exporter)}`);
       prometheusUrl = prometheus.url;
       standIn.start();
       await scraped(prometheusUrl, "envoy_cluster_upstream_rq_xx");
@@ -93,8 +92,8 @@ describeIf(
     after(async () => {
       standIn.stop();
       prometheus?.stop();
-      await new Promise<void>((resolve) => exporter.close(() => resolve()));
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (exporter) await closeServer(exporter);
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     async function shift(onWeight: (weight: number) => void, steps: number[]) {

@@ -18,6 +18,7 @@ import type { SmokeCheck } from "../../../phases/contract";
 import { main } from "../../../cli/journey";
 import { ofType, ScriptedRunner } from "../../journey/support/fakeProgram";
 import { DOUBLE, DoubleState, PulumiDouble } from "../../journey/support/pulumiDouble";
+import { waitFor } from "../../support/net";
 
 const SECRET_TOKEN = "kpat_CANARYfromtheenvironment0123456789";
 const checks = (phase: string): SmokeCheck[] => [
@@ -228,7 +229,12 @@ describe("Pulumi engine against a recorded pulumi CLI double", function () {
       clock: virtualClock(),
     });
     const running = first.journey.up("walk");
-    await waitFor(() => double.calls().some((c) => c.argv[0] === "stack" && c.argv[1] === "select"));
+    await waitFor(
+      () => double.calls().some((c) => c.argv[0] === "stack" && c.argv[1] === "select"),
+      10_000,
+      "the first journey's stack select",
+      20,
+    );
     await assert.rejects(
       second.up("walk"),
       (err: unknown) =>
@@ -329,7 +335,7 @@ describe("Pulumi engine against a recorded pulumi CLI double", function () {
     const eventLog = argv[argv.indexOf("--event-log") + 1];
     assert.match(eventLog, new RegExp(`^${double.tmpDir}/automation-logs-up-\\w+/eventlog.txt$`));
     assert.equal(ofType(events, "resource-step").length, 4);
-    await waitFor(() => fs.readdirSync(double.tmpDir).length === 0);
+    await waitFor(() => fs.readdirSync(double.tmpDir).length === 0, 10_000, "the temporary directory to empty", 20);
   });
 
   it("the CLI finds `pulumi` on PATH and reads the stacks for `journey status --json`", async () => {
@@ -364,11 +370,3 @@ describe("Pulumi engine against a recorded pulumi CLI double", function () {
     assert.deepEqual(double.argvOf("stack", "ls")[0], ["stack", "ls", "--json", "--non-interactive"]);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -1,9 +1,9 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
-import type { AddressInfo } from "net";
 import * as path from "path";
 import { PEERS } from "../../../config/versions";
+import { closeServer, listenLocal, waitFor } from "../../support/net";
 import { PEERS_DIR } from "./peers";
 import { track } from "./sandbox";
 
@@ -80,16 +80,7 @@ export async function startEnvoy(
       stdio: "ignore",
     }),
   );
-  const deadline = Date.now() + 20_000;
-  while (
-    !(await fetch(`http://127.0.0.1:${admin}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (Date.now() > deadline) throw new Error("envoy did not become ready");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${admin}/ready`)).ok, 20_000, "envoy ready", 100);
   return {
     url: `http://127.0.0.1:${listen}`,
     admin: `127.0.0.1:${admin}`,
@@ -101,8 +92,24 @@ export async function startEnvoy(
 
 export async function freePort(): Promise<number> {
   const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const port = await listenLocal(server);
+  await closeServer(server);
   return port;
+}
+
+export interface Upstreams {
+  /** Cluster name -> port, as `startEnvoy` takes them. */
+  ports: Record<string, number>;
+  close(): Promise<void>;
+}
+
+/** One local HTTP server per cluster name, each answering with `handler(cluster)`. */
+export async function startUpstreams(
+  clusters: readonly string[],
+  handler: (cluster: string) => http.RequestListener,
+): Promise<Upstreams> {
+  const servers = clusters.map((cluster) => http.createServer(handler(cluster)));
+  const ports: Record<string, number> = {};
+  for (const [i, cluster] of clusters.entries()) ports[cluster] = await listenLocal(servers[i]);
+  return { ports, close: async () => void (await Promise.all(servers.map(closeServer))) };
 }

@@ -5,6 +5,7 @@ import type { MeshHTTPRoute } from "../../../render/kuma";
 import { GATEWAY_SERVICE, MONOLITH_SERVICE } from "../../../render/kuma/services";
 import { deliver } from "../../kuma/meshSemantics";
 import type { KumaServer } from "../../support/kumaServer";
+import { closeServer, listenLocal } from "../../support/net";
 
 const MONOLITH_BASE = "/monolith/resources";
 const MONOLITH: Record<string, { body: unknown } | { text: string }> = {
@@ -37,7 +38,7 @@ export class MeshStandIn {
     const server = http.createServer();
     const standIn = new MeshStandIn(server, kuma, microservice);
     server.on("request", (req, res) => standIn.serve(req, res));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await listenLocal(server);
     return standIn;
   }
 
@@ -80,8 +81,7 @@ export class MeshStandIn {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 }
 

@@ -4,6 +4,7 @@ import * as path from "path";
 import { Journey, offlineJourney, PrometheusSource, realClock } from "../../../automation/journey";
 import { Migration, PROJECT } from "../../../config/schema";
 import { fakeProgram, fakeStackFiles, ScriptedRunner } from "../../journey/support/fakeProgram";
+import { waitFor } from "../../support/net";
 import { freePort } from "./envoy";
 import { track } from "./sandbox";
 
@@ -57,19 +58,6 @@ export function scraped(url: string, metric: string): Promise<void> {
     30_000,
     `a scrape of ${metric}`,
   );
-}
-
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /**
