@@ -70,6 +70,8 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
   public readonly kdsAddress: string;
   /** Secret admin token, read on the host from the CP's own loopback API. */
   public readonly adminToken: pulumi.Output<string>;
+  /** The API as the Kuma providers reach it (secret): its URL, the admin token and the PKI's CA. */
+  public readonly api: pulumi.Output<{ url: string; token: string; caCertPem: string }>;
   public readonly securityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: MeshGlobalControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -223,6 +225,9 @@ export class MeshGlobalControlPlane extends pulumi.ComponentResource {
 
     this.adminToken = adminTokenCommand(`${name}-admin-token`, connection, { parent: this, dependsOn: [software] });
     this.apiUrl = pulumi.interpolate`https://${host.publicIp}:${KUMA_PORTS.apiTls}`;
+    this.api = pulumi.secret(
+      pulumi.output({ url: this.apiUrl, token: this.adminToken, caCertPem: args.pki.caCertPem }),
+    );
     this.kdsAddress = `grpcs://${args.privateIp}:${KUMA_PORTS.kds}`;
     this.securityGroupId = host.securityGroupId;
     this.registerOutputs({

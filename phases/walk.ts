@@ -82,10 +82,7 @@ export async function walk(config: WalkConfig, secrets: StackSecrets): Promise<D
     license: secrets.meshLicense,
     tags,
   });
-  const globalApi = pulumi.secret(
-    pulumi.output({ url: global.apiUrl, token: global.adminToken, caCertPem: pki.caCertPem }),
-  );
-  const meshGlobal = { kdsAddress: global.kdsAddress, api: globalApi };
+  const meshGlobal = { kdsAddress: global.kdsAddress, api: global.api };
 
   const zone = new OnPremZone(`${prefix}-mesh-onprem`, {
     zone: mesh.onPremZone,
@@ -125,7 +122,7 @@ export async function walk(config: WalkConfig, secrets: StackSecrets): Promise<D
     namespace: config.microservice.namespace,
     port: config.microservice.port,
   };
-  const foundation = new MeshFoundation(`${prefix}-mesh-policies`, { api: globalApi, microservice });
+  const foundation = new MeshFoundation(`${prefix}-mesh-policies`, { api: global.api, microservice });
 
   // Sidecars: the monolith's inbound 5000 -> 8080, the gateway as a delegated gateway with outbounds.
   const sidecar = (role: "monolith" | "gateway") => ({
@@ -211,7 +208,7 @@ export async function walk(config: WalkConfig, secrets: StackSecrets): Promise<D
       licence: meshLicenceInUse(secrets.meshLicense !== undefined),
       gatewayOutbounds: { monolith: MONOLITH_OUTBOUND_PORT, microservice: MICROSERVICE_OUTBOUND_PORT },
     },
-    kumaApi: globalApi,
+    kumaApi: global.api,
     services: { monolith: "monolith", microservice: app.meshService },
     microservice: { ...microservice, meshService: app.meshService },
     kubeconfig: cloudZone.kubeconfig,
