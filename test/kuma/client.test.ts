@@ -5,7 +5,8 @@ import { KumaInputError, mesh, meshHttpRoute } from "../../render/kuma";
 import { KumaServer, startKumaServer } from "../support/kumaServer";
 import { describeWithUpstream } from "../support/upstream";
 import { disputes, everyRenderedResource } from "./fixtures";
-import { hasOpenssl, makeTestPki } from "./tls";
+import { makeTestPki } from "./tls";
+import { hasTool } from "../support/journey";
 
 const RETRY = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 };
 
@@ -280,7 +281,7 @@ describeWithUpstream("KumaClient pins the control plane's CA", function () {
   let pki: ReturnType<typeof makeTestPki>;
 
   before(async function () {
-    if (!hasOpenssl()) this.skip();
+    if (!hasTool("openssl")) this.skip();
     pki = makeTestPki();
     server = await startKumaServer({ tls: pki.server });
   });

@@ -11,14 +11,8 @@ export interface TestPki {
   server: { key: string; cert: string };
 }
 
-export function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** `openssl req` arguments for a new unencrypted P-256 key. */
+const NEW_EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
 
 /** A throw-away CA and a certificate for 127.0.0.1 it signed, made with openssl (EC keys, 1 day). */
 export function makeTestPki(): TestPki {
@@ -30,11 +24,7 @@ export function makeTestPki(): TestPki {
       openssl(
         "req",
         "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
+        ...NEW_EC_KEY,
         "-keyout",
         `${ca}.key`,
         "-out",
@@ -45,20 +35,7 @@ export function makeTestPki(): TestPki {
         `/CN=${ca}`,
       );
     }
-    openssl(
-      "req",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      "server.key",
-      "-out",
-      "server.csr",
-      "-subj",
-      "/CN=127.0.0.1",
-    );
+    openssl("req", ...NEW_EC_KEY, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
     fs.writeFileSync(at("ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
     openssl(
       "x509",
