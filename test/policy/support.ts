@@ -18,7 +18,7 @@ export function fake(type: string, props: Record<string, unknown>, secret?: Path
     secret === undefined
       ? () => undefined
       : (path: Path) => secret.some((s) => formatPath(path).startsWith(formatPath(s)));
-  return viewOf({ type, name, urn: `urn:pulumi:test::cloud-migration-journey::${type}::${name}`, props }, isSecret);
+  return viewOf({ type, name, urn: testUrn(type, name), props }, isSecret);
 }
 
 export function ctx(rule: Rule, config: Record<string, unknown> = {}, secrets: KnownSecret[] = [], phase?: string) {
@@ -45,6 +45,19 @@ export function checkStack(
   return rule.check({ resources }, ctx(rule, config)).map((f) => ({ message: f.message, resource: f.resource?.name }));
 }
 
+const testUrn = (type: string, name: string) => `urn:pulumi:test::cloud-migration-journey::${type}::${name}`;
+
+/** A resource's options as the policy server reports them when the program set none. */
+function defaultOptions(): ResourceValidationArgs["opts"] {
+  return {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+  };
+}
+
 /**
  * Synthetic CrossGuard arguments, as pulumi-policy-aws's tests build them (createResourceValidationArgs),
  * with the props behind the same unknown-checking proxy the policy server puts them behind.
@@ -58,15 +71,9 @@ export function resourceArgs(
   return {
     type,
     name,
-    urn: `urn:pulumi:test::cloud-migration-journey::${type}::${name}`,
+    urn: testUrn(type, name),
     props: unknownCheckingProxy(props),
-    opts: {
-      protect: false,
-      ignoreChanges: [],
-      aliases: [],
-      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-      additionalSecretOutputs: [],
-    },
+    opts: defaultOptions(),
     stackTags: new Map(),
     isType: () => false,
     asType: () => undefined,
@@ -85,15 +92,9 @@ export function stackArgs(
     resources: resources.map((r): PolicyResource => ({
       type: r.type,
       name: r.name,
-      urn: `urn:pulumi:test::cloud-migration-journey::${r.type}::${r.name}`,
+      urn: testUrn(r.type, r.name),
       props: unknownCheckingProxy(r.props),
-      opts: {
-        protect: false,
-        ignoreChanges: [],
-        aliases: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: [],
-      },
+      opts: defaultOptions(),
       dependencies: [],
       propertyDependencies: {},
       isType: () => false,
