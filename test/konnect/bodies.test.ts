@@ -1,11 +1,25 @@
 import * as assert from "node:assert/strict";
-import { controlPlaneUpdateBody, konnectRequestBody } from "../../providers/konnect/bodies";
+import { GatewayServiceBodyInputs, controlPlaneUpdateBody, konnectRequestBody } from "../../providers/konnect/bodies";
 import { OpenApiContract } from "../support/openapi";
 import { describeWithUpstream, upstreamPath } from "../support/upstream";
 
 const CONTROL_PLANE_ID = "9524ec7d-36d9-465d-a8c5-83a3c9390458";
 const SERVICE_ID = "7fca84d6-7d37-4a74-a7b0-93e576089a41";
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCATmgAwIBAgIU\n-----END CERTIFICATE-----\n";
+/** A service with only what Konnect requires, and one with every argument set. */
+const MINIMAL_SERVICE: GatewayServiceBodyInputs = { name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 };
+const FULL_SERVICE: GatewayServiceBodyInputs = {
+  name: "monolith",
+  protocol: "https",
+  host: "monolith.internal",
+  port: 8443,
+  path: "/monolith",
+  retries: 2,
+  connectTimeout: 1000,
+  readTimeout: 2000,
+  writeTimeout: 3000,
+  tags: ["journey"],
+};
 
 describe("konnectRequestBody", () => {
   it("builds a hybrid control plane with pinned client certificates", () => {
@@ -26,7 +40,7 @@ describe("konnectRequestBody", () => {
   });
 
   it("leaves unset arguments out rather than sending null or undefined", () => {
-    const body = konnectRequestBody("service", { name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 });
+    const body = konnectRequestBody("service", MINIMAL_SERVICE);
     assert.deepEqual(body, { name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 });
     assert.deepEqual(Object.keys(konnectRequestBody("control-plane", { name: "cp" })), [
       "name",
@@ -36,18 +50,7 @@ describe("konnectRequestBody", () => {
   });
 
   it("maps service timeouts to Kong's snake_case fields", () => {
-    const body = konnectRequestBody("service", {
-      name: "monolith",
-      protocol: "https",
-      host: "monolith.internal",
-      port: 8443,
-      path: "/monolith",
-      retries: 2,
-      connectTimeout: 1000,
-      readTimeout: 2000,
-      writeTimeout: 3000,
-      tags: ["journey"],
-    });
+    const body = konnectRequestBody("service", FULL_SERVICE);
     assert.deepEqual(body, {
       name: "monolith",
       protocol: "https",
@@ -121,19 +124,8 @@ describeWithUpstream("konnectRequestBody against the Konnect OpenAPI documents",
   });
 
   it("service: create-service and upsert-service, minimal and full", () => {
-    const minimal = konnectRequestBody("service", { name: "monolith", protocol: "http", host: "10.0.0.5", port: 8080 });
-    const full = konnectRequestBody("service", {
-      name: "monolith",
-      protocol: "https",
-      host: "monolith.internal",
-      port: 8443,
-      path: "/monolith",
-      retries: 2,
-      connectTimeout: 1000,
-      readTimeout: 2000,
-      writeTimeout: 3000,
-      tags: ["journey"],
-    });
+    const minimal = konnectRequestBody("service", MINIMAL_SERVICE);
+    const full = konnectRequestBody("service", FULL_SERVICE);
     const services = `/v2/control-planes/${CONTROL_PLANE_ID}/core-entities/services`;
     for (const body of [minimal, full]) {
       assert.deepEqual(requestProblems(configuration, "POST", services, body), []);
