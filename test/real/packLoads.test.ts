@@ -37,25 +37,20 @@ function call<T>(client: any, method: string, request: unknown): Promise<T> {
   );
 }
 
-function analyzeRequest(type: string, name: string, props: Record<string, unknown>) {
-  const request = new analyzerPb.AnalyzeRequest();
-  request.setUrn(`urn:pulumi:walk::cloud-migration-journey::${type}::${name}`);
-  request.setType(type);
-  request.setName(name);
-  request.setProperties(Struct.fromJavaScript(props));
-  request.setOptions(new analyzerPb.AnalyzerResourceOptions());
-  return request;
+/** A resource as the engine describes it to the analyzer: an AnalyzeRequest (one resource) or an AnalyzerResource (the stack's). */
+function describeResource(message: any, type: string, name: string, props: Record<string, unknown>) {
+  message.setUrn(`urn:pulumi:walk::cloud-migration-journey::${type}::${name}`);
+  message.setType(type);
+  message.setName(name);
+  message.setProperties(Struct.fromJavaScript(props));
+  message.setOptions(new analyzerPb.AnalyzerResourceOptions());
+  return message;
 }
 
-function stackResource(type: string, name: string, props: Record<string, unknown>) {
-  const resource = new analyzerPb.AnalyzerResource();
-  resource.setUrn(`urn:pulumi:walk::cloud-migration-journey::${type}::${name}`);
-  resource.setType(type);
-  resource.setName(name);
-  resource.setProperties(Struct.fromJavaScript(props));
-  resource.setOptions(new analyzerPb.AnalyzerResourceOptions());
-  return resource;
-}
+const analyzeRequest = (type: string, name: string, props: Record<string, unknown>) =>
+  describeResource(new analyzerPb.AnalyzeRequest(), type, name, props);
+const stackResource = (type: string, name: string, props: Record<string, unknown>) =>
+  describeResource(new analyzerPb.AnalyzerResource(), type, name, props);
 
 /** The policy server prefixes each message with the policy's description; the rule's own message is the last line. */
 const diagnostics = (response: any) =>
