@@ -9,7 +9,7 @@ import type { OfflinePlan } from "../offline/plan";
 import { DYNAMIC_PREFIX, shortType } from "../offline/resourceTypes";
 
 /** How the plan prints a secret and a value only known after deployment. */
-export const SECRET_TEXT = "[secret]";
+const SECRET_TEXT = "[secret]";
 
 /** Plain JSON of a recorded value: secrets become "[secret]", deploy-time values "[unknown]". */
 export function sanitize(value: unknown): unknown {

@@ -3,7 +3,7 @@
  * program applies, and the two token endpoints.
  */
 import type { Agent } from "undici";
-import { DEFAULT_RETRY, HttpError, JsonRequest, RetryPolicy, detail, requestJson } from "../http";
+import { HttpError, JsonRequest, RetryPolicy, detail, requestJson } from "../http";
 import {
   DataplaneTokenRequest,
   ResourceKey,
@@ -201,7 +201,7 @@ export class KumaClient {
       bearerToken: this.options.token,
       body,
       timeoutMs: this.options.timeoutMs ?? DEFAULT_KUMA_TIMEOUT_MS,
-      retry: this.options.retry ?? DEFAULT_RETRY,
+      retry: this.options.retry,
       subject,
       sleep: this.options.sleep,
       init: this.agent ? ({ dispatcher: this.agent } as unknown as JsonRequest["init"]) : undefined,
